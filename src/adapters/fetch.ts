@@ -1,0 +1,80 @@
+/**
+ * hallpass for fetch-style handlers, `(Request) => Response`: Bun, Deno, Cloudflare-style workers,
+ * framework route handlers.
+ *
+ * @example
+ * ```ts
+ * import { createSessions } from 'hallpass'
+ * import { withSessions } from 'hallpass/fetch'
+ *
+ * const sessions = createSessions({ secret: process.env.SESSION_SECRET })
+ * export default {
+ *   fetch: withSessions(sessions, (request, session) => {
+ *     session.set('seen', true)
+ *     return Response.json({ hello: 'world' })
+ *   }),
+ * }
+ * ```
+ * @module
+ */
+import { type AdapterOptions, commitSession, openSession, reportError } from '../core/adapter-support.js';
+import { StoreError } from '../core/errors.js';
+import { applyToHeaders, STORE_UNAVAILABLE_BODY } from '../core/response-headers.js';
+import type { Session } from '../core/session.js';
+import type { Sessions } from '../core/sessions.js';
+import type { SessionData } from '../core/types.js';
+
+export type { AdapterOptions } from '../core/adapter-support.js';
+
+type FetchHandler<T extends SessionData, Rest extends unknown[]> = (
+  request: Request,
+  session: Session<T>,
+  ...rest: Rest
+) => Response | Promise<Response>;
+
+/**
+ * Wraps a fetch handler: it receives the request's session, and the returned response carries the
+ * session's `Set-Cookie`, `Vary` and `Cache-Control` merged with its own headers. Extra arguments
+ * (an env, a context) pass through.
+ */
+export function withSessions<T extends SessionData, Rest extends unknown[] = []>(
+  sessions: Sessions<T>,
+  handler: FetchHandler<T, Rest>,
+  options: AdapterOptions = {},
+): (request: Request, ...rest: Rest) => Promise<Response> {
+  return async (request, ...rest) => {
+    let session: Session<T>;
+    try {
+      session = await openSession(sessions, request.headers.get('cookie'), options);
+    } catch (error) {
+      return storeFailure(error, options);
+    }
+    const response = await handler(request, session, ...rest);
+    let result: Awaited<ReturnType<typeof commitSession>>;
+    try {
+      result = await commitSession(sessions, session);
+    } catch (error) {
+      if (error instanceof StoreError) return storeFailure(error, options);
+      throw error;
+    }
+    if (!result.vary && !result.setCookie) return response;
+    try {
+      applyToHeaders(response.headers, result);
+      return response;
+    } catch {
+      // Headers of some responses (Response.redirect, fetch results) are immutable: copy them.
+      const copy = new Response(response.body, response);
+      applyToHeaders(copy.headers, result);
+      return copy;
+    }
+  };
+}
+
+function storeFailure(error: unknown, options: AdapterOptions): Response {
+  if (!(error instanceof StoreError)) throw error;
+  reportError(options, error);
+  return new Response(STORE_UNAVAILABLE_BODY, {
+    status: 503,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Retry-After': '1' },
+  });
+}

@@ -1,0 +1,48 @@
+import { adoptData } from '../core/json-value.js';
+import type { Envelope } from '../core/types.js';
+
+/** The JSON both hallpass codecs carry: `{"id","created","seen","user"?,"data"}`, times in Unix seconds. */
+export function envelopeToJson(envelope: Envelope): string {
+  const user = envelope.userId === undefined ? '' : `"user":${JSON.stringify(envelope.userId)},`;
+  return `{"id":${JSON.stringify(envelope.id ?? '')},"created":${envelope.createdAt},"seen":${envelope.lastSeenAt},${user}"data":${JSON.stringify(envelope.data)}}`;
+}
+
+/** Parses and shape-checks an envelope; `undefined` for anything that is not one. Never throws. */
+export function envelopeFromJson(text: string): Envelope | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object') return undefined;
+  const { id, created, seen, user, data } = parsed as Record<string, unknown>;
+  if (typeof id !== 'string' || id.length === 0 || !Number.isSafeInteger(created) || !Number.isSafeInteger(seen)) {
+    return undefined;
+  }
+  if (user !== undefined && (typeof user !== 'string' || user.length === 0)) return undefined;
+  const adopted = adoptData(data);
+  if (!adopted) return undefined;
+  const envelope: Envelope = { id, createdAt: created as number, lastSeenAt: seen as number, data: adopted };
+  if (user !== undefined) envelope.userId = user as string;
+  return envelope;
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const LAST_CHAR_BITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
+
+/**
+ * Decodes base64url only in its canonical form. Node's decoder ignores stray characters and the
+ * unused low bits of the last character, so two different cookie strings could open to the same
+ * bytes; refusing non-canonical input means every altered byte of a cookie is rejected.
+ */
+export function decodeBase64urlStrict(text: string): Buffer | undefined {
+  const rest = text.length % 4;
+  if (rest === 1 || !BASE64URL.test(text)) return undefined;
+  if (rest !== 0) {
+    const bits = LAST_CHAR_BITS.indexOf(text[text.length - 1] as string);
+    // With 2 characters left the last one carries 4 bits, with 3 it carries 2: the rest must be zero.
+    if (bits & (rest === 2 ? 0b1111 : 0b11)) return undefined;
+  }
+  return Buffer.from(text, 'base64url');
+}

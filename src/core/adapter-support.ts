@@ -1,0 +1,51 @@
+import { StoreError } from './errors.js';
+import { newState, Session } from './session.js';
+import type { Sessions } from './sessions.js';
+import type { SessionData } from './types.js';
+
+/** Options every adapter takes. */
+export interface AdapterOptions {
+  /**
+   * What a request gets when the session store fails: `"fail"` (default) answers 503 with a short
+   * JSON error; `"anonymous"` serves it with an empty session that is never saved.
+   */
+  onStoreError?: 'fail' | 'anonymous';
+  /** Told about errors the adapter handled itself (a commit that failed after the handler ran). Default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** A session with no cookie behind it that is never saved: what `onStoreError: "anonymous"` serves. */
+export function anonymousSession<T extends SessionData>(): Session<T> {
+  const state = newState('anonymous', Math.floor(Date.now() / 1000), 0);
+  return new Session<T>({ load: () => state, freshIdentity: () => ({ id: 'anonymous' }) }, state);
+}
+
+export const DETACHED = new WeakSet<object>();
+
+/** Loads a request's session, applying the store-failure policy. Rejects only with a `StoreError` under `"fail"`. */
+export function openSession<T extends SessionData>(
+  sessions: Sessions<T>,
+  cookieHeader: string | null | undefined,
+  options: AdapterOptions = {},
+): Session<T> | Promise<Session<T>> {
+  const loaded = sessions.loadNow(cookieHeader);
+  if (!(loaded instanceof Promise)) return loaded;
+  return loaded.catch((error: unknown) => {
+    if (error instanceof StoreError && options.onStoreError === 'anonymous') {
+      const session = anonymousSession<T>();
+      DETACHED.add(session);
+      return session;
+    }
+    throw error;
+  });
+}
+
+/** Commits unless the session is a detached anonymous one. */
+export function commitSession<T extends SessionData>(sessions: Sessions<T>, session: Session<T>) {
+  if (DETACHED.has(session)) return { vary: false };
+  return sessions.commitNow(session);
+}
+
+export function reportError(options: AdapterOptions, error: unknown): void {
+  (options.onError ?? ((e: unknown) => console.error('hallpass:', e)))(error);
+}

@@ -1,0 +1,143 @@
+import type { CommitResult } from './commit-result.js';
+import { NOTHING } from './commit-result.js';
+import { expireCookie, readCookie, serializeCookie } from './cookie.js';
+import { CookieTooLargeError } from './errors.js';
+import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
+import type { ResolvedOptions } from './options.js';
+import { newSessionId } from './random.js';
+import { memoryRevocations, type RevocationList, storeRevocations } from './revocations.js';
+import { isEmpty, newState, Session, type SessionBackend, type SessionState } from './session.js';
+import type { Codec, Envelope, SessionData } from './types.js';
+
+export const MAX_COOKIE_BYTES = 4096;
+
+/**
+ * Cookie mode: the whole session travels in the cookie, sealed or signed by the codec. Decoding
+ * waits for the first access when the revocation list answers synchronously (the default), so a
+ * request that never reads its session pays nothing for it.
+ */
+export function cookieMode(options: ResolvedOptions) {
+  const codec = options.codec as Codec;
+  const revocations: RevocationList = options.revocationStore
+    ? storeRevocations(options.revocationStore, options.now, options.storeTimeout, options.onEvent)
+    : memoryRevocations(options.now);
+  const emit = options.onEvent;
+  const nowSeconds = () => Math.floor(options.now() / 1000);
+  const identity = () => ({ id: newSessionId() });
+
+  /** Opens one cookie value; `undefined` (after an `invalid` event) when it cannot be used. */
+  function open(value: string, now: number): Envelope | undefined {
+    const result = value.length > MAX_COOKIE_BYTES ? ({ ok: false, reason: 'oversized' } as const) : codec.decode(value, now);
+    if (!result.ok) {
+      emit?.({ type: 'invalid', reason: result.reason, codec: codec.kind });
+      return undefined;
+    }
+    const { envelope } = result;
+    const problem = expiryProblem(options, envelope.createdAt, envelope.lastSeenAt, now, !codec.checksOwnExpiry);
+    if (problem) {
+      emit?.({ type: 'invalid', reason: problem, codec: codec.kind });
+      return undefined;
+    }
+    if (result.stale) staleEnvelopes.add(envelope);
+    return envelope;
+  }
+  const staleEnvelopes = new WeakSet<Envelope>();
+
+  function stateFrom(envelope: Envelope, cookiesSent: number): SessionState {
+    const state = newState(envelope.id ?? newSessionId(), envelope.createdAt, cookiesSent);
+    state.lastSeenAt = envelope.lastSeenAt;
+    state.data = envelope.data;
+    state.userId = envelope.userId;
+    state.isNew = false;
+    state.stale = staleEnvelopes.has(envelope);
+    state.hasInnerId = envelope.id !== undefined;
+    return state;
+  }
+
+  function revoked(envelope: Envelope): boolean | Promise<boolean> {
+    if (envelope.id === undefined) return false;
+    const answer = revocations.isRevoked(envelope.id);
+    const report = (isRevoked: boolean) => {
+      if (isRevoked) emit?.({ type: 'invalid', reason: 'revoked', codec: codec.kind });
+      return isRevoked;
+    };
+    return typeof answer === 'boolean' ? report(answer) : answer.then(report);
+  }
+
+  function loadSync(values: string[]): SessionState {
+    const now = nowSeconds();
+    for (const value of values) {
+      const envelope = open(value, now);
+      if (envelope && !(revoked(envelope) as boolean)) return stateFrom(envelope, values.length);
+    }
+    return newState(newSessionId(), now, values.length);
+  }
+
+  async function loadAsync(values: string[]): Promise<SessionState> {
+    const now = nowSeconds();
+    for (const value of values) {
+      const envelope = open(value, now);
+      if (envelope && !(await revoked(envelope))) return stateFrom(envelope, values.length);
+    }
+    return newState(newSessionId(), now, values.length);
+  }
+
+  function load(cookieHeader: string | null | undefined): Session<SessionData> | Promise<Session<SessionData>> {
+    const values = readCookie(cookieHeader, options.name);
+    if (options.revocationStore && values.length > 0) {
+      return loadAsync(values).then((state) => new Session({ load: () => state, freshIdentity: identity }, state));
+    }
+    const backend: SessionBackend = { load: () => loadSync(values), freshIdentity: identity };
+    return new Session(backend);
+  }
+
+  function cookieFor(state: SessionState, now: number): string {
+    const envelope: Envelope = { createdAt: state.createdAt, lastSeenAt: now, data: state.data };
+    if (state.hasInnerId !== false) envelope.id = state.id;
+    if (state.userId !== undefined) envelope.userId = state.userId;
+    const maxAge = options.persistent ? remainingLifetime(options, state.createdAt, now, now) : undefined;
+    const cookie = serializeCookie(options.name, codec.encode(envelope), options.cookie, maxAge);
+    if (cookie.length > MAX_COOKIE_BYTES) throw new CookieTooLargeError(cookie.length, options.name);
+    return cookie;
+  }
+
+  function commit(session: Session<SessionData>): CommitResult | Promise<CommitResult> {
+    if (!session.loaded) return NOTHING;
+    const state = session.state;
+    const vary = state.accessed;
+    const now = nowSeconds();
+    const hadCookie = !state.isNew;
+    const originalId = state.regenerate?.previousId ?? state.id;
+    const pending: Array<void | Promise<void>> = [];
+    const retire = (id: string) => {
+      if (state.hasInnerId === false) return;
+      pending.push(revocations.revoke(id, state.createdAt + options.maxAge));
+    };
+    const done = (result: CommitResult) =>
+      pending.some((item) => item instanceof Promise) ? Promise.all(pending).then(() => result) : result;
+
+    const ending = state.destroyed || (isEmpty(state) && session.dirty);
+    if (ending) {
+      if (hadCookie) {
+        retire(originalId);
+        emit?.({ type: 'destroyed', id: originalId });
+      }
+      return done(state.cookiesSent > 0 ? { setCookie: expireCookie(options.name, options.cookie), vary: true } : { vary });
+    }
+    if (state.regenerate) {
+      if (hadCookie) {
+        retire(state.regenerate.previousId);
+        emit?.({ type: 'regenerated', id: state.id, previousId: state.regenerate.previousId });
+      }
+      state.createdAt = now;
+    }
+    const write = session.dirty || (hadCookie && touchDue(options, state.lastSeenAt, now));
+    if (!write || isEmpty(state)) return done({ vary });
+    const setCookie = cookieFor(state, now);
+    if (state.isNew) emit?.({ type: 'created', id: state.id });
+    else if (state.stale) emit?.({ type: 'resealed', id: state.id });
+    return done({ setCookie, vary });
+  }
+
+  return { load, commit };
+}

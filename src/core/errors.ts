@@ -1,0 +1,58 @@
+/**
+ * Every error hallpass throws is a `HallpassError` with a stable `code` you can `switch` on.
+ *
+ * @example
+ * ```ts
+ * try { createSessions({ secret: 'short' }) }
+ * catch (err) { if (err instanceof HallpassError && err.code === 'ERR_SECRET_TOO_SHORT') ... }
+ * ```
+ */
+export type HallpassErrorCode =
+  | 'ERR_SECRET_MISSING'
+  | 'ERR_SECRET_TOO_SHORT'
+  | 'ERR_SECRET_WEAK'
+  | 'ERR_SAMESITE_NONE_INSECURE'
+  | 'ERR_HOST_PREFIX'
+  | 'ERR_SECURE_PREFIX'
+  | 'ERR_COOKIE_NAME'
+  | 'ERR_COOKIE_ATTRIBUTE'
+  | 'ERR_LIFETIME'
+  | 'ERR_OPTION'
+  | 'ERR_COOKIE_TOO_LARGE'
+  | 'ERR_SESSION_VALUE'
+  | 'ERR_SESSION_STATE'
+  | 'ERR_STORE'
+  | 'ERR_STORE_TIMEOUT'
+  | 'ERR_CSRF';
+
+/** Base class of every hallpass error. */
+export class HallpassError extends Error {
+  readonly code: HallpassErrorCode;
+  constructor(code: HallpassErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A problem with the options given to `createSessions` (or another factory), thrown at start-up. */
+export class ConfigError extends HallpassError {}
+
+/** The cookie would exceed the 4096 bytes browsers keep; thrown by `commit`. */
+export class CookieTooLargeError extends HallpassError {
+  readonly bytes: number;
+  constructor(bytes: number, name: string) {
+    super(
+      'ERR_COOKIE_TOO_LARGE',
+      `The session cookie "${name}" would be ${bytes} bytes; browsers drop cookies over 4096 bytes. ` +
+        'Keep less in the session, or use a server-side store (createSessions({ store })) so the cookie holds only an ID.',
+    );
+    this.bytes = bytes;
+  }
+}
+
+/** A value given to `session.set` that is not JSON data. */
+export class SessionValueError extends HallpassError {}
+
+/** A session store failed or did not answer in time; `cause` holds the store's own error. */
+export class StoreError extends HallpassError {}

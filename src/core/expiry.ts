@@ -1,0 +1,28 @@
+import type { ResolvedOptions } from './options.js';
+import type { InvalidReason } from './types.js';
+
+/** Checks a session's times against the server's own limits. `now` and the times are Unix seconds. */
+export function expiryProblem(
+  options: ResolvedOptions,
+  createdAt: number,
+  lastSeenAt: number,
+  now: number,
+  checkAbsolute = true,
+): InvalidReason | undefined {
+  if (createdAt > now + options.clockLeeway || lastSeenAt > now + options.clockLeeway) return 'future';
+  if (checkAbsolute && now >= createdAt + options.maxAge) return 'expired';
+  if (options.idleTimeout !== false && now >= lastSeenAt + options.idleTimeout) return 'idle';
+  return undefined;
+}
+
+/** Seconds this session may still live: the nearer of its absolute and idle deadlines (at least 1). */
+export function remainingLifetime(options: ResolvedOptions, createdAt: number, lastSeenAt: number, now: number): number {
+  let remaining = createdAt + options.maxAge - now;
+  if (options.idleTimeout !== false) remaining = Math.min(remaining, lastSeenAt + options.idleTimeout - now);
+  return Math.max(1, remaining);
+}
+
+/** True when an unchanged session is due to slide its idle timeout. */
+export function touchDue(options: ResolvedOptions, lastSeenAt: number, now: number): boolean {
+  return options.idleTimeout !== false && now - lastSeenAt >= options.touchInterval;
+}

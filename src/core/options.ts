@@ -1,0 +1,188 @@
+import { sealedCodec } from '../codecs/sealed.js';
+import { signedCodec } from '../codecs/signed.js';
+import { type CookieAttributes, checkAttributeValue, checkCookieName } from './cookie.js';
+import { ConfigError } from './errors.js';
+import { checkSecrets } from './keys.js';
+import type { Codec, SessionEvent, SessionStore } from './types.js';
+
+/** Options of `createSessions`. Every time is in seconds unless its name says otherwise. */
+export interface SessionOptions {
+  /**
+   * The secret cookies are sealed or signed with: at least 32 random bytes, from the environment.
+   * A list rotates keys: the first seals or signs, every one verifies. Required in cookie mode
+   * (no default); unused in server mode, whose tokens are random. Generate one with `npx hallpass secret`.
+   */
+  secret?: string | readonly string[];
+  /** Cookie name. Default `"hallpass"`. A `__Host-` name pins the cookie to this host (recommended over HTTPS). */
+  name?: string;
+  /** Cookie `Path`. Default `"/"`. */
+  path?: string;
+  /** Cookie `Domain`. Default: none (host-only, the safest). */
+  domain?: string;
+  /** Cookie `SameSite`. Default `"lax"`. `"none"` requires `secure`. */
+  sameSite?: 'lax' | 'strict' | 'none' | 'Lax' | 'Strict' | 'None';
+  /** Cookie `Secure`. Default `true`; browsers accept Secure cookies on http://localhost too. Set `false` only for plain-HTTP development on other hosts. */
+  secure?: boolean;
+  /** Cookie `HttpOnly`. Default `true`: page scripts cannot read the session cookie. */
+  httpOnly?: boolean;
+  /** Cookie `Partitioned` (CHIPS). Default `false`. */
+  partitioned?: boolean;
+  /** Absolute lifetime from creation (or regeneration), enforced by the server. Default 14 days (1209600). */
+  maxAge?: number;
+  /** Send `Max-Age` so the cookie outlives the browser session. Default `true`. */
+  persistent?: boolean;
+  /** Idle timeout from the last recorded activity, enforced by the server. Default 1 day (86400); `false` turns it off. */
+  idleTimeout?: number | false;
+  /**
+   * How often the idle timeout may slide for a session nobody changed, so a busy session does not
+   * rewrite its cookie or store record on every request. Default one tenth of `idleTimeout`.
+   */
+  touchInterval?: number;
+  /** Clock leeway for cookies dated in the future (clock skew between servers). Default 60. */
+  clockLeeway?: number;
+  /** Cookie mode codec: `"sealed"` (AES-256-GCM, default), `"signed"` (HMAC-SHA256) or a codec object. */
+  codec?: 'sealed' | 'signed' | Codec;
+  /** A server-side store: switches to server mode, where the cookie holds only a random token. */
+  store?: SessionStore;
+  /**
+   * Cookie mode: where logged-out and regenerated session IDs are remembered until they would have
+   * expired, so a copy of an old cookie cannot come back. Default: this process's memory (fine for
+   * one instance); give a shared store when several instances serve the same users.
+   */
+  revocationStore?: SessionStore;
+  /** Milliseconds a store call may take before it fails with `ERR_STORE_TIMEOUT`. Default 500. */
+  storeTimeout?: number;
+  /** Receives `invalid`, `created`, `regenerated`, `destroyed`, `resealed`, `conflict` and `store-error` events. */
+  onEvent?: (event: SessionEvent) => void;
+  /** The clock, in milliseconds. Default `Date.now`; tests pass a frozen one. */
+  now?: () => number;
+}
+
+/** Options after validation, with every default filled in. */
+export interface ResolvedOptions {
+  name: string;
+  cookie: CookieAttributes;
+  maxAge: number;
+  persistent: boolean;
+  idleTimeout: number | false;
+  touchInterval: number;
+  clockLeeway: number;
+  codec?: Codec;
+  store?: SessionStore;
+  revocationStore?: SessionStore;
+  storeTimeout: number;
+  onEvent?: (event: SessionEvent) => void;
+  now: () => number;
+}
+
+export const DEFAULT_MAX_AGE = 14 * 24 * 3600;
+export const DEFAULT_IDLE_TIMEOUT = 24 * 3600;
+
+function positive(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError('ERR_LIFETIME', `\`${option}\` must be a positive number of seconds, got ${String(value)}.`);
+  }
+  return value;
+}
+
+/** Validates every option once, at start-up, and fills in defaults. Throws `ConfigError`. */
+export function resolveOptions(options: SessionOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigError('ERR_OPTION', 'createSessions(options) needs an options object, e.g. { secret: process.env.SESSION_SECRET }.');
+  }
+  const name = checkCookieName(options.name ?? 'hallpass');
+  const path = options.path ?? '/';
+  if (typeof path !== 'string' || !path.startsWith('/')) {
+    throw new ConfigError('ERR_COOKIE_ATTRIBUTE', `\`path\` must start with "/", got ${JSON.stringify(path)}.`);
+  }
+  checkAttributeValue('path', path);
+  if (options.domain !== undefined) checkAttributeValue('domain', options.domain);
+  const sameSite = (options.sameSite ?? 'lax').toLowerCase();
+  if (sameSite !== 'lax' && sameSite !== 'strict' && sameSite !== 'none') {
+    throw new ConfigError('ERR_OPTION', `\`sameSite\` must be "lax", "strict" or "none", got ${JSON.stringify(options.sameSite)}.`);
+  }
+  const secure = options.secure ?? true;
+  if (sameSite === 'none' && !secure) {
+    throw new ConfigError(
+      'ERR_SAMESITE_NONE_INSECURE',
+      'Browsers refuse `sameSite: "none"` without `secure: true`. Set `secure: true` (and serve over HTTPS) or use `sameSite: "lax"`.',
+    );
+  }
+  if (name.startsWith('__Host-') && (!secure || options.domain !== undefined || path !== '/')) {
+    throw new ConfigError(
+      'ERR_HOST_PREFIX',
+      'A `__Host-` cookie must have `secure: true`, `path: "/"` and no `domain`. Remove `domain` and `path`, or rename the cookie.',
+    );
+  }
+  if (name.startsWith('__Secure-') && !secure) {
+    throw new ConfigError('ERR_SECURE_PREFIX', 'A `__Secure-` cookie must have `secure: true`. Set `secure: true`, or rename the cookie.');
+  }
+  const maxAge = positive('maxAge', options.maxAge, DEFAULT_MAX_AGE);
+  const idleTimeout = options.idleTimeout === false ? false : positive('idleTimeout', options.idleTimeout, DEFAULT_IDLE_TIMEOUT);
+  const touchInterval =
+    options.touchInterval === undefined ? (idleTimeout === false ? 0 : Math.ceil(idleTimeout / 10)) : options.touchInterval;
+  if (typeof touchInterval !== 'number' || !(touchInterval >= 0) || (idleTimeout !== false && touchInterval >= idleTimeout)) {
+    throw new ConfigError(
+      'ERR_LIFETIME',
+      `\`touchInterval\` must be at least 0 and shorter than \`idleTimeout\`, got ${String(options.touchInterval)}.`,
+    );
+  }
+  const storeTimeout = options.storeTimeout ?? 500;
+  if (typeof storeTimeout !== 'number' || !(storeTimeout > 0)) {
+    throw new ConfigError('ERR_OPTION', `\`storeTimeout\` must be a positive number of milliseconds, got ${String(storeTimeout)}.`);
+  }
+  if (options.store !== undefined) checkStore('store', options.store);
+  if (options.revocationStore !== undefined) checkStore('revocationStore', options.revocationStore);
+
+  let codec: Codec | undefined;
+  if (options.store === undefined) {
+    if (options.codec !== undefined && typeof options.codec === 'object') {
+      codec = options.codec;
+    } else {
+      const secrets = checkSecrets('secret', options.secret);
+      if (options.codec === undefined || options.codec === 'sealed') codec = sealedCodec(secrets);
+      else if (options.codec === 'signed') codec = signedCodec(secrets);
+      else
+        throw new ConfigError(
+          'ERR_OPTION',
+          `\`codec\` must be "sealed", "signed" or a codec object, got ${JSON.stringify(options.codec)}.`,
+        );
+    }
+  } else if (options.secret !== undefined) {
+    checkSecrets('secret', options.secret);
+  }
+
+  return {
+    name,
+    cookie: {
+      path,
+      domain: options.domain,
+      sameSite,
+      secure,
+      httpOnly: options.httpOnly ?? true,
+      partitioned: options.partitioned ?? false,
+    },
+    maxAge,
+    persistent: options.persistent ?? true,
+    idleTimeout,
+    touchInterval,
+    clockLeeway: options.clockLeeway ?? 60,
+    codec,
+    store: options.store,
+    revocationStore: options.revocationStore,
+    storeTimeout,
+    onEvent: options.onEvent,
+    now: options.now ?? Date.now,
+  };
+}
+
+function checkStore(option: string, store: unknown): void {
+  const candidate = store as Partial<SessionStore> | null;
+  if (!candidate || typeof candidate.get !== 'function' || typeof candidate.set !== 'function' || typeof candidate.destroy !== 'function') {
+    throw new ConfigError(
+      'ERR_OPTION',
+      `\`${option}\` must implement get, set and destroy (see the SessionStore contract), e.g. memoryStore().`,
+    );
+  }
+}

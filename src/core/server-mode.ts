@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import type { CommitResult } from './commit-result.js';
+import { NOTHING } from './commit-result.js';
+import { expireCookie, readCookie, serializeCookie } from './cookie.js';
+import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
+import { adoptData } from './json-value.js';
+import type { ResolvedOptions } from './options.js';
+import { isTokenShaped, newToken } from './random.js';
+import { isEmpty, newState, Session, type SessionState } from './session.js';
+import { callStore } from './store-call.js';
+import type { SessionData, SessionStore, StorePatch, StoreRecord } from './types.js';
+
+/** The store key for a token: its SHA-256, so a copy of the store holds no live token. */
+export function storeKeyFor(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/**
+ * Server mode: the cookie carries a random 256-bit token and the data lives in a store under the
+ * token's hash. Reads cost one store call and only when a well-formed cookie arrives; unchanged
+ * sessions write nothing but a throttled TTL touch; changes are applied as a patch.
+ */
+export function serverMode(options: ResolvedOptions) {
+  const store = options.store as SessionStore;
+  const emit = options.onEvent;
+  const call = <T>(operation: string, run: () => Promise<T>) => callStore(operation, run, options.storeTimeout, emit);
+  const nowSeconds = () => Math.floor(options.now() / 1000);
+  const identity = () => {
+    const token = newToken();
+    return { id: storeKeyFor(token), token };
+  };
+  const backendFor = (state: SessionState) => ({ load: () => state, freshIdentity: identity });
+
+  function fresh(now: number, cookiesSent: number): Session<SessionData> {
+    const { id, token } = identity();
+    return new Session(backendFor(newState(id, now, cookiesSent, token)), undefined);
+  }
+
+  async function load(cookieHeader: string | null | undefined): Promise<Session<SessionData>> {
+    const values = readCookie(cookieHeader, options.name);
+    const now = nowSeconds();
+    for (const token of values) {
+      if (!isTokenShaped(token)) {
+        emit?.({ type: 'invalid', reason: 'malformed', codec: 'store' });
+        continue;
+      }
+      const key = storeKeyFor(token);
+      const record = await call('get', () => store.get(key));
+      if (!record) {
+        emit?.({ type: 'invalid', reason: 'unknown', codec: 'store' });
+        continue;
+      }
+      const problem = expiryProblem(options, record.createdAt, record.lastSeenAt, now);
+      if (problem) {
+        emit?.({ type: 'invalid', reason: problem, codec: 'store' });
+        await call('destroy', () => store.destroy(key));
+        continue;
+      }
+      const state = newState(key, record.createdAt, values.length, token);
+      state.lastSeenAt = record.lastSeenAt;
+      state.data = adoptData(record.data) ?? state.data;
+      state.userId = record.userId;
+      state.isNew = false;
+      return new Session(backendFor(state), state);
+    }
+    // A fresh identity, never the one the cookie offered: a planted token is never adopted.
+    const session = fresh(now, values.length);
+    return session;
+  }
+
+  function recordOf(state: SessionState, now: number): StoreRecord {
+    const record: StoreRecord = { data: state.data, createdAt: state.createdAt, lastSeenAt: now };
+    if (state.userId !== undefined) record.userId = state.userId;
+    return record;
+  }
+
+  function cookieFor(state: SessionState, now: number): string {
+    const maxAge = options.persistent ? state.createdAt + options.maxAge - now : undefined;
+    return serializeCookie(options.name, state.token as string, options.cookie, maxAge);
+  }
+
+  function patchOf(state: SessionState, now: number): StorePatch {
+    const set: SessionData = Object.create(null);
+    const unset: string[] = [];
+    for (const key of state.clearedAll ? Object.keys(state.data) : state.changed) {
+      if (Object.hasOwn(state.data, key)) set[key] = state.data[key] as SessionData[string];
+      else unset.push(key);
+    }
+    const patch: StorePatch = { set, unset, lastSeenAt: now };
+    if (state.clearedAll) patch.replace = true;
+    if (state.userChanged) patch.userId = state.userId ?? null;
+    return patch;
+  }
+
+  async function commit(session: Session<SessionData>): Promise<CommitResult> {
+    if (!session.loaded) return NOTHING;
+    const state = session.state;
+    const vary = state.accessed;
+    const now = nowSeconds();
+    const hadRecord = !state.isNew;
+    const originalKey = state.regenerate?.previousId ?? state.id;
+    const expired = (): CommitResult =>
+      state.cookiesSent > 0 ? { setCookie: expireCookie(options.name, options.cookie), vary: true } : { vary };
+
+    if (state.destroyed || (isEmpty(state) && session.dirty)) {
+      if (hadRecord) {
+        await call('destroy', () => store.destroy(originalKey));
+        emit?.({ type: 'destroyed', id: originalKey });
+      }
+      return expired();
+    }
+    const ttl = remainingLifetime(options, state.createdAt, now, now);
+    if (state.regenerate && hadRecord) {
+      state.createdAt = now;
+      const regeneratedTtl = remainingLifetime(options, now, now, now);
+      await call('set', () => store.set(state.id, recordOf(state, now), regeneratedTtl));
+      await call('destroy', () => store.destroy(originalKey));
+      emit?.({ type: 'regenerated', id: state.id, previousId: originalKey });
+      return { setCookie: cookieFor(state, now), vary };
+    }
+    if (!hadRecord) {
+      if (isEmpty(state)) return { vary };
+      state.createdAt = now;
+      await call('set', () => store.set(state.id, recordOf(state, now), remainingLifetime(options, now, now, now)));
+      emit?.({ type: 'created', id: state.id });
+      return { setCookie: cookieFor(state, now), vary };
+    }
+    if (session.dirty) {
+      let applied = true;
+      if (store.patch) {
+        const patch = store.patch.bind(store);
+        applied = await call('patch', () => patch(state.id, patchOf(state, now), ttl));
+      } else {
+        await call('set', () => store.set(state.id, recordOf(state, now), ttl));
+      }
+      if (!applied) {
+        // The record went away meanwhile (logout or regeneration elsewhere): never bring it back.
+        emit?.({ type: 'conflict', id: state.id, detail: 'session ended by another request; changes dropped' });
+        return expired();
+      }
+      return { vary };
+    }
+    if (touchDue(options, state.lastSeenAt, now)) {
+      const touch = store.touch?.bind(store);
+      if (touch) await call('touch', () => touch(state.id, now, ttl));
+      else await call('set', () => store.set(state.id, recordOf(state, now), ttl));
+    }
+    return { vary };
+  }
+
+  async function listByUser(userId: string) {
+    if (!store.listByUser) throw new TypeError('This store has no per-user index (listByUser).');
+    return call('listByUser', () => (store.listByUser as NonNullable<SessionStore['listByUser']>)(userId));
+  }
+
+  async function destroyByUser(userId: string, exceptKeys: readonly string[]) {
+    if (!store.destroyByUser) throw new TypeError('This store has no per-user index (destroyByUser).');
+    return call('destroyByUser', () => (store.destroyByUser as NonNullable<SessionStore['destroyByUser']>)(userId, exceptKeys));
+  }
+
+  return { load, commit, listByUser, destroyByUser };
+}

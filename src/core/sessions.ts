@@ -1,0 +1,76 @@
+import type { CommitResult } from './commit-result.js';
+import { cookieMode } from './cookie-mode.js';
+import { ConfigError } from './errors.js';
+import { type ResolvedOptions, resolveOptions, type SessionOptions } from './options.js';
+import { serverMode } from './server-mode.js';
+import type { Session } from './session.js';
+import type { SessionData, UserSession } from './types.js';
+
+/** The object `createSessions` returns: what adapters call around each request. */
+export interface Sessions<T extends SessionData = SessionData> {
+  /** The validated options, defaults filled in. */
+  readonly options: ResolvedOptions;
+  /** `"cookie"` (the session travels in the cookie) or `"server"` (a store holds it). */
+  readonly mode: 'cookie' | 'server';
+  /**
+   * The session of a request, from its `Cookie` header. Never rejects for bad cookies (they give an
+   * empty session and an `invalid` event); rejects with `StoreError` only when a store fails.
+   */
+  load(cookieHeader: string | null | undefined): Promise<Session<T>>;
+  /** Saves what changed; resolves the headers to add. Run it before the response is sent. */
+  commit(session: Session<T>): Promise<CommitResult>;
+  /** The same as `load`/`commit` without a promise when no store is involved (cookie mode with in-memory revocations). @internal */
+  loadNow(cookieHeader: string | null | undefined): Session<T> | Promise<Session<T>>;
+  /** @internal */
+  commitNow(session: Session<T>): CommitResult | Promise<CommitResult>;
+  /** Server mode: the user's live sessions (for a "your devices" page). */
+  listByUser(userId: string): Promise<UserSession[]>;
+  /** Server mode: ends every session of the user ("log out everywhere"), except the given session IDs. */
+  destroyByUser(userId: string, options?: { except?: string | readonly string[] }): Promise<number>;
+}
+
+/**
+ * Creates the session manager. Validates every option now and throws a `ConfigError` naming the
+ * option and the fix, so a misconfiguration stops the app at start-up rather than in a request.
+ *
+ * @example
+ * ```ts
+ * import { createSessions } from 'hallpass'
+ *
+ * const sessions = createSessions<{ user_id: string }>({
+ *   secret: process.env.SESSION_SECRET, // 32+ random bytes: `npx hallpass secret`
+ *   maxAge: 14 * 24 * 3600,
+ * })
+ * ```
+ */
+export function createSessions<T extends SessionData = SessionData>(options: SessionOptions): Sessions<T> {
+  const resolved = resolveOptions(options);
+  if (resolved.store) {
+    const server = serverMode(resolved);
+    return {
+      options: resolved,
+      mode: 'server',
+      load: server.load as unknown as Sessions<T>['load'],
+      commit: server.commit as unknown as Sessions<T>['commit'],
+      loadNow: server.load as unknown as Sessions<T>['loadNow'],
+      commitNow: server.commit as unknown as Sessions<T>['commitNow'],
+      listByUser: server.listByUser,
+      destroyByUser: (userId, { except } = {}) =>
+        server.destroyByUser(userId, except === undefined ? [] : typeof except === 'string' ? [except] : except),
+    };
+  }
+  const cookie = cookieMode(resolved);
+  const serverOnly = (): never => {
+    throw new ConfigError('ERR_OPTION', 'listByUser and destroyByUser need a server-side store: createSessions({ store }).');
+  };
+  return {
+    options: resolved,
+    mode: 'cookie',
+    load: async (header) => (await cookie.load(header)) as unknown as Session<T>,
+    commit: async (session) => cookie.commit(session as unknown as Session<SessionData>),
+    loadNow: cookie.load as unknown as Sessions<T>['loadNow'],
+    commitNow: cookie.commit as unknown as Sessions<T>['commitNow'],
+    listByUser: async () => serverOnly(),
+    destroyByUser: async () => serverOnly(),
+  };
+}

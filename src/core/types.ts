@@ -1,0 +1,111 @@
+/** A JSON value: what a session may hold. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** The shape of session data: string keys, JSON values. */
+export type SessionData = { [key: string]: Json };
+
+/**
+ * What travels in a cookie (cookie mode) or sits in a store record (server mode).
+ * Times are whole Unix seconds.
+ */
+export interface Envelope {
+  /** Inner session ID (cookie mode); absent for formats that have none, such as Starlette's. */
+  id?: string;
+  /** When the session was created (or last regenerated). */
+  createdAt: number;
+  /** When the session was last written or slid. */
+  lastSeenAt: number;
+  /** The user the session belongs to, once the app sets `session.userId`. */
+  userId?: string;
+  data: SessionData;
+}
+
+/** Why a cookie or token was refused. Every refusal yields an empty session and an `invalid` event. */
+export type InvalidReason =
+  | 'malformed'
+  | 'oversized'
+  | 'tampered'
+  | 'unknown-key'
+  | 'expired'
+  | 'idle'
+  | 'future'
+  | 'revoked'
+  | 'unknown'
+  | 'unsupported-version';
+
+export type OpenResult =
+  | { ok: true; envelope: Envelope /** verified with an older key: re-seal on the next write */; stale: boolean }
+  | { ok: false; reason: InvalidReason };
+
+/**
+ * A cookie codec turns an envelope into a cookie value and back. Both directions are synchronous
+ * so that a request can decode its cookie lazily, on first access.
+ */
+export interface Codec {
+  /** A short name used in events and by `hallpass inspect`. */
+  readonly kind: string;
+  encode(envelope: Envelope): string;
+  /** Never throws: any bad input is `{ ok: false, reason }`. `now` is Unix seconds. */
+  decode(value: string, now: number): OpenResult;
+  /**
+   * Set when the format itself enforces an absolute lifetime (Starlette's signed timestamp), so
+   * the core leaves that check to the codec.
+   */
+  readonly checksOwnExpiry?: boolean;
+}
+
+/** A record as a store keeps it (server mode). */
+export interface StoreRecord {
+  data: SessionData;
+  createdAt: number;
+  lastSeenAt: number;
+  /** The user the session belongs to, once the app sets `session.userId`. */
+  userId?: string;
+}
+
+/** The keys a request changed: a store applies only these, so concurrent requests lose nothing. */
+export interface StorePatch {
+  /** Keys to write. With `replace`, the whole new data (the app cleared the session first). */
+  set: SessionData;
+  /** When true, `set` replaces the stored data instead of merging into it. */
+  replace?: boolean;
+  unset: string[];
+  lastSeenAt: number;
+  /** `undefined`: unchanged; `null`: remove the user link; a string: link to that user. */
+  userId?: string | null;
+}
+
+/** One entry of `listByUser`. */
+export interface UserSession {
+  /** The store key (a hash of the token, never the token itself). */
+  id: string;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+/**
+ * The server-side store contract. `get`, `set` and `destroy` are the whole required contract;
+ * every bundled store also implements `touch`, `patch` and the per-user index. TTLs are in seconds.
+ */
+export interface SessionStore {
+  get(key: string): Promise<StoreRecord | null | undefined>;
+  set(key: string, record: StoreRecord, ttlSeconds: number): Promise<void>;
+  destroy(key: string): Promise<void>;
+  /** Slide the expiry without rewriting data. */
+  touch?(key: string, lastSeenAt: number, ttlSeconds: number): Promise<void>;
+  /** Apply changed keys atomically; resolves `false` when the record no longer exists (nothing is created). */
+  patch?(key: string, patch: StorePatch, ttlSeconds: number): Promise<boolean>;
+  listByUser?(userId: string): Promise<UserSession[]>;
+  /** Destroys every session of the user except the listed keys; resolves how many were destroyed. */
+  destroyByUser?(userId: string, exceptKeys?: readonly string[]): Promise<number>;
+}
+
+/** Events a `createSessions({ onEvent })` hook receives. None carries a cookie value or token. */
+export type SessionEvent =
+  | { type: 'invalid'; reason: InvalidReason; codec: string }
+  | { type: 'created'; id: string }
+  | { type: 'regenerated'; id: string; previousId: string }
+  | { type: 'destroyed'; id: string }
+  | { type: 'resealed'; id: string }
+  | { type: 'conflict'; id: string; detail: string }
+  | { type: 'store-error'; operation: string; error: Error };

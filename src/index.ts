@@ -1,0 +1,24 @@
+export { sealedCodec } from './codecs/sealed.js';
+export { signedCodec } from './codecs/signed.js';
+export type { CommitResult } from './core/commit-result.js';
+export type { HallpassErrorCode } from './core/errors.js';
+export { ConfigError, CookieTooLargeError, HallpassError, SessionValueError, StoreError } from './core/errors.js';
+export type { MemoryStoreOptions } from './core/memory-store.js';
+export { memoryStore } from './core/memory-store.js';
+export type { ResolvedOptions, SessionOptions } from './core/options.js';
+export { Session } from './core/session.js';
+export type { Sessions } from './core/sessions.js';
+export { createSessions } from './core/sessions.js';
+export type {
+  Codec,
+  Envelope,
+  InvalidReason,
+  Json,
+  OpenResult,
+  SessionData,
+  SessionEvent,
+  SessionStore,
+  StorePatch,
+  StoreRecord,
+  UserSession,
+} from './core/types.js';

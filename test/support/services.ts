@@ -1,0 +1,34 @@
+/**
+ * Service checks for suites that need a real server (Redis, Memcached, PostgreSQL, FastAPI, Chromium).
+ * On a developer's machine a missing service skips the suite with a message saying how to run it;
+ * with CI=true a missing service fails the suite, so nothing is skipped silently.
+ */
+import { connect } from 'node:net';
+
+export const inCI = process.env.CI === 'true';
+
+/** Resolves true when something accepts TCP connections at host:port within the timeout. */
+export function reachable(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * Decides whether a suite that needs `service` runs. Returns `false` (skip, with the reason) or
+ * `true`; throws under CI when the service is missing.
+ */
+export function needService(service: string, available: boolean, howToRun: string): string | false {
+  if (available) return false;
+  const message = `${service} is not available. ${howToRun}`;
+  if (inCI) throw new Error(`CI=true and ${message}`);
+  console.log(`# SKIPPED: ${message}`);
+  return message;
+}
