@@ -1,0 +1,47 @@
+/**
+ * The demo's server-side store, chosen by SESSION_STORE. Each store module is imported only when
+ * chosen, so the default cookie mode loads no database client.
+ */
+import { ConfigError, type SessionStore, memoryStore } from 'hallpass';
+import type { DemoEnvironment } from './config.js';
+
+export interface ChosenStore {
+  name: string;
+  store: SessionStore;
+  close: () => Promise<void>;
+}
+
+const STORES = ['memory', 'sqlite', 'redis', 'memcached', 'postgres'] as const;
+
+/** Opens the store SESSION_STORE names (`undefined` for cookie mode). */
+export async function storeFrom(env: DemoEnvironment): Promise<ChosenStore | undefined> {
+  const name = env.SESSION_STORE;
+  if (!name) return undefined;
+  switch (name) {
+    case 'memory':
+      return { name, store: memoryStore(), close: async () => {} };
+    case 'sqlite': {
+      const [{ default: Database }, { sqliteStore }] = await Promise.all([import('better-sqlite3'), import('hallpass/sqlite')]);
+      const db = new Database(env.SQLITE_PATH ?? '.hallpass/sessions.sqlite');
+      const store = sqliteStore(db);
+      return { name, store, close: async () => void db.close() };
+    }
+    case 'redis': {
+      const [{ Redis }, { redisStore }] = await Promise.all([import('ioredis'), import('hallpass/redis')]);
+      const client = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      return { name, store: redisStore(client), close: async () => void client.disconnect() };
+    }
+    case 'memcached': {
+      const [{ default: memjs }, { memcachedStore }] = await Promise.all([import('memjs'), import('hallpass/memcached')]);
+      const client = memjs.Client.create(env.MEMCACHED_SERVERS ?? '127.0.0.1:11211', { retries: 1, timeout: 0.5 });
+      return { name, store: memcachedStore(client), close: async () => client.close() };
+    }
+    case 'postgres': {
+      const [{ default: pg }, { postgresStore }] = await Promise.all([import('pg'), import('hallpass/postgres')]);
+      const pool = new pg.Pool({ connectionString: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' });
+      return { name, store: postgresStore(pool), close: () => pool.end() };
+    }
+    default:
+      throw new ConfigError('ERR_OPTION', `SESSION_STORE must be one of ${STORES.join(', ')}, got ${JSON.stringify(name)}.`);
+  }
+}
