@@ -1,10 +1,12 @@
 import { inspectHallpassCookie } from './inspect-hallpass.js';
+import { inspectStarletteCookie } from './inspect-starlette.js';
 import type { InspectArgs, InspectResult, Inspector } from './inspect-result.js';
 
 /** Every format `hallpass inspect --format` knows. `auto` picks one from the value's prefix. */
 export const inspectors: Record<string, Inspector> = {
   sealed: (value, args) => inspectHallpassCookie('sealed', value, args),
   signed: (value, args) => inspectHallpassCookie('signed', value, args),
+  starlette: inspectStarletteCookie,
 };
 
 export function detectFormat(value: string): string {

@@ -1,0 +1,116 @@
+/** Leaving Starlette cookies for sealed cookies or a store: nobody is logged out, the old cookie goes away. */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, describe, it } from 'node:test';
+import { createSessions, memoryStore, type SessionOptions } from 'hallpass';
+import { withSessions } from 'hallpass/node';
+import { migrateFromStarlette, starletteCodec } from 'hallpass/starlette';
+import { frozenClock } from '../support/clock.js';
+import { SECRET } from '../support/core-fixtures.js';
+
+const FASTAPI_SECRET = 'dev-secret-change-me';
+const T0 = 1_700_000_000;
+/** What FastAPI wrote at T0 for `{"user_id": "alice", "cart": ["apple"]}`. */
+const STARLETTE = starletteCodec({ secret_key: FASTAPI_SECRET }).encode({
+  createdAt: T0,
+  lastSeenAt: T0,
+  data: { user_id: 'alice', cart: ['apple'] },
+});
+
+function setup(options: Partial<SessionOptions>, legacy: Parameters<typeof migrateFromStarlette>[1] = { secret_key: FASTAPI_SECRET }) {
+  const clock = frozenClock(T0 + 60);
+  const sessions = createSessions({ secret: SECRET, now: clock.now, ...options });
+  return { sessions, clock, migrate: migrateFromStarlette(sessions, legacy) };
+}
+
+const pair = (setCookie: string | undefined) => (setCookie as string).slice(0, (setCookie as string).indexOf(';'));
+
+describe('migrateFromStarlette', () => {
+  it('to sealed cookies under the same name: imports once, and the new cookie replaces the old', async () => {
+    const { sessions, migrate } = setup({ name: 'session' });
+    const first = await sessions.load(`session=${STARLETTE}`);
+    assert.deepEqual(migrate(first, `session=${STARLETTE}`), { imported: true, setCookie: undefined });
+    assert.deepEqual(first.toJSON(), { user_id: 'alice', cart: ['apple'] });
+    const { setCookie } = await sessions.commit(first);
+    assert.match(setCookie as string, /^session=h1\./);
+
+    const header = pair(setCookie);
+    const second = await sessions.load(header);
+    assert.deepEqual(migrate(second, header), { imported: false, setCookie: undefined });
+    assert.deepEqual(second.toJSON(), { user_id: 'alice', cart: ['apple'] });
+  });
+
+  it('to sealed cookies under another name: imports and deletes the Starlette cookie', async () => {
+    const { sessions, migrate } = setup({ name: 'hallpass' });
+    const session = await sessions.load(`session=${STARLETTE}`);
+    const result = migrate(session, `session=${STARLETTE}`);
+    assert.deepEqual(result, { imported: true, setCookie: 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax' });
+    const { setCookie } = await sessions.commit(session);
+    assert.match(setCookie as string, /^hallpass=h1\./);
+    // A Starlette cookie left beside a valid hallpass session is deleted too, and not imported.
+    const both = `${pair(setCookie)}; session=${STARLETTE}`;
+    const next = await sessions.load(both);
+    assert.deepEqual(migrate(next, both), { imported: false, setCookie: 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax' });
+  });
+
+  it('to a server-side store: the data moves into a store record', async () => {
+    const store = memoryStore();
+    const { sessions, migrate } = setup({ store, name: 'session' });
+    const session = await sessions.load(`session=${STARLETTE}`);
+    assert.equal(migrate(session, `session=${STARLETTE}`).imported, true);
+    const { setCookie } = await sessions.commit(session);
+    const token = pair(setCookie).slice('session='.length);
+    assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+    const again = await sessions.load(`session=${token}`);
+    assert.deepEqual(again.toJSON(), { user_id: 'alice', cart: ['apple'] });
+    assert.equal(again.isNew, false);
+  });
+
+  it('does not import an expired or forged Starlette cookie', async () => {
+    const { sessions, clock, migrate } = setup({ name: 'hallpass' }, { secret_key: FASTAPI_SECRET, max_age: 30 });
+    const expired = await sessions.load(`session=${STARLETTE}`);
+    assert.deepEqual(migrate(expired, `session=${STARLETTE}`), {
+      imported: false,
+      setCookie: 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax',
+    });
+    assert.deepEqual(expired.toJSON(), {});
+    clock.advance(-50);
+    const forged = STARLETTE.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    const session = await sessions.load(`session=${forged}`);
+    assert.equal(migrate(session, `session=${forged}`).imported, false);
+    assert.deepEqual(await sessions.commit(session), { vary: true });
+  });
+
+  it('does nothing for a request without a Starlette cookie', async () => {
+    const { sessions, migrate } = setup({ name: 'hallpass' });
+    const session = await sessions.load(undefined);
+    assert.deepEqual(migrate(session, undefined), { imported: false });
+    assert.deepEqual(migrate(session, 'other=1'), { imported: false });
+  });
+});
+
+describe('migrateFromStarlette with the node adapter', () => {
+  let server: Server | undefined;
+  after(() => server?.close());
+
+  it('answers with the new cookie and the deletion of the old one', async () => {
+    const sessions = createSessions({ secret: SECRET, name: 'hallpass', secure: false });
+    const migrate = migrateFromStarlette(sessions, { secret_key: FASTAPI_SECRET, max_age: null });
+    server = createServer(
+      withSessions(sessions, (req, res) => {
+        const { setCookie } = migrate(req.session, req.headers.cookie);
+        if (setCookie) res.appendHeader('Set-Cookie', setCookie);
+        res.end(`Welcome back, user ${req.session.get('user_id')}!`);
+      }),
+    );
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie: `session=${STARLETTE}` } });
+    assert.equal(await response.text(), 'Welcome back, user alice!');
+    const cookies = response.headers.getSetCookie();
+    assert.equal(cookies.length, 2);
+    assert.equal(cookies[0], 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax');
+    assert.match(cookies[1] as string, /^hallpass=h1\.[^;]+; Path=\/; Max-Age=86400; HttpOnly; SameSite=Lax$/);
+  });
+});
