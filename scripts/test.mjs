@@ -22,6 +22,8 @@ if (files.length === 0) {
   console.error(`No test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-console.log(`hallpass tests on Node ${process.version}: ${files.length} files${process.env.CI === 'true' ? ' (CI: suites needing a service fail when it is missing)' : ''}`);
+console.log(
+  `hallpass tests on Node ${process.version}: ${files.length} files${process.env.CI === 'true' ? ' (CI: suites needing a service fail when it is missing)' : ''}`,
+);
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

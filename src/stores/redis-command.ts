@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+
+/** What the Redis store uses of an `ioredis` client (`new Redis()` or `new Redis.Cluster()`). */
+export interface IoRedisLike {
+  readonly status: string;
+  call(command: string, ...args: string[]): Promise<unknown>;
+}
+
+/** What the Redis store uses of a `node-redis` client (`createClient()` from the `redis` package, v4 or later). */
+export interface NodeRedisClientLike {
+  readonly isOpen: boolean;
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/** What the Redis store uses of a `node-redis` cluster (`createCluster()`), which routes by a first key. */
+export interface NodeRedisClusterLike {
+  readonly isOpen: boolean;
+  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+}
+
+/** Any Redis client the store accepts: ioredis or node-redis, single node or cluster. */
+export type RedisClientLike = IoRedisLike | NodeRedisClientLike | NodeRedisClusterLike;
+
+/** Sends one command; `key` is the key that decides the cluster slot. */
+export type RedisSend = (key: string, args: string[]) => Promise<unknown>;
+
+/** A Lua script, run by its SHA1 and sent in full only when a node has not cached it yet. */
+export interface RedisScript {
+  readonly source: string;
+  readonly sha: string;
+}
+
+export function defineScript(source: string): RedisScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/**
+ * Picks how to talk to the client. The store never imports either library: ioredis is told apart by
+ * `status` and `call`, node-redis by `sendCommand` and `isOpen`, and a node-redis cluster by its
+ * shard list (its `sendCommand` takes the routing key first).
+ */
+export function redisSender(client: RedisClientLike): RedisSend {
+  const c = client as unknown as Record<string, unknown>;
+  if (typeof c.call === 'function' && 'status' in c) {
+    const io = client as IoRedisLike;
+    return (_key, [command, ...args]) => io.call(command as string, ...args);
+  }
+  if (typeof c.sendCommand === 'function' && 'isOpen' in c) {
+    if ('masters' in c || 'slots' in c || typeof c.getMasters === 'function') {
+      const cluster = client as NodeRedisClusterLike;
+      return (key, args) => cluster.sendCommand(key, false, args);
+    }
+    const single = client as NodeRedisClientLike;
+    return (_key, args) => single.sendCommand(args);
+  }
+  throw new TypeError(
+    'redisStore needs an ioredis client (new Redis(), new Redis.Cluster()) or a node-redis client (createClient(), createCluster()).',
+  );
+}
+
+/** Runs a one-key script with EVALSHA, falling back to EVAL once when the node answers NOSCRIPT. */
+export async function runScript(send: RedisSend, script: RedisScript, key: string, args: readonly string[]): Promise<unknown> {
+  try {
+    return await send(key, ['EVALSHA', script.sha, '1', key, ...args]);
+  } catch (error) {
+    if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+    return send(key, ['EVAL', script.source, '1', key, ...args]);
+  }
+}
+
+/** A reply as a string (clients may hand back Buffers), or undefined for nil. */
+export function text(reply: unknown): string | undefined {
+  if (reply === null || reply === undefined) return undefined;
+  return typeof reply === 'string' ? reply : String(reply);
+}
+
+/** A flat field/value array reply (HGETALL from a script) as pairs. */
+export function hashEntries(reply: unknown): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (!Array.isArray(reply)) return out;
+  for (let i = 0; i + 1 < reply.length; i += 2) out.push([String(reply[i]), String(reply[i + 1])]);
+  return out;
+}
+
+/** A set or array reply as strings (RESP3 may answer SMEMBERS with a Set). */
+export function members(reply: unknown): string[] {
+  if (Array.isArray(reply) || reply instanceof Set) return [...reply].map(String);
+  return [];
+}
