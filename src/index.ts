@@ -3,6 +3,8 @@ export { signedCodec } from './codecs/signed.js';
 export type { CommitResult } from './core/commit-result.js';
 export type { HallpassErrorCode } from './core/errors.js';
 export { ConfigError, CookieTooLargeError, HallpassError, SessionValueError, StoreError } from './core/errors.js';
+export type { FlashKind, FlashMessage } from './core/flash.js';
+export { FLASH_KEY, flash, takeFlashes } from './core/flash.js';
 export type { MemoryStoreOptions } from './core/memory-store.js';
 export { memoryStore } from './core/memory-store.js';
 export type { ResolvedOptions, SessionOptions } from './core/options.js';

@@ -1,12 +1,14 @@
 /**
  * The hallpass demo: a guest/login/cart/logout app over plain node:http, the same contract whatever
- * the session mode (sealed or signed cookies, Starlette cookies, or a server-side store).
+ * the session mode (sealed or signed cookies, Starlette cookies, or a server-side store). JSON
+ * clients get JSON; a browser gets a page, and its form posts are answered with a 303 back to it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Json, Session, Sessions } from 'hallpass';
 import { type SessionRequest, withSessions } from 'hallpass/node';
-import { HttpError, isFormPost, readBody, redirect, sendHtml, sendJson, wantsHtml } from './http.js';
-import { renderHome } from './pages.js';
+import { flash, takeFlashes } from './flash.js';
+import { HttpError, isFormPost, loadAssets, readBody, redirect, sendHtml, sendJson, wantsHtml } from './http.js';
+import { type CookieFacts, type HomeView, renderHome } from './pages.js';
 
 export type DemoData = { user_id: string; cart: string[]; [key: string]: Json };
 type Route = (req: SessionRequest<DemoData>, res: ServerResponse, url: URL) => Promise<void> | void;
@@ -15,24 +17,77 @@ type Route = (req: SessionRequest<DemoData>, res: ServerResponse, url: URL) => P
 export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
 
 const USERNAME = /^[\w.@-]{1,64}$/;
+const ASSETS = loadAssets(new URL('./assets/', import.meta.url));
 
 function greeting(session: Session<DemoData>): string {
   const user = session.get('user_id');
   return user ? `Welcome back, user ${user}!` : 'Hello, guest!';
 }
 
-/** Answers JSON, or for a browser form post, a 303 back to the page. */
-function reply(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): void {
-  if (isFormPost(req) && wantsHtml(req)) redirect(res, '/');
-  else sendJson(res, 200, body);
+/** A form post from a browser page, answered with a redirect (and a flash) rather than JSON. */
+const fromPage = (req: IncomingMessage) => isFormPost(req) && wantsHtml(req);
+
+/** Answers JSON, or for a browser form post, a flash message and a 303 back to the page. */
+function reply(req: SessionRequest<DemoData>, res: ServerResponse, body: Record<string, unknown>, note?: string): void {
+  if (!fromPage(req)) {
+    sendJson(res, 200, body);
+    return;
+  }
+  if (note) flash(req.session, note, 'success');
+  redirect(res, '/');
+}
+
+/** Bytes of the session cookie in the request, for the cookie panel. */
+function cookieBytes(header: string | undefined, name: string): number | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [key, value] = part.trim().split('=', 2);
+    if (key === name && value) return name.length + 1 + value.length;
+  }
+  return undefined;
+}
+
+async function homeView(sessions: Sessions<DemoData>, req: SessionRequest<DemoData>): Promise<HomeView> {
+  const { session } = req;
+  const user = session.get('user_id');
+  const options = sessions.options;
+  const sentBytes = cookieBytes(req.headers.cookie, options.name);
+  let devices: HomeView['devices'] = sessions.mode === 'cookie' ? 'cookie-mode' : 'guest';
+  if (user && sessions.mode === 'server') {
+    const list = await sessions.listByUser(user);
+    devices = list
+      .map((d) => ({ createdAt: d.createdAt, lastSeenAt: d.lastSeenAt, current: d.id === session.id }))
+      .sort((a, b) => Number(b.current) - Number(a.current) || b.createdAt - a.createdAt);
+  }
+  const cookie: CookieFacts = {
+    name: options.name,
+    ...options.cookie,
+    persistent: options.persistent,
+    maxAge: options.maxAge,
+    idleTimeout: options.idleTimeout,
+    touchInterval: options.touchInterval,
+    mode: sessions.mode,
+    codec: options.codec?.kind,
+    sentBytes: session.isNew ? undefined : sentBytes,
+    createdAt: session.createdAt,
+    lastSeenAt: session.lastSeenAt,
+  };
+  return {
+    message: greeting(session),
+    user,
+    cart: session.get('cart', []),
+    flashes: takeFlashes(session),
+    devices,
+    cookie,
+    now: Math.floor(options.now() / 1000),
+    assets: { style: ASSETS.url('style.css'), script: ASSETS.url('page.js'), icon: ASSETS.url('icon.svg') },
+  };
 }
 
 export function createDemoRoutes(sessions: Sessions<DemoData>): Record<string, Route> {
   return {
-    'GET /': (req, res) => {
-      const message = greeting(req.session);
-      if (wantsHtml(req)) sendHtml(res, 200, renderHome({ message, user: req.session.get('user_id'), cart: req.session.get('cart', []) }));
-      else sendJson(res, 200, { message });
+    'GET /': async (req, res) => {
+      if (wantsHtml(req)) sendHtml(res, 200, renderHome(await homeView(sessions, req)));
+      else sendJson(res, 200, { message: greeting(req.session) });
     },
     'POST /login': async (req, res, url) => {
       const body = await readBody(req);
@@ -47,7 +102,7 @@ export function createDemoRoutes(sessions: Sessions<DemoData>): Record<string, R
       req.session.regenerate();
       req.session.set('user_id', id);
       req.session.userId = id;
-      reply(req, res, { message: `Logged in as ${id}` });
+      reply(req, res, { message: `Logged in as ${id}` }, `Logged in as ${id}`);
     },
     'POST /logout': (req, res) => {
       req.session.destroy();
@@ -72,16 +127,18 @@ export function createDemoRoutes(sessions: Sessions<DemoData>): Record<string, R
     'GET /devices': async (req, res) => {
       const user = req.session.get('user_id');
       if (!user) throw new HttpError(401, { error: 'login_required' });
-      if (sessions.mode !== 'server') throw new HttpError(409, { error: 'server_store_required', message: 'Start the demo with SESSION_STORE set.' });
+      if (sessions.mode !== 'server')
+        throw new HttpError(409, { error: 'server_store_required', message: 'Start the demo with SESSION_STORE set.' });
       const devices = (await sessions.listByUser(user)).map((device) => ({ ...device, current: device.id === req.session.id }));
       sendJson(res, 200, { devices });
     },
     'POST /devices/logout-others': async (req, res) => {
       const user = req.session.get('user_id');
-      if (!user) throw new HttpError(401, { error: 'login_required' });
-      if (sessions.mode !== 'server') throw new HttpError(409, { error: 'server_store_required' });
+      if (!user) throw new HttpError(401, { error: 'login_required', message: 'Log in first.' });
+      if (sessions.mode !== 'server')
+        throw new HttpError(409, { error: 'server_store_required', message: 'Start the demo with SESSION_STORE set.' });
       const loggedOut = await sessions.destroyByUser(user, { except: req.session.id });
-      reply(req, res, { loggedOut });
+      reply(req, res, { loggedOut }, `Logged out ${loggedOut} other device${loggedOut === 1 ? '' : 's'}.`);
     },
   };
 }
@@ -97,11 +154,18 @@ export function createDemoApp(sessions: Sessions<DemoData>, extraRoutes?: ExtraR
       await route(req, res, url);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
-      sendJson(res, error.status, error.body);
+      // A page's form gets the problem as a message on the page it came from.
+      if (fromPage(req) && typeof error.body.message === 'string') {
+        flash(req.session, error.body.message, 'error');
+        redirect(res, '/');
+      } else sendJson(res, error.status, error.body);
     }
   });
   return async (req: IncomingMessage, res: ServerResponse) => {
-    if (extraRoutes && (await extraRoutes(req, res, new URL(req.url ?? '/', 'http://demo.local')))) return;
+    const url = new URL(req.url ?? '/', 'http://demo.local');
+    // Style sheets and scripts are the same for everyone: no session is loaded for them.
+    if (ASSETS.serve(req, res, url)) return;
+    if (extraRoutes && (await extraRoutes(req, res, url))) return;
     return sessionHandler(req, res);
   };
 }

@@ -23,7 +23,10 @@ export function secretFrom(env: DemoEnvironment, variable: string, log: (line: s
   const given = env[variable];
   if (given) return given;
   if (env.NODE_ENV === 'production') {
-    throw new ConfigError('ERR_SECRET_MISSING', `${variable} is not set. Generate one with \`npx hallpass secret\` and set ${variable} in the environment.`);
+    throw new ConfigError(
+      'ERR_SECRET_MISSING',
+      `${variable} is not set. Generate one with \`npx hallpass secret\` and set ${variable} in the environment.`,
+    );
   }
   const file = join(LOCAL_DIR, `${variable.toLowerCase().replace(/_/g, '-')}`);
   if (existsSync(file)) {
@@ -34,7 +37,9 @@ export function secretFrom(env: DemoEnvironment, variable: string, log: (line: s
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
-  log(`${variable} is not set: generated a development secret and saved it to ${file} (mode 0600, git-ignored). Set ${variable} to use your own.`);
+  log(
+    `${variable} is not set: generated a development secret and saved it to ${file} (mode 0600, git-ignored). Set ${variable} to use your own.`,
+  );
   return secret;
 }
 
@@ -43,7 +48,8 @@ export function secondsFrom(env: DemoEnvironment, variable: string, fallback?: n
   const text = env[variable];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigError('ERR_LIFETIME', `${variable} must be a positive number of seconds, got ${JSON.stringify(text)}.`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ConfigError('ERR_LIFETIME', `${variable} must be a positive number of seconds, got ${JSON.stringify(text)}.`);
   return value;
 }
 

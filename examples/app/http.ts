@@ -1,5 +1,8 @@
-/** Small HTTP helpers for the demo: body parsing with a size limit, JSON and redirect replies. */
+/** Small HTTP helpers for the demo: body parsing with a size limit, JSON, page and redirect replies, static assets. */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname } from 'node:path';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -45,8 +48,19 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(JSON.stringify(body));
 }
 
+// The page loads only its own style sheet, script and icon, and posts forms only to itself.
+const PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'private, no-store',
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+};
+
+/** A page for one user: never cached by shared caches, nor kept for the back button (it may show a flash once). */
 export function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
+  res.writeHead(status, PAGE_HEADERS);
   res.end(html);
 }
 
@@ -65,4 +79,62 @@ export function wantsHtml(req: IncomingMessage): boolean {
 /** True when the request came from an HTML form (so it should be answered with a redirect). */
 export function isFormPost(req: IncomingMessage): boolean {
   return (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
+}
+
+const TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+interface Asset {
+  body: Buffer;
+  type: string;
+  etag: string;
+}
+
+/** The files of an assets folder, served at `/assets/<name>`, each with a content-hashed URL. */
+export interface Assets {
+  /** `name` -> `/assets/<name>?v=<hash>`: the URL changes with the content, so it can be cached for a year. */
+  url(name: string): string;
+  /** Answers GET and HEAD for `/assets/*`; returns false for any other request. Never touches the session. */
+  serve(req: IncomingMessage, res: ServerResponse, url: URL): boolean;
+}
+
+export function loadAssets(dir: URL): Assets {
+  const files = new Map<string, Asset>();
+  for (const name of readdirSync(dir)) {
+    const type = TYPES[extname(name)];
+    if (!type) continue;
+    const body = readFileSync(new URL(name, dir));
+    files.set(name, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` });
+  }
+  return {
+    url(name) {
+      const asset = files.get(name);
+      if (!asset) throw new Error(`No asset named ${name}`);
+      return `/assets/${name}?v=${asset.etag.slice(1, 9)}`;
+    },
+    serve(req, res, url) {
+      if (!url.pathname.startsWith('/assets/') || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+      const asset = files.get(url.pathname.slice('/assets/'.length));
+      if (!asset) {
+        sendJson(res, 404, { error: 'not_found' });
+        return true;
+      }
+      const headers = {
+        'Content-Type': asset.type,
+        'Cache-Control': 'public, max-age=31536000, immutable',
+        ETag: asset.etag,
+        'X-Content-Type-Options': 'nosniff',
+      };
+      if (req.headers['if-none-match'] === asset.etag) {
+        res.writeHead(304, headers).end();
+        return true;
+      }
+      res.writeHead(200, { ...headers, 'Content-Length': asset.body.length });
+      res.end(req.method === 'HEAD' ? undefined : asset.body);
+      return true;
+    },
+  };
 }

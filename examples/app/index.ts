@@ -10,8 +10,8 @@
  * JWT_SECRET            the HS256 key of the token routes (generated outside production)
  */
 import { createServer } from 'node:http';
-import { ConfigError, type SessionOptions, createSessions } from 'hallpass';
-import { type DemoData, createDemoApp } from './app.js';
+import { ConfigError, createSessions, type SessionOptions } from 'hallpass';
+import { createDemoApp, type DemoData } from './app.js';
 import { cookieOptionsFrom, secondsFrom, secretFrom } from './config.js';
 import { storeFrom } from './stores.js';
 import { createTokenRoutes } from './tokens.js';

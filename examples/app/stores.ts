@@ -2,7 +2,7 @@
  * The demo's server-side store, chosen by SESSION_STORE. Each store module is imported only when
  * chosen, so the default cookie mode loads no database client.
  */
-import { ConfigError, type SessionStore, memoryStore } from 'hallpass';
+import { ConfigError, memoryStore, type SessionStore } from 'hallpass';
 import type { DemoEnvironment } from './config.js';
 
 export interface ChosenStore {

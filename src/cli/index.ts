@@ -8,7 +8,7 @@ const USAGE = `Usage:
   hallpass inspect <value> [options]       decode and verify a cookie or token offline
 
 inspect options:
-  --secret S        the secret (repeat for rotated secrets); default: $SESSION_SECRET
+  --secret S        the secret (repeat for rotated secrets); default: $SESSION_SECRET ($JWT_SECRET for jwt)
   --format F        auto (default), sealed, signed, starlette, jwt
   --now T           the time to check against, Unix seconds (default: now)
   --max-age N       absolute lifetime in seconds (default 1209600)
@@ -69,7 +69,8 @@ function parseInspectArgs(args: string[]) {
     if (!Number.isFinite(parsedNumber)) throw new Error(`--${name} must be a number, got ${JSON.stringify(text)}.`);
     return parsedNumber;
   };
-  const secrets = values.secret ?? (process.env.SESSION_SECRET ? [process.env.SESSION_SECRET] : []);
+  const envSecret = values.format === 'jwt' ? process.env.JWT_SECRET : process.env.SESSION_SECRET;
+  const secrets = values.secret ?? (envSecret ? [envSecret] : []);
   const idle = values['idle-timeout'];
   const flags: Record<string, string> = {};
   for (const name of ['issuer', 'audience', 'type'] as const) if (values[name] !== undefined) flags[name] = values[name] as string;

@@ -1,4 +1,5 @@
 import { inspectHallpassCookie } from './inspect-hallpass.js';
+import { inspectJwt } from './inspect-jwt.js';
 import { inspectStarletteCookie } from './inspect-starlette.js';
 import type { InspectArgs, InspectResult, Inspector } from './inspect-result.js';
 
@@ -7,6 +8,7 @@ export const inspectors: Record<string, Inspector> = {
   sealed: (value, args) => inspectHallpassCookie('sealed', value, args),
   signed: (value, args) => inspectHallpassCookie('signed', value, args),
   starlette: inspectStarletteCookie,
+  jwt: inspectJwt,
 };
 
 export function detectFormat(value: string): string {

@@ -1,0 +1,1 @@
+export { type FlashMessage, flash, takeFlashes } from 'hallpass';

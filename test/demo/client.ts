@@ -1,0 +1,66 @@
+/** A small HTTP client for the demo tests: one request, no redirects followed, the cookie by hand. */
+
+export const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+export interface CallOptions {
+  method?: string;
+  /** A `name=value` Cookie header. */
+  cookie?: string;
+  accept?: string;
+  json?: unknown;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  json(): unknown;
+  /** The one Set-Cookie header, if any (the demo never sends two). */
+  setCookie?: string;
+  /** The `name=value` pair of `setCookie`, ready for the next request. */
+  cookie?: string;
+}
+
+export async function call(base: string, path: string, options: CallOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.cookie) headers.cookie = options.cookie;
+  if (options.accept) headers.accept = options.accept;
+  let body: string | undefined;
+  if (options.json !== undefined) {
+    body = JSON.stringify(options.json);
+    headers['content-type'] = 'application/json';
+  } else if (options.form) {
+    body = new URLSearchParams(options.form).toString();
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  }
+  const response = await fetch(`${base}${path}`, {
+    method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+    redirect: 'manual',
+  });
+  const text = await response.text();
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 1) throw new Error(`expected at most one Set-Cookie, got ${cookies.length}`);
+  const setCookie = cookies[0];
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: () => JSON.parse(text),
+    setCookie,
+    cookie: setCookie?.slice(0, setCookie.indexOf(';')),
+  };
+}
+
+/** A browser form post: form-encoded, asking for HTML. */
+export function submit(base: string, path: string, form: Record<string, string>, cookie?: string): Promise<Reply> {
+  return call(base, path, { form, cookie, accept: BROWSER_ACCEPT });
+}
+
+/** The page a browser gets for `/`. */
+export function page(base: string, cookie?: string): Promise<Reply> {
+  return call(base, '/', { cookie, accept: BROWSER_ACCEPT });
+}

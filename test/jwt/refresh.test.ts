@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { memoryStore } from 'hallpass';
+import { frozenClock } from '../support/clock.js';
+import { hsTokens, spyStore } from './fixtures.js';
+import { payloadOf, rejection } from './forge.js';
+
+function setup() {
+  const clock = frozenClock();
+  const spy = spyStore(memoryStore({ now: clock.now }));
+  const { tokens } = hsTokens({ store: spy.store, refreshLifetime: 3600 }, clock);
+  return { clock, spy, tokens };
+}
+
+describe('refresh tokens', () => {
+  it('issuePair gives an access token and an opaque 256-bit refresh token', async () => {
+    const { tokens } = setup();
+    const pair = await tokens.issuePair({ sub: 'alice', role: 'reader' });
+    assert.equal(pair.tokenType, 'Bearer');
+    assert.equal(pair.expiresIn, 900);
+    assert.match(pair.refreshToken, /^[A-Za-z0-9_-]{43}$/);
+    const claims = await tokens.verify(pair.accessToken);
+    assert.equal(claims.sub, 'alice');
+    assert.equal(claims.role, 'reader');
+  });
+
+  it('keeps only hashes at rest: the store never sees the refresh token or the user name in a key', async () => {
+    const { tokens, spy } = setup();
+    const pair = await tokens.issuePair({ sub: 'alice' });
+    await tokens.refresh(pair.refreshToken);
+    assert.ok(spy.calls.length > 0);
+    for (const call of spy.calls) {
+      assert.ok(!call.includes(pair.refreshToken));
+      assert.ok(!call.includes('alice'));
+    }
+  });
+
+  it('rotates on every use: R1 gives (A2, R2), and each pair carries the same claims', async () => {
+    const { tokens, clock } = setup();
+    const first = await tokens.issuePair({ sub: 'alice', role: 'reader' });
+    clock.advance(600);
+    const second = await tokens.refresh(first.refreshToken);
+    assert.notEqual(second.refreshToken, first.refreshToken);
+    const claims = await tokens.verify(second.accessToken);
+    assert.equal(claims.iat, clock.seconds);
+    assert.deepEqual([claims.sub, claims.role], ['alice', 'reader']);
+    const third = await tokens.refresh(second.refreshToken);
+    assert.equal((await tokens.verify(third.accessToken)).sub, 'alice');
+  });
+
+  it('reusing a spent refresh token revokes the whole family and its latest access token', async () => {
+    const { tokens } = setup();
+    const first = await tokens.issuePair({ sub: 'alice' });
+    const second = await tokens.refresh(first.refreshToken);
+    assert.equal((await rejection(tokens.refresh(first.refreshToken))).code, 'ERR_JWT_REFRESH_REUSED');
+    assert.equal((await rejection(tokens.refresh(second.refreshToken))).code, 'ERR_JWT_REFRESH');
+    assert.equal((await rejection(tokens.verify(second.accessToken))).code, 'ERR_JWT_REVOKED');
+  });
+
+  it('leaves other families of the same user alone', async () => {
+    const { tokens } = setup();
+    const phone = await tokens.issuePair({ sub: 'alice' });
+    const laptop = await tokens.issuePair({ sub: 'alice' });
+    await tokens.refresh(phone.refreshToken);
+    await rejection(tokens.refresh(phone.refreshToken));
+    assert.ok(await tokens.refresh(laptop.refreshToken));
+  });
+
+  it('refuses after the absolute family lifetime, even an unused token', async () => {
+    const { tokens, clock } = setup();
+    const pair = await tokens.issuePair({ sub: 'alice' });
+    clock.advance(1800);
+    const next = await tokens.refresh(pair.refreshToken);
+    clock.advance(1800);
+    assert.equal((await rejection(tokens.refresh(next.refreshToken))).code, 'ERR_JWT_REFRESH');
+  });
+
+  it('refuses unknown and malformed refresh tokens, without a store call for a wrong shape', async () => {
+    const { tokens, spy } = setup();
+    for (const bad of ['', 'short', 'x'.repeat(44), 'eyJhbGciOiJIUzI1NiJ9.e30.x']) {
+      assert.equal((await rejection(tokens.refresh(bad))).code, 'ERR_JWT_REFRESH');
+    }
+    assert.deepEqual(spy.calls, []);
+    assert.equal((await rejection(tokens.refresh('A'.repeat(43)))).code, 'ERR_JWT_REFRESH');
+  });
+
+  it('revokeRefresh (logout) ends the family and its access token', async () => {
+    const { tokens } = setup();
+    const pair = await tokens.issuePair({ sub: 'alice' });
+    await tokens.revokeRefresh(pair.refreshToken);
+    assert.equal((await rejection(tokens.refresh(pair.refreshToken))).code, 'ERR_JWT_REFRESH');
+    assert.equal((await rejection(tokens.verify(pair.accessToken))).code, 'ERR_JWT_REVOKED');
+  });
+
+  it("revokeAllForUser also ends the user's refresh families", async () => {
+    const { tokens, clock } = setup();
+    const alice = await tokens.issuePair({ sub: 'alice' });
+    const bob = await tokens.issuePair({ sub: 'bob' });
+    await tokens.revokeAllForUser('alice');
+    assert.equal((await rejection(tokens.refresh(alice.refreshToken))).code, 'ERR_JWT_REVOKED');
+    assert.ok(await tokens.refresh(bob.refreshToken));
+    clock.advance(1);
+    const again = await tokens.issuePair({ sub: 'alice' });
+    assert.ok(await tokens.refresh(again.refreshToken));
+  });
+
+  it('issues a new jti on every refresh', async () => {
+    const { tokens } = setup();
+    const first = await tokens.issuePair({ sub: 'alice' });
+    const second = await tokens.refresh(first.refreshToken);
+    assert.notEqual(payloadOf(first.accessToken).jti, payloadOf(second.accessToken).jti);
+  });
+});
