@@ -1,0 +1,130 @@
+/**
+ * hallpass for Fastify 5: a plugin that gives every request of the app `request.session`.
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify'
+ * import { createSessions } from 'hallpass'
+ * import { fastifySession, getSession } from 'hallpass/fastify'
+ *
+ * type Data = { user_id: string }
+ * const app = Fastify()
+ * await app.register(fastifySession(createSessions<Data>({ secret: process.env.SESSION_SECRET })))
+ * app.get('/', async (request) => ({ user: getSession<Data>(request).get('user_id') ?? null }))
+ * ```
+ * @module
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { type AdapterOptions, commitSession, DETACHED, openSession } from '../core/adapter-support.js';
+import type { CommitResult } from '../core/commit-result.js';
+import { HallpassError, StoreError } from '../core/errors.js';
+import { PRIVATE_NO_STORE, STORE_UNAVAILABLE_BODY, varyWithCookie } from '../core/response-headers.js';
+import type { Session } from '../core/session.js';
+import type { Sessions } from '../core/sessions.js';
+import type { SessionData } from '../core/types.js';
+
+export type { AdapterOptions } from '../core/adapter-support.js';
+
+type Holder = { session?: Session<SessionData> | null };
+
+const PUBLIC_MESSAGE: string = JSON.parse(STORE_UNAVAILABLE_BODY).message;
+
+/**
+ * Creates the plugin. Register it once on the root instance; it is visible to every route and
+ * child plugin (no encapsulation), like a `fastify-plugin` plugin. The session is committed in an
+ * `onSend` hook, so it is saved before the reply leaves, also for streams and for replies sent
+ * from hooks. A store failure goes through Fastify's error handler as a 503 (`statusCode` 503,
+ * code `ERR_STORE`/`ERR_STORE_TIMEOUT`), so `setErrorHandler` can shape it.
+ */
+export function fastifySession<T extends SessionData>(sessions: Sessions<T>, options: AdapterOptions = {}): FastifyPluginAsync {
+  const source = sessions as unknown as Sessions<SessionData>;
+  const committed = new WeakSet<FastifyRequest>();
+
+  const plugin = async (app: FastifyInstance) => {
+    app.decorateRequest('session', null, []);
+
+    app.addHook('onRequest', async (request) => {
+      try {
+        (request as unknown as Holder).session = await openSession(source, request.headers.cookie, options);
+      } catch (error) {
+        throw unavailable(error);
+      }
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const session = (request as unknown as Holder).session;
+      // The error reply that a failed commit produces comes through here again: commit once.
+      if (!session || committed.has(request)) return payload;
+      committed.add(request);
+      let result: CommitResult;
+      try {
+        result = await commitSession(source, session);
+      } catch (error) {
+        throw unavailable(error);
+      }
+      applyToReply(reply, result);
+      return payload;
+    });
+
+    // A hijacked reply (`reply.hijack()` and raw writes) skips onSend: say so rather than lose changes silently.
+    app.addHook('onResponse', async (request) => {
+      const session = (request as unknown as Holder).session;
+      if (!session || committed.has(request) || DETACHED.has(session) || !session.loaded) return;
+      if (!session.dirty && !session.state.destroyed) return;
+      const error = new HallpassError(
+        'ERR_SESSION_STATE',
+        'The reply was sent without Fastify (reply.hijack() or reply.raw), so the session changes of this request were not saved. Change the session only in replies sent with reply.send().',
+      );
+      if (options.onError) options.onError(error);
+      else request.log.error(error);
+    });
+  };
+  Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'hallpass' });
+  return plugin;
+}
+
+/**
+ * The request's session, typed by the data shape you give. Throws when the plugin is not
+ * registered on this instance, naming the fix.
+ *
+ * @example
+ * ```ts
+ * app.post('/login', async (request, reply) => {
+ *   const session = getSession<{ user_id: string }>(request)
+ *   session.regenerate()
+ *   session.set('user_id', 'alice')
+ *   return reply.redirect('/', 303)
+ * })
+ * ```
+ */
+export function getSession<T extends SessionData = SessionData>(request: FastifyRequest | { session?: unknown }): Session<T> {
+  const session = (request as unknown as Holder).session;
+  if (!session) {
+    throw new HallpassError(
+      'ERR_SESSION_STATE',
+      'This request has no hallpass session: register the plugin first, app.register(fastifySession(sessions)).',
+    );
+  }
+  return session as unknown as Session<T>;
+}
+
+/** A store failure as Fastify's error handler expects it: status 503, a message safe to show. */
+function unavailable(error: unknown): unknown {
+  if (!(error instanceof StoreError)) return error;
+  return Object.assign(new StoreError(error.code, PUBLIC_MESSAGE, { cause: error }), {
+    statusCode: 503,
+    headers: { 'retry-after': '1', 'cache-control': 'no-store' },
+  });
+}
+
+function applyToReply(reply: FastifyReply, result: CommitResult): void {
+  if (result.vary) {
+    const vary = reply.getHeader('vary');
+    reply.header('vary', varyWithCookie(Array.isArray(vary) ? vary.join(', ') : (vary as string | undefined)));
+  }
+  if (result.setCookie) {
+    // Fastify appends to an existing Set-Cookie rather than replacing it.
+    reply.header('set-cookie', result.setCookie);
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', PRIVATE_NO_STORE);
+  }
+}

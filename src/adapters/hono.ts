@@ -1,0 +1,79 @@
+/**
+ * hallpass for Hono 4: middleware that puts the session in `c.get('session')`, typed through
+ * Hono's variables.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono'
+ * import { createSessions } from 'hallpass'
+ * import { honoSession, type SessionEnv } from 'hallpass/hono'
+ *
+ * type Data = { user_id: string }
+ * const app = new Hono<SessionEnv<Data>>()
+ * app.use(honoSession(createSessions<Data>({ secret: process.env.SESSION_SECRET })))
+ * app.get('/', (c) => c.json({ user: c.get('session').get('user_id') ?? null }))
+ * ```
+ * @module
+ */
+import type { MiddlewareHandler } from 'hono';
+import { type AdapterOptions, commitSession, openSession } from '../core/adapter-support.js';
+import type { CommitResult } from '../core/commit-result.js';
+import { StoreError } from '../core/errors.js';
+import { applyToHeaders, STORE_UNAVAILABLE_BODY } from '../core/response-headers.js';
+import type { Session } from '../core/session.js';
+import type { Sessions } from '../core/sessions.js';
+import type { SessionData } from '../core/types.js';
+
+export type { AdapterOptions } from '../core/adapter-support.js';
+
+/** Hono's environment with the session variable: `new Hono<SessionEnv<Data>>()`. */
+export type SessionEnv<T extends SessionData = SessionData> = { Variables: { session: Session<T> } };
+
+/**
+ * Creates the middleware. The session is committed after the handler returns and before Hono
+ * hands the response back, so a redirect or a streamed body carries the cookie. A store failure
+ * is thrown to Hono's error path: the default handler answers 503 with hallpass's JSON body,
+ * and `app.onError` receives a `StoreError` it can shape itself.
+ */
+export function honoSession<T extends SessionData>(sessions: Sessions<T>, options: AdapterOptions = {}): MiddlewareHandler<SessionEnv<T>> {
+  return async function hallpassSession(c, next) {
+    let session: Session<T>;
+    try {
+      session = await openSession(sessions, c.req.header('cookie'), options);
+    } catch (error) {
+      throw unavailable(error);
+    }
+    c.set('session', session);
+    await next();
+    let result: CommitResult;
+    try {
+      result = await commitSession(sessions, session);
+    } catch (error) {
+      throw unavailable(error);
+    }
+    if (!result.vary && !result.setCookie) return;
+    try {
+      applyToHeaders(c.res.headers, result);
+    } catch {
+      // Some responses (Response.redirect, a proxied fetch) have immutable headers: Hono's setter copies them.
+      c.res = new Response(c.res.body, c.res);
+      applyToHeaders(c.res.headers, result);
+    }
+  };
+}
+
+/**
+ * A store failure that Hono's default error handler turns into hallpass's 503 JSON answer (it
+ * calls `getResponse()` on errors that have one, as with `HTTPException`).
+ */
+function unavailable(error: unknown): unknown {
+  if (!(error instanceof StoreError)) return error;
+  return Object.assign(error, {
+    status: 503,
+    getResponse: () =>
+      new Response(STORE_UNAVAILABLE_BODY, {
+        status: 503,
+        headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Retry-After': '1' },
+      }),
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * hallpass for Koa 2 and 3: middleware that puts the session on `ctx.session`.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa'
+ * import { createSessions } from 'hallpass'
+ * import { koaSession } from 'hallpass/koa'
+ *
+ * type Data = { user_id: string }
+ * const app = new Koa().use(koaSession(createSessions<Data>({ secret: process.env.SESSION_SECRET })))
+ * app.use((ctx) => {
+ *   ctx.body = { user: ctx.session.get('user_id') ?? null } // typed: app.use carried SessionContext<Data>
+ * })
+ * ```
+ * @module
+ */
+import type { DefaultState, Middleware, ParameterizedContext } from 'koa';
+import { type AdapterOptions, commitSession, openSession, reportError } from '../core/adapter-support.js';
+import type { CommitResult } from '../core/commit-result.js';
+import { HallpassError, StoreError } from '../core/errors.js';
+import { PRIVATE_NO_STORE, STORE_UNAVAILABLE_BODY, varyWithCookie } from '../core/response-headers.js';
+import type { Session } from '../core/session.js';
+import type { Sessions } from '../core/sessions.js';
+import type { SessionData } from '../core/types.js';
+
+/** Options of `koaSession`. */
+export interface KoaSessionOptions extends Omit<AdapterOptions, 'onStoreError'> {
+  /**
+   * When the session store fails: `"fail"` (default) answers 503 with hallpass's JSON error body
+   * and emits the error on the app (`app.on('error')`); `"throw"` throws the `StoreError` (with
+   * `status` 503) to your error-handling middleware; `"anonymous"` serves the request with an
+   * empty session that is never saved.
+   */
+  onStoreError?: 'fail' | 'throw' | 'anonymous';
+}
+
+/** What `koaSession` adds to the context: `new Koa<DefaultState, SessionContext<Data>>()`. */
+export type SessionContext<T extends SessionData = SessionData> = { session: Session<T> };
+
+type Context = ParameterizedContext<DefaultState, SessionContext<SessionData>>;
+
+/**
+ * Creates the middleware. The session is committed after the downstream middleware finish and
+ * before Koa writes the response, so `ctx.redirect` and a streamed `ctx.body` carry the cookie.
+ * When the headers already left (`ctx.respond = false` with writes to `ctx.res`), a session that
+ * needed a cookie is reported as an error instead of being lost silently.
+ */
+export function koaSession<T extends SessionData>(
+  sessions: Sessions<T>,
+  options: KoaSessionOptions = {},
+): Middleware<DefaultState, SessionContext<T>> {
+  const source = sessions as unknown as Sessions<SessionData>;
+  const core = options as AdapterOptions;
+  const report = (ctx: Context, error: unknown) => (options.onError ? reportError(core, error) : ctx.app.emit('error', error, ctx));
+
+  const fail = (ctx: Context, error: unknown): void => {
+    if (!(error instanceof StoreError)) throw error;
+    if (options.onStoreError === 'throw') throw Object.assign(error, { status: 503, expose: false, headers: { 'Retry-After': '1' } });
+    report(ctx, error);
+    if (ctx.headerSent) return;
+    const body = ctx.body as { destroy?: () => void; pipe?: unknown } | undefined;
+    if (body && typeof body.pipe === 'function') body.destroy?.();
+    for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
+    ctx.status = 503;
+    ctx.set({ 'Cache-Control': 'no-store', 'Retry-After': '1' });
+    ctx.type = 'application/json';
+    ctx.body = STORE_UNAVAILABLE_BODY;
+  };
+
+  const middleware = async (ctx: Context, next: () => Promise<unknown>) => {
+    let session: Session<SessionData>;
+    try {
+      session = await openSession(source, ctx.get('Cookie') || undefined, core);
+    } catch (error) {
+      return fail(ctx, error);
+    }
+    ctx.session = session;
+    // A downstream error propagates without a commit: Koa's error response drops every header anyway.
+    await next();
+    let result: CommitResult;
+    try {
+      result = await commitSession(source, session);
+    } catch (error) {
+      return fail(ctx, error);
+    }
+    if (ctx.headerSent) {
+      if (result.setCookie) {
+        report(
+          ctx,
+          new HallpassError(
+            'ERR_SESSION_STATE',
+            'The response headers were sent before the session was saved (ctx.res written directly), so its cookie could not be set. Use ctx.body, or change the session before writing to ctx.res.',
+          ),
+        );
+      }
+      return;
+    }
+    if (result.vary) ctx.set('Vary', varyWithCookie(ctx.response.get('Vary') || undefined));
+    if (result.setCookie) {
+      ctx.append('Set-Cookie', result.setCookie);
+      if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', PRIVATE_NO_STORE);
+    }
+  };
+  return middleware as unknown as Middleware<DefaultState, SessionContext<T>>;
+}
+
+/**
+ * The context's session, typed by the data shape you give (when the app's context type does not
+ * carry `SessionContext`). Throws when `koaSession` did not run, naming the fix.
+ */
+export function getSession<T extends SessionData = SessionData>(ctx: { session?: unknown }): Session<T> {
+  if (!ctx.session) {
+    throw new HallpassError('ERR_SESSION_STATE', 'This context has no hallpass session: add app.use(koaSession(sessions)) first.');
+  }
+  return ctx.session as Session<T>;
+}

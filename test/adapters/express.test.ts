@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { after, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import express from 'express';
+import express4 from 'express4';
+import { createSessions, type Json, type Session, type SessionStore, StoreError } from 'hallpass';
+import { type ExpressSession, expressSession, getSession } from 'hallpass/express';
+import { call, pairOf } from './contract/client.js';
+import { exampleSuite } from './contract/example.js';
+import { listen, type Running } from './contract/listen.js';
+import { delayedStore, FROZEN, failingStore, now, SECRET, TOKEN_COOKIE } from './contract/stores.js';
+
+type Data = { user_id: string; cart: string[] };
+const STORE_DOWN = { error: 'session_store_unavailable', message: 'The session store is unavailable; please try again shortly.' };
+const running: Running[] = [];
+after(() => Promise.all(running.map((server) => server.close())));
+
+async function serve(app: express.Express): Promise<string> {
+  const server = await listen(createServer(app));
+  running.push(server);
+  return server.url;
+}
+
+for (const [name, framework] of [
+  ['Express 4', express4],
+  ['Express 5', express],
+] as const) {
+  describe(`hallpass/express on ${name}`, () => {
+    it('saves the session before the redirect leaves, also when store writes take 100 ms', async () => {
+      const app = framework();
+      app.use(expressSession(createSessions<Data>({ store: delayedStore(100), now })));
+      app.post('/login', (req, res) => {
+        const session = getSession<Data>(req);
+        session.regenerate();
+        session.set('user_id', 'alice');
+        res.redirect(303, '/');
+      });
+      app.get('/', (req, res) => {
+        res.json({ user: getSession<Data>(req).get('user_id') ?? null });
+      });
+      const url = await serve(app);
+      const started = Date.now();
+      const login = await call(url, 'POST', '/login');
+      assert.ok(Date.now() - started >= 95, 'the redirect waited for the store write');
+      assert.equal(login.status, 303);
+      assert.equal(login.setCookies.length, 1);
+      const next = await call(url, 'GET', '/', { cookie: pairOf(login.setCookies[0]) });
+      assert.deepEqual(next.body, { user: 'alice' });
+    });
+
+    it("merges its headers with the app's: every Set-Cookie survives, Vary is extended, the app's Cache-Control wins", async () => {
+      const app = framework();
+      app.use(expressSession(createSessions({ secret: SECRET, now })));
+      app.get('/merge', (req, res) => {
+        res.cookie('theme', 'dark');
+        res.append('Set-Cookie', 'lang=en; Path=/');
+        res.vary('Accept-Encoding');
+        getSession(req).set('seen', true);
+        res.json({ ok: true });
+      });
+      app.get('/own-cache', (req, res) => {
+        res.set('Cache-Control', 'no-cache');
+        getSession(req).set('seen', true);
+        res.json({ ok: true });
+      });
+      app.get('/write-head', (req, res) => {
+        getSession(req).set('seen', true);
+        res.writeHead(200, { 'Set-Cookie': ['a=1'], Vary: 'Origin', 'Content-Type': 'text/plain' });
+        res.end('ok');
+      });
+      const url = await serve(app);
+      const merged = await call(url, 'GET', '/merge');
+      assert.equal(merged.setCookies.length, 3);
+      assert.deepEqual(merged.setCookies.slice(0, 2), ['theme=dark; Path=/', 'lang=en; Path=/']);
+      assert.match(merged.setCookies[2] as string, /^hallpass=[^;]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/);
+      assert.equal(merged.headers.get('vary'), 'Accept-Encoding, Cookie');
+      assert.equal(merged.headers.get('cache-control'), 'private, no-store');
+      assert.equal((await call(url, 'GET', '/own-cache')).headers.get('cache-control'), 'no-cache');
+      const head = await call(url, 'GET', '/write-head');
+      assert.equal(head.setCookies.length, 2);
+      assert.equal(head.setCookies[0], 'a=1');
+      assert.equal(head.headers.get('vary'), 'Origin, Cookie');
+    });
+
+    it('carries the cookie on a response ended early by a middleware and on a streamed response', async () => {
+      const app = framework();
+      app.use(expressSession(createSessions({ secret: SECRET, now })));
+      app.use('/early', (req, res) => {
+        getSession(req).set('early', true);
+        res.end('early');
+      });
+      app.get('/stream', async (req, res) => {
+        getSession(req).set('streamed', true);
+        res.write('first ');
+        await delay(20);
+        res.end('last');
+      });
+      const url = await serve(app);
+      const early = await call(url, 'GET', '/early');
+      assert.equal(early.body, 'early');
+      assert.equal(early.setCookies.length, 1);
+      const streamed = await call(url, 'GET', '/stream');
+      assert.equal(streamed.body, 'first last');
+      assert.equal(streamed.setCookies.length, 1);
+      const back = createSessions({ secret: SECRET, now });
+      assert.equal((await back.load(pairOf(streamed.setCookies[0]))).get('streamed'), true);
+    });
+  });
+}
+
+describe('hallpass/express store failures', () => {
+  const appWith = (store: SessionStore, options: Parameters<typeof expressSession>[1] = {}) => {
+    const app = express();
+    app.use(expressSession(createSessions({ store, now }), { onError: () => {}, ...options }));
+    app.get('/', (req, res) => {
+      const session = getSession(req);
+      session.set('visits', 1);
+      res.json({ anonymous: session.isNew });
+    });
+    return app;
+  };
+
+  it('answers 503 with the JSON error body when the store cannot be read', async () => {
+    const url = await serve(appWith(failingStore('get')));
+    const answer = await call(url, 'GET', '/', { cookie: TOKEN_COOKIE });
+    assert.equal(answer.status, 503);
+    assert.deepEqual(answer.body, STORE_DOWN);
+    assert.equal(answer.headers.get('retry-after'), '1');
+  });
+
+  it('answers 503 when the store cannot be written after the handler ran', async () => {
+    const url = await serve(appWith(failingStore('set')));
+    const answer = await call(url, 'GET', '/');
+    assert.equal(answer.status, 503);
+    assert.deepEqual(answer.body, STORE_DOWN);
+    assert.deepEqual(answer.setCookies, []);
+  });
+
+  it('serves an anonymous session that is never saved with onStoreError: "anonymous"', async () => {
+    const url = await serve(appWith(failingStore('get'), { onStoreError: 'anonymous' }));
+    const answer = await call(url, 'GET', '/', { cookie: TOKEN_COOKIE });
+    assert.equal(answer.status, 200);
+    assert.deepEqual(answer.body, { anonymous: true });
+    assert.deepEqual(answer.setCookies, []);
+  });
+
+  it('hands the StoreError to the error middleware with onStoreError: "next"', async () => {
+    const app = appWith(failingStore('get'), { onStoreError: 'next' });
+    let seen: unknown;
+    app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      seen = error;
+      res.status((error as { status: number }).status).json({ handled: true });
+    });
+    const url = await serve(app);
+    const answer = await call(url, 'GET', '/', { cookie: TOKEN_COOKIE });
+    assert.equal(answer.status, 503);
+    assert.deepEqual(answer.body, { handled: true });
+    assert.ok(seen instanceof StoreError);
+    assert.equal(seen.code, 'ERR_STORE');
+  });
+});
+
+describe('hallpass/express typing and misuse', () => {
+  it('getSession names the fix when the middleware did not run', () => {
+    assert.throws(() => getSession({}), { code: 'ERR_SESSION_STATE', message: /app\.use\(expressSession\(sessions\)\)/ });
+  });
+
+  it('types the session by the data shape given to getSession', async () => {
+    const app = express();
+    app.use(expressSession(createSessions<Data>({ secret: SECRET, now })));
+    app.get('/', (req, res) => {
+      const session: ExpressSession<Data> = getSession<Data>(req);
+      const cart: string[] = session.get('cart', []);
+      // @ts-expect-error: not a key of Data
+      session.get('nope');
+      // @ts-expect-error: user_id is a string
+      session.set('user_id', 42);
+      const plain: Session<Data> = session;
+      res.json({ cart, isSession: plain === session });
+    });
+    const url = await serve(app);
+    assert.deepEqual((await call(url, 'GET', '/')).body, { cart: [], isSession: true });
+  });
+
+  it('lets express-session style code read and write keys as properties, nested changes included', async () => {
+    const app = express();
+    const sessions = createSessions({ secret: SECRET, now });
+    app.use(expressSession(sessions));
+    app.get('/', (req, res) => {
+      const session = getSession(req) as ExpressSession & Record<string, Json>;
+      session.prefs = { theme: 'dark' };
+      (session.prefs as { theme: string }).theme = 'light';
+      (session.prefs as Record<string, Json>).size = 'large';
+      res.json({ keys: Object.keys(session), has: 'prefs' in session, theme: (session.prefs as { theme: string }).theme });
+    });
+    const url = await serve(app);
+    const answer = await call(url, 'GET', '/');
+    assert.deepEqual(answer.body, { keys: ['prefs'], has: true, theme: 'light' });
+    const saved = await sessions.load(pairOf(answer.setCookies[0]));
+    assert.deepEqual(saved.get('prefs'), { theme: 'light', size: 'large' });
+    assert.equal(saved.createdAt, FROZEN / 1000);
+  });
+});
+
+describe('examples/express', () => {
+  exampleSuite('express', it);
+});

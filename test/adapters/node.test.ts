@@ -1,0 +1,509 @@
+import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { createSessions, memoryStore, type SessionStore, type Sessions } from 'hallpass';
+import { attachSession, type SessionRequest, sendStoreFailure, withSessions } from 'hallpass/node';
+import { SECRET } from '../support/core-fixtures.js';
+import { delay, serve, type TestServer } from '../support/http.js';
+
+const STORE_DOWN = '{"error":"session_store_unavailable","message":"The session store is unavailable; please try again shortly."}';
+
+type Route = (req: SessionRequest, res: ServerResponse) => unknown;
+
+/** A store whose writes take `ms` milliseconds, to prove the response waits for the commit. */
+function slowStore(ms: number): SessionStore {
+  const inner = memoryStore();
+  return {
+    get: (key) => inner.get(key),
+    set: async (key, record, ttl) => {
+      await delay(ms);
+      return inner.set(key, record, ttl);
+    },
+    destroy: (key) => inner.destroy(key),
+    patch: async (key, patch, ttl) => {
+      await delay(ms);
+      return (inner.patch as NonNullable<SessionStore['patch']>)(key, patch, ttl);
+    },
+  };
+}
+
+const downStore: SessionStore = {
+  get: async () => {
+    throw new Error('ECONNREFUSED');
+  },
+  set: async () => {
+    throw new Error('ECONNREFUSED');
+  },
+  destroy: async () => {
+    throw new Error('ECONNREFUSED');
+  },
+};
+
+/** Serves `routes` (by path) through `withSessions`; every test server is closed at the end. */
+function app(sessions: Sessions, routes: Record<string, Route>, options: Parameters<typeof withSessions>[2] = {}) {
+  let server: TestServer;
+  const errors: unknown[] = [];
+  before(async () => {
+    server = await serve(
+      withSessions(
+        sessions,
+        (req, res) => {
+          const route = routes[new URL(req.url ?? '/', 'http://x').pathname];
+          if (!route) {
+            res.statusCode = 404;
+            res.end();
+            return;
+          }
+          return route(req, res);
+        },
+        { onError: (error) => errors.push(error), ...options },
+      ),
+    );
+  });
+  after(() => server.close());
+  return {
+    errors,
+    fetch: (path: string, init: RequestInit = {}) => fetch(server.url + path, { redirect: 'manual', ...init }),
+  };
+}
+
+const cookieOf = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('hallpass='));
+const pairOf = (response: Response) => (cookieOf(response) as string).split(';')[0] as string;
+
+describe('hallpass/node', () => {
+  describe('commit before the response', () => {
+    const sessions = createSessions({ store: slowStore(80) });
+    const server = app(sessions, {
+      '/login': (req, res) => {
+        req.session.set('user_id', 'alice');
+        res.writeHead(302, { Location: '/' });
+        res.end();
+      },
+      '/login-chained': (req, res) => {
+        req.session.set('user_id', 'carol');
+        res.writeHead(303, { Location: '/' }).end();
+      },
+      '/login-async': async (req, res) => {
+        await delay(5);
+        req.session.set('user_id', 'bob');
+        res.statusCode = 302;
+        res.setHeader('Location', '/');
+        res.end();
+      },
+      '/me': (req, res) => {
+        res.end(String(req.session.get('user_id') ?? 'guest'));
+      },
+    });
+
+    it('carries the Set-Cookie on a redirect written with writeHead + end, and the store has it', async () => {
+      const login = await server.fetch('/login');
+      assert.equal(login.status, 302);
+      assert.equal(login.headers.get('location'), '/');
+      assert.match(cookieOf(login) as string, /^hallpass=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax$/);
+      // The very next request, sent as soon as the redirect arrives, sees the saved session.
+      assert.equal(await (await server.fetch('/me', { headers: { cookie: pairOf(login) } })).text(), 'alice');
+    });
+
+    it('waits for the commit when writeHead is chained to end', async () => {
+      const login = await server.fetch('/login-chained');
+      assert.equal(login.status, 303);
+      assert.equal(await (await server.fetch('/me', { headers: { cookie: pairOf(login) } })).text(), 'carol');
+    });
+
+    it('waits for the commit when the handler is async', async () => {
+      const login = await server.fetch('/login-async');
+      assert.equal(login.status, 302);
+      assert.equal(await (await server.fetch('/me', { headers: { cookie: pairOf(login) } })).text(), 'bob');
+    });
+  });
+
+  describe('header merging', () => {
+    const sessions = createSessions({ secret: SECRET });
+    const SHARED_HEAD = Object.freeze({ 'Set-Cookie': 'theme=dark; Path=/', Vary: 'Accept' });
+    const mutableShared = { 'Set-Cookie': ['theme=dark; Path=/'], 'Content-Type': 'text/plain' };
+    const sharedCookies = ['lang=en; Path=/'];
+    const server = app(sessions, {
+      '/set-header': (req, res) => {
+        req.session.set('n', 1);
+        res.setHeader('Set-Cookie', ['a=1; Path=/', 'b=2; Path=/']);
+        res.setHeader('Vary', 'Accept-Encoding');
+        res.end('ok');
+      },
+      '/set-header-string': (req, res) => {
+        req.session.set('n', 1);
+        res.setHeader('Set-Cookie', 'a=1; Path=/');
+        res.end('ok');
+      },
+      '/write-head': (req, res) => {
+        req.session.set('n', 1);
+        res.writeHead(200, { 'set-cookie': 'c=3; Path=/', vary: 'Origin', 'content-type': 'text/plain' });
+        res.end('ok');
+      },
+      '/write-head-status-message': (req, res) => {
+        req.session.set('n', 1);
+        res.writeHead(200, 'Fine', { 'Set-Cookie': ['d=4', 'e=5'] });
+        res.end('ok');
+      },
+      '/write-head-frozen': (req, res) => {
+        req.session.set('n', 1);
+        res.writeHead(200, SHARED_HEAD);
+        res.end('ok');
+      },
+      '/write-head-shared': (req, res) => {
+        req.session.set('n', 1);
+        res.writeHead(200, mutableShared);
+        res.end('ok');
+      },
+      '/set-header-shared': (req, res) => {
+        req.session.set('n', 1);
+        res.setHeader('Set-Cookie', sharedCookies);
+        res.end('ok');
+      },
+      '/write-head-array': (req, res) => {
+        req.session.set('n', 1);
+        res.writeHead(200, ['Set-Cookie', 'f=6', 'Set-Cookie', 'g=7', 'Vary', 'Accept']);
+        res.end('ok');
+      },
+      '/vary-list': (req, res) => {
+        req.session.get('n');
+        res.setHeader('Vary', ['Accept', 'Origin']);
+        res.end('ok');
+      },
+      '/vary-cookie': (req, res) => {
+        req.session.get('n');
+        res.setHeader('Vary', 'cookie');
+        res.end('ok');
+      },
+      '/cache-control': (req, res) => {
+        req.session.set('n', 1);
+        res.setHeader('Cache-Control', 'no-cache');
+        res.end('ok');
+      },
+      '/cache-control-head': (req, res) => {
+        req.session.set('n', 1);
+        res.writeHead(200, { 'cache-control': 'max-age=0' });
+        res.end('ok');
+      },
+      '/read': (req, res) => {
+        req.session.get('n');
+        res.end('ok');
+      },
+      '/untouched': (_req, res) => {
+        res.end('ok');
+      },
+    });
+
+    it('keeps the app Set-Cookie headers set with setHeader, array or string', async () => {
+      const response = await server.fetch('/set-header');
+      const cookies = response.headers.getSetCookie();
+      assert.deepEqual(cookies.slice(0, 2), ['a=1; Path=/', 'b=2; Path=/']);
+      assert.equal(cookies.length, 3);
+      assert.ok(cookies[2]?.startsWith('hallpass='));
+      assert.equal(response.headers.get('vary'), 'Accept-Encoding, Cookie');
+      const single = (await server.fetch('/set-header-string')).headers.getSetCookie();
+      assert.equal(single[0], 'a=1; Path=/');
+      assert.ok(single[1]?.startsWith('hallpass='));
+    });
+
+    it('keeps Set-Cookie and Vary passed to writeHead', async () => {
+      const response = await server.fetch('/write-head');
+      const cookies = response.headers.getSetCookie();
+      assert.equal(cookies[0], 'c=3; Path=/');
+      assert.ok(cookies[1]?.startsWith('hallpass='));
+      assert.equal(response.headers.get('vary'), 'Origin, Cookie');
+      assert.equal(response.headers.get('cache-control'), 'private, no-store');
+      const withMessage = await server.fetch('/write-head-status-message');
+      assert.equal(withMessage.statusText, 'Fine');
+      assert.deepEqual(withMessage.headers.getSetCookie().slice(0, 2), ['d=4', 'e=5']);
+      assert.ok(withMessage.headers.getSetCookie()[2]?.startsWith('hallpass='));
+    });
+
+    it('does not modify a headers object the app passes to writeHead, even a frozen or shared one', async () => {
+      const first = await server.fetch('/write-head-frozen');
+      assert.equal(first.status, 200);
+      assert.equal(first.headers.getSetCookie()[0], 'theme=dark; Path=/');
+      assert.ok(first.headers.getSetCookie()[1]?.startsWith('hallpass='));
+      assert.equal(first.headers.get('vary'), 'Accept, Cookie');
+      for (let i = 0; i < 2; i++) {
+        const response = await server.fetch('/write-head-shared');
+        assert.equal(response.headers.getSetCookie().length, 2, "one app cookie and one session cookie, never a previous visitor's");
+      }
+      assert.deepEqual(mutableShared, { 'Set-Cookie': ['theme=dark; Path=/'], 'Content-Type': 'text/plain' });
+      for (let i = 0; i < 2; i++) assert.equal((await server.fetch('/set-header-shared')).headers.getSetCookie().length, 2);
+      assert.deepEqual(sharedCookies, ['lang=en; Path=/']);
+    });
+
+    it('keeps Set-Cookie and Vary passed to writeHead as a flat array', async () => {
+      const response = await server.fetch('/write-head-array');
+      const cookies = response.headers.getSetCookie();
+      assert.deepEqual(cookies.slice(0, 2), ['f=6', 'g=7']);
+      assert.ok(cookies[2]?.startsWith('hallpass='), JSON.stringify(cookies));
+      assert.equal(response.headers.get('vary'), 'Accept, Cookie');
+    });
+
+    it('adds Cookie to a Vary list, once', async () => {
+      assert.equal((await server.fetch('/vary-list')).headers.get('vary'), 'Accept, Origin, Cookie');
+      assert.equal((await server.fetch('/vary-cookie')).headers.get('vary'), 'cookie');
+    });
+
+    it('sets Cache-Control only with a cookie, and never over the app', async () => {
+      const written = await server.fetch('/set-header');
+      assert.equal(written.headers.get('cache-control'), 'private, no-store');
+      assert.equal((await server.fetch('/cache-control')).headers.get('cache-control'), 'no-cache');
+      assert.equal((await server.fetch('/cache-control-head')).headers.get('cache-control'), 'max-age=0');
+      const read = await server.fetch('/read');
+      assert.equal(read.headers.get('cache-control'), null);
+      assert.equal(read.headers.get('vary'), 'Cookie');
+      assert.deepEqual(read.headers.getSetCookie(), []);
+    });
+
+    it('adds nothing to a response that never touched the session', async () => {
+      const response = await server.fetch('/untouched', { headers: { cookie: 'hallpass=whatever' } });
+      assert.equal(response.headers.get('vary'), null);
+      assert.equal(response.headers.get('cache-control'), null);
+      assert.deepEqual(response.headers.getSetCookie(), []);
+    });
+  });
+
+  describe('streaming', () => {
+    const sessions = createSessions({ store: slowStore(30) });
+    const server = app(sessions, {
+      '/stream': async (req, res) => {
+        req.session.set('streamed', true);
+        res.write('one,');
+        res.write('two,');
+        await delay(5);
+        res.write(Buffer.from('three,'));
+        res.end('four');
+      },
+      '/flush': (req, res) => {
+        req.session.set('flushed', true);
+        res.setHeader('Content-Type', 'text/plain');
+        res.flushHeaders();
+        res.end('done');
+      },
+    });
+
+    it('keeps the order of writes made while the commit runs', async () => {
+      const response = await server.fetch('/stream');
+      assert.equal(await response.text(), 'one,two,three,four');
+      assert.ok(cookieOf(response));
+    });
+
+    it('commits before flushHeaders sends the head', async () => {
+      const response = await server.fetch('/flush');
+      assert.ok(cookieOf(response));
+      assert.equal(await response.text(), 'done');
+    });
+  });
+
+  describe('store failures', () => {
+    const failing = app(createSessions({ store: downStore }), {
+      '/': (req, res) => res.end(String(req.session.get('n'))),
+      '/write': (req, res) => {
+        req.session.set('n', 1);
+        res.setHeader('X-App', 'yes');
+        res.end('written');
+      },
+    });
+    const anonymous = app(
+      createSessions({ store: downStore }),
+      {
+        '/': (req, res) => {
+          req.session.set('n', 1);
+          res.end(`anonymous:${req.session.get('n')}`);
+        },
+      },
+      { onStoreError: 'anonymous' },
+    );
+
+    it('answers 503 with the JSON body when the store fails on load', async () => {
+      const response = await failing.fetch('/', { headers: { cookie: `hallpass=${'A'.repeat(43)}` } });
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get('content-type'), 'application/json');
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+      assert.equal(response.headers.get('retry-after'), '1');
+      assert.equal(await response.text(), STORE_DOWN);
+      assert.equal((failing.errors.at(-1) as { code?: string }).code, 'ERR_STORE');
+    });
+
+    it('answers 503 instead of the app response when the store fails on commit', async () => {
+      const response = await failing.fetch('/write');
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get('x-app'), null);
+      assert.deepEqual(response.headers.getSetCookie(), []);
+      assert.equal(await response.text(), STORE_DOWN);
+    });
+
+    it('serves an unsaved anonymous session with onStoreError: "anonymous"', async () => {
+      const response = await anonymous.fetch('/', { headers: { cookie: `hallpass=${'A'.repeat(43)}` } });
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), 'anonymous:1');
+      assert.deepEqual(response.headers.getSetCookie(), []);
+    });
+  });
+
+  describe('handler errors', () => {
+    const sessions = createSessions({ secret: SECRET });
+    const server = app(sessions, {
+      '/throw': () => {
+        throw new Error('handler bug');
+      },
+      '/reject': async (req) => {
+        req.session.set('n', 1);
+        await delay(1);
+        throw new Error('async handler bug');
+      },
+      '/too-big': (req, res) => {
+        req.session.set('blob', 'x'.repeat(5000));
+        res.end('never');
+      },
+      '/ok': (_req, res) => res.end('still up'),
+    });
+
+    it('answers 500 for a handler that throws, and keeps serving', async () => {
+      const response = await server.fetch('/throw');
+      assert.equal(response.status, 500);
+      assert.equal(await response.text(), '{"error":"internal_server_error"}');
+      assert.equal((server.errors.at(-1) as Error).message, 'handler bug');
+      const rejected = await server.fetch('/reject');
+      assert.equal(rejected.status, 500);
+      assert.equal(await (await server.fetch('/ok')).text(), 'still up');
+    });
+
+    it('answers 500 naming ERR_COOKIE_TOO_LARGE when the session outgrows the cookie', async () => {
+      const response = await server.fetch('/too-big');
+      assert.equal(response.status, 500);
+      assert.deepEqual(await response.json(), { error: 'session_commit_failed', code: 'ERR_COOKIE_TOO_LARGE' });
+      assert.equal((server.errors.at(-1) as { code?: string }).code, 'ERR_COOKIE_TOO_LARGE');
+      assert.equal(await (await server.fetch('/ok')).text(), 'still up');
+    });
+  });
+
+  describe('handler errors while a commit is pending', () => {
+    const server = app(createSessions({ store: slowStore(20) }), {
+      '/bad-status': (req, res) => {
+        req.session.set('n', 1);
+        res.writeHead(1000);
+        res.end();
+      },
+      '/bad-header': (req, res) => {
+        req.session.set('n', 1);
+        res.writeHead(200, { 'X-Bad': 'line\nbreak' });
+        res.end();
+      },
+      '/write-after-bad-status': async (req, res) => {
+        req.session.set('n', 1);
+        res.writeHead(1000);
+        await delay(60);
+        res.write('dropped');
+        res.end();
+      },
+      '/ok': (_req, res) => res.end('still up'),
+    });
+
+    it('answers 500 for an invalid writeHead replayed after the commit, without crashing', async () => {
+      assert.equal((await server.fetch('/bad-status')).status, 500);
+      assert.equal((await server.fetch('/bad-header')).status, 500);
+      assert.equal(server.errors.length, 2);
+      assert.equal(await (await server.fetch('/ok')).text(), 'still up');
+    });
+
+    it('drops what the handler writes after its invalid call was answered with a 500', async () => {
+      const response = await server.fetch('/write-after-bad-status');
+      assert.equal(response.status, 500);
+      assert.equal(await response.text(), '{"error":"internal_server_error"}');
+      await delay(80);
+      assert.equal(await (await server.fetch('/ok')).text(), 'still up');
+    });
+  });
+
+  describe('writes after a failed commit', () => {
+    let fail = false;
+    const inner = memoryStore();
+    const store: SessionStore = {
+      get: (key) => inner.get(key),
+      set: async (key, record, ttl) => {
+        await delay(10);
+        if (fail) throw new Error('down');
+        return inner.set(key, record, ttl);
+      },
+      destroy: (key) => inner.destroy(key),
+    };
+    const server = app(createSessions({ store }), {
+      '/stream': async (req, res) => {
+        req.session.set('n', 1);
+        res.write('a');
+        await delay(40);
+        res.write('b');
+        res.end('c');
+      },
+      '/ok': (_req, res) => res.end('still up'),
+    });
+
+    it('answers 503 and drops what the handler writes afterwards', async () => {
+      fail = true;
+      const response = await server.fetch('/stream');
+      assert.equal(response.status, 503);
+      assert.equal(await response.text(), STORE_DOWN);
+      await delay(60);
+      fail = false;
+      assert.equal(await (await server.fetch('/ok')).text(), 'still up');
+    });
+  });
+
+  describe('attachSession and sendStoreFailure', () => {
+    const sessions = createSessions({ secret: SECRET });
+    let server: TestServer;
+    before(async () => {
+      server = await serve(async (req, res) => {
+        const session = await attachSession(sessions, req, res);
+        session.set('via', 'attach');
+        res.end(String((req as SessionRequest).session === session));
+      });
+    });
+    after(() => server.close());
+
+    it('puts the session on req.session and commits it before the response', async () => {
+      const response = await fetch(`${server.url}/`);
+      assert.equal(await response.text(), 'true');
+      assert.ok(cookieOf(response));
+    });
+
+    it('sendStoreFailure rethrows anything that is not a StoreError', () => {
+      assert.throws(() => sendStoreFailure({} as ServerResponse, new TypeError('nope')), TypeError);
+    });
+  });
+
+  describe('lazy decoding', () => {
+    let decodes = 0;
+    const base = createSessions({ secret: SECRET });
+    const codec = base.options.codec as NonNullable<typeof base.options.codec>;
+    const sessions = createSessions({
+      codec: {
+        kind: codec.kind,
+        encode: (e) => codec.encode(e),
+        decode: (v, n) => {
+          decodes++;
+          return codec.decode(v, n);
+        },
+      },
+    });
+    const server = app(sessions, {
+      '/write': (req, res) => {
+        req.session.set('n', 1);
+        res.end('ok');
+      },
+      '/public': (_req, res) => res.end('public'),
+    });
+
+    it('decodes nothing and sends no Vary for a request that never reads its session', async () => {
+      const cookie = pairOf(await server.fetch('/write'));
+      decodes = 0;
+      const response = await server.fetch('/public', { headers: { cookie } });
+      assert.equal(await response.text(), 'public');
+      assert.equal(response.headers.get('vary'), null);
+      assert.equal(decodes, 0);
+    });
+  });
+});
