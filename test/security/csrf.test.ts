@@ -1,0 +1,204 @@
+/**
+ * I52: the opt-in CSRF helper. A per-session token that unsafe methods must carry (header or form
+ * field), compared in constant time, refused with 403 and a JSON reason, renewed on regenerate.
+ */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { syncBuiltinESMExports } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it, type Mock, mock } from 'node:test';
+import { createSessions, memoryStore, type SessionOptions } from 'hallpass';
+import { checkCsrfRequest, csrfMiddleware, csrfToken, requireCsrf, verifyCsrf } from 'hallpass/csrf';
+import { withSessions } from 'hallpass/node';
+import { SECRET } from '../support/core-fixtures.js';
+import { keepAliveAgent, pairOf, type Reply, send } from './support/client.js';
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  if (!text) return {};
+  if (String(req.headers['content-type']).includes('urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  return JSON.parse(text);
+}
+
+/** A small app: GET /token mints the token, POST /login regenerates, anything else is guarded. */
+async function csrfApp(options: SessionOptions) {
+  const sessions = createSessions(options);
+  const server: Server = createServer(
+    withSessions(sessions, async (req, res) => {
+      if (req.url === '/token') return void res.end(JSON.stringify({ token: csrfToken(req.session) }));
+      const body = await readBody(req);
+      if (req.url === '/login') {
+        if (!requireCsrf(req, res, { body })) return;
+        req.session.regenerate();
+        req.session.set('user', 'alice');
+        return void res.end(JSON.stringify({ token: csrfToken(req.session) }));
+      }
+      if (!requireCsrf(req, res, { body })) return;
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ ok: true, method: req.method }));
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const agent = keepAliveAgent();
+  return {
+    call: (method: string, path: string, options: Parameters<typeof send>[4] = {}) => send(port, agent, method, path, options),
+    close: async () => {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A visitor's cookie and token, from GET /token. */
+async function visitor(app: Awaited<ReturnType<typeof csrfApp>>): Promise<{ cookie: string; token: string }> {
+  const reply: Reply = await app.call('GET', '/token');
+  return { cookie: pairOf(reply.setCookie[0]), token: JSON.parse(reply.text).token };
+}
+
+const refused = (reply: Reply, reason: string) => {
+  assert.equal(reply.status, 403);
+  assert.deepEqual(reply.json, { error: 'csrf_failed', reason });
+  assert.equal(reply.headers['cache-control'], 'no-store');
+};
+
+for (const [mode, options] of [
+  ['cookie mode', { secret: SECRET }],
+  ['server mode', { store: memoryStore() }],
+] as const) {
+  describe(`I52 CSRF tokens for unsafe methods (${mode})`, () => {
+    let app: Awaited<ReturnType<typeof csrfApp>>;
+    before(async () => (app = await csrfApp(options)));
+    after(() => app.close());
+
+    it('I52 an anonymous visitor gets a 256-bit base64url token and a session to bind it to', async () => {
+      const { cookie, token } = await visitor(app);
+      assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+      assert.match(cookie, /^hallpass=/);
+      assert.equal(JSON.parse((await app.call('GET', '/token', { cookie })).text).token, token, 'stable within the session');
+    });
+
+    it('I52 POST without a token is refused: 403 {"error":"csrf_failed","reason":"missing"}', async () => {
+      const { cookie } = await visitor(app);
+      refused(await app.call('POST', '/transfer', { cookie, json: { amount: 1 } }), 'missing');
+      refused(await app.call('POST', '/transfer', { cookie, headers: { 'x-csrf-token': '' } }), 'missing');
+      refused(await app.call('POST', '/transfer', { cookie, json: { _csrf: 42 } }), 'missing');
+    });
+
+    it("I52 a wrong token, another session's token, or any token for a session that never had one is refused as invalid", async () => {
+      const mine = await visitor(app);
+      const theirs = await visitor(app);
+      refused(await app.call('POST', '/transfer', { cookie: mine.cookie, headers: { 'x-csrf-token': 'A'.repeat(43) } }), 'invalid');
+      refused(await app.call('POST', '/transfer', { cookie: mine.cookie, headers: { 'x-csrf-token': theirs.token } }), 'invalid');
+      refused(await app.call('POST', '/transfer', { cookie: mine.cookie, headers: { 'x-csrf-token': `${mine.token}x` } }), 'invalid');
+      refused(await app.call('POST', '/transfer', { headers: { 'x-csrf-token': mine.token } }), 'invalid');
+    });
+
+    it('I52 the right token passes in the x-csrf-token header, a form field or a JSON field, for POST, PUT, PATCH and DELETE', async () => {
+      const { cookie, token } = await visitor(app);
+      for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+        const reply = await app.call(method, '/transfer', { cookie, headers: { 'x-csrf-token': token } });
+        assert.equal(reply.status, 200, method);
+        refused(await app.call(method, '/transfer', { cookie }), 'missing');
+      }
+      assert.equal((await app.call('POST', '/transfer', { cookie, form: { _csrf: token, amount: '1' } })).status, 200);
+      assert.equal((await app.call('POST', '/transfer', { cookie, json: { _csrf: token } })).status, 200);
+    });
+
+    it('I52 safe methods (GET, HEAD, OPTIONS) pass without a token', async () => {
+      for (const method of ['GET', 'HEAD', 'OPTIONS']) assert.equal((await app.call(method, '/transfer')).status, 200, method);
+    });
+
+    it('I52 regenerate (login) gives a new token, and the old one is refused from then on', async () => {
+      const { cookie, token } = await visitor(app);
+      const signIn = await app.call('POST', '/login', { cookie, headers: { 'x-csrf-token': token } });
+      assert.equal(signIn.status, 200);
+      const after = pairOf(signIn.setCookie[0]);
+      const fresh = JSON.parse(signIn.text).token;
+      assert.notEqual(fresh, token);
+      refused(await app.call('POST', '/transfer', { cookie: after, headers: { 'x-csrf-token': token } }), 'invalid');
+      assert.equal((await app.call('POST', '/transfer', { cookie: after, headers: { 'x-csrf-token': fresh } })).status, 200);
+    });
+  });
+}
+
+describe('I52 CSRF checks are constant-time and never throw', () => {
+  let compare: Mock<typeof crypto.timingSafeEqual>;
+  before(() => {
+    compare = mock.method(crypto, 'timingSafeEqual');
+    syncBuiltinESMExports();
+  });
+  after(() => {
+    compare.mock.restore();
+    syncBuiltinESMExports();
+  });
+
+  it('I52 every check of a supplied token goes through crypto.timingSafeEqual on fixed-length digests', async () => {
+    const sessions = createSessions({ secret: SECRET });
+    const session = await sessions.load(undefined);
+    const other = await sessions.load(undefined);
+    compare.mock.resetCalls();
+    assert.deepEqual(verifyCsrf(session, 'POST', 'x'), { ok: false, reason: 'invalid' }, 'a session without a token');
+    const token = csrfToken(session);
+    assert.deepEqual(verifyCsrf(session, 'POST', token), { ok: true });
+    assert.deepEqual(verifyCsrf(session, 'post', csrfToken(other)), { ok: false, reason: 'invalid' });
+    assert.deepEqual(verifyCsrf(session, 'DELETE', 'short'), { ok: false, reason: 'invalid' });
+    assert.equal(compare.mock.callCount(), 4);
+    for (const call of compare.mock.calls) {
+      const [a, b] = call.arguments as [Buffer, Buffer];
+      assert.equal(a.length, 32);
+      assert.equal(b.length, 32);
+    }
+  });
+
+  it('I52 odd input and a destroyed session give a refusal, not an exception', async () => {
+    const sessions = createSessions({ secret: SECRET });
+    const session = await sessions.load(undefined);
+    const token = csrfToken(session);
+    assert.deepEqual(verifyCsrf(session, 'POST', [token, 'x']), { ok: true });
+    for (const supplied of [undefined, null, 0, {}, [], ['']])
+      assert.deepEqual(verifyCsrf(session, 'POST', supplied), { ok: false, reason: 'missing' });
+    session.destroy();
+    assert.deepEqual(verifyCsrf(session, 'POST', token), { ok: false, reason: 'invalid' });
+    assert.deepEqual(verifyCsrf(session, undefined, undefined), { ok: true }, 'no method reads as GET');
+  });
+
+  it('I52 the Connect/Express middleware calls next() or answers 403 itself', async () => {
+    const sessions = createSessions({ secret: SECRET });
+    const session = await sessions.load(undefined);
+    const token = csrfToken(session);
+    const run = (headers: Record<string, string>, body?: unknown) => {
+      const written: { status?: number; body?: string } = {};
+      const req = { method: 'POST', headers, session, body } as unknown as IncomingMessage;
+      const res = {
+        headersSent: false,
+        writeHead: (status: number) => (written.status = status),
+        end: (text: string) => (written.body = text),
+      } as never;
+      let nexted = false;
+      csrfMiddleware()(req, res, () => (nexted = true));
+      return { nexted, ...written };
+    };
+    assert.deepEqual(run({ 'x-csrf-token': token }), { nexted: true });
+    assert.deepEqual(run({}, { _csrf: token }), { nexted: true });
+    assert.deepEqual(run({}), { nexted: false, status: 403, body: '{"error":"csrf_failed","reason":"missing"}' });
+  });
+
+  it('I52 fetch-style requests: header or form field, 403 Response otherwise', async () => {
+    const sessions = createSessions({ secret: SECRET });
+    const session = await sessions.load(undefined);
+    const token = csrfToken(session);
+    const url = 'https://app.example/transfer';
+    assert.equal(await checkCsrfRequest(session, new Request(url, { method: 'POST', headers: { 'x-csrf-token': token } })), undefined);
+    const form = new Request(url, { method: 'POST', body: new URLSearchParams({ _csrf: token }) });
+    assert.equal(await checkCsrfRequest(session, form), undefined);
+    assert.equal(await form.text(), `_csrf=${token}`, 'the body is still there for the app');
+    const refusedResponse = await checkCsrfRequest(session, new Request(url, { method: 'PUT' }));
+    assert.equal(refusedResponse?.status, 403);
+    assert.deepEqual(await refusedResponse?.json(), { error: 'csrf_failed', reason: 'missing' });
+    assert.equal(await checkCsrfRequest(session, new Request(url)), undefined);
+  });
+});
