@@ -1,6 +1,21 @@
 import { adoptData } from '../core/json-value.js';
 import type { Envelope } from '../core/types.js';
 
+/** Options of `sealedCodec` and `signedCodec`. */
+export interface CodecOptions {
+  /**
+   * The cookie name the values travel under; it is authenticated with them, so a value moved to
+   * another cookie name does not open. Default `"hallpass"`. `createSessions` passes its `name`.
+   */
+  name?: string;
+}
+
+/**
+ * The codecs hallpass itself built: their output is base64url and dots by construction, so the
+ * core skips the cookie-value check it applies to a codec object the app supplies.
+ */
+export const builtInCodecs = new WeakSet<object>();
+
 /** The JSON both hallpass codecs carry: `{"id","created","seen","user"?,"data"}`, times in Unix seconds. */
 export function envelopeToJson(envelope: Envelope): string {
   const user = envelope.userId === undefined ? '' : `"user":${JSON.stringify(envelope.userId)},`;
@@ -29,7 +44,7 @@ export function envelopeFromJson(text: string): Envelope | undefined {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-const LAST_CHAR_BITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /**
  * Decodes base64url only in its canonical form. Node's decoder ignores stray characters and the
@@ -40,7 +55,7 @@ export function decodeBase64urlStrict(text: string): Buffer | undefined {
   const rest = text.length % 4;
   if (rest === 1 || !BASE64URL.test(text)) return undefined;
   if (rest !== 0) {
-    const bits = LAST_CHAR_BITS.indexOf(text[text.length - 1] as string);
+    const bits = BASE64URL_ALPHABET.indexOf(text[text.length - 1] as string);
     // With 2 characters left the last one carries 4 bits, with 3 it carries 2: the rest must be zero.
     if (bits & (rest === 2 ? 0b1111 : 0b11)) return undefined;
   }

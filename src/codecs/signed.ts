@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type DerivedKey, deriveKeyring } from '../core/keys.js';
 import type { Codec, Envelope, OpenResult } from '../core/types.js';
-import { decodeBase64urlStrict, envelopeFromJson, envelopeToJson } from './envelope.js';
+import { builtInCodecs, type CodecOptions, decodeBase64urlStrict, envelopeFromJson, envelopeToJson } from './envelope.js';
 
 const VERSION = 's1';
 const TAG_BYTES = 32;
@@ -12,19 +12,21 @@ const TAG_BYTES = 32;
  * client may see the data and you want the smallest CPU cost; choose `sealed` (the default)
  * otherwise.
  *
- * Format: `s1.<key id>.<base64url(json)>.<base64url(tag)>`, the tag covering everything before it.
+ * Format: `s1.<key id>.<base64url(json)>.<base64url(tag)>`. The tag covers
+ * `<cookie name>=s1.<key id>.<base64url(json)>`, so a value moved to another cookie name does not verify.
  *
  * @example
  * ```ts
  * createSessions({ secret: process.env.SESSION_SECRET, codec: 'signed' })
  * ```
  */
-export function signedCodec(secrets: readonly string[]): Codec {
+export function signedCodec(secrets: readonly string[], options: CodecOptions = {}): Codec {
+  const bound = `${options.name ?? 'hallpass'}=`;
   const keyring = deriveKeyring(secrets, 'signed/v1');
   const newest = keyring[0] as DerivedKey;
-  const sign = (key: DerivedKey, signedPart: string) => createHmac('sha256', key.key).update(signedPart).digest();
+  const sign = (key: DerivedKey, signedPart: string) => createHmac('sha256', key.key).update(bound).update(signedPart).digest();
 
-  return {
+  const codec: Codec = {
     kind: 'signed',
     encode(envelope: Envelope): string {
       const signedPart = `${VERSION}.${newest.id}.${Buffer.from(envelopeToJson(envelope)).toString('base64url')}`;
@@ -47,4 +49,6 @@ export function signedCodec(secrets: readonly string[]): Codec {
       return { ok: true, envelope, stale: index !== 0 };
     },
   };
+  builtInCodecs.add(codec);
+  return codec;
 }

@@ -1,15 +1,17 @@
+import { builtInCodecs } from '../codecs/envelope.js';
 import type { CommitResult } from './commit-result.js';
 import { NOTHING } from './commit-result.js';
-import { expireCookie, readCookie, serializeCookie } from './cookie.js';
-import { CookieTooLargeError } from './errors.js';
+import { expireCookie, isCookieValue, readCookie, serializeCookie } from './cookie.js';
+import { CookieTooLargeError, HallpassError } from './errors.js';
 import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
 import type { ResolvedOptions } from './options.js';
 import { newSessionId } from './random.js';
 import { memoryRevocations, type RevocationList, storeRevocations } from './revocations.js';
 import { isEmpty, newState, Session, type SessionBackend, type SessionState } from './session.js';
-import type { Codec, Envelope, SessionData } from './types.js';
+import type { Codec, Envelope, OpenResult, SessionData } from './types.js';
 
 export const MAX_COOKIE_BYTES = 4096;
+const OVERSIZED: OpenResult = Object.freeze({ ok: false, reason: 'oversized' });
 
 /**
  * Cookie mode: the whole session travels in the cookie, sealed or signed by the codec. Decoding
@@ -24,10 +26,11 @@ export function cookieMode(options: ResolvedOptions) {
   const emit = options.onEvent;
   const nowSeconds = () => Math.floor(options.now() / 1000);
   const identity = () => ({ id: newSessionId() });
+  const checkValues = !builtInCodecs.has(codec);
 
-  /** Opens one cookie value; `undefined` (after an `invalid` event) when it cannot be used. */
-  function open(value: string, now: number): Envelope | undefined {
-    const result = value.length > MAX_COOKIE_BYTES ? ({ ok: false, reason: 'oversized' } as const) : codec.decode(value, now);
+  /** Opens one cookie value into a session state; `undefined` (after an `invalid` event) when it cannot be used. */
+  function open(value: string, now: number, cookiesSent: number): SessionState | undefined {
+    const result = value.length > MAX_COOKIE_BYTES ? OVERSIZED : codec.decode(value, now);
     if (!result.ok) {
       emit?.({ type: 'invalid', reason: result.reason, codec: codec.kind });
       return undefined;
@@ -38,25 +41,19 @@ export function cookieMode(options: ResolvedOptions) {
       emit?.({ type: 'invalid', reason: problem, codec: codec.kind });
       return undefined;
     }
-    if (result.stale) staleEnvelopes.add(envelope);
-    return envelope;
-  }
-  const staleEnvelopes = new WeakSet<Envelope>();
-
-  function stateFrom(envelope: Envelope, cookiesSent: number): SessionState {
     const state = newState(envelope.id ?? newSessionId(), envelope.createdAt, cookiesSent);
     state.lastSeenAt = envelope.lastSeenAt;
     state.data = envelope.data;
     state.userId = envelope.userId;
     state.isNew = false;
-    state.stale = staleEnvelopes.has(envelope);
+    state.stale = result.stale;
     state.hasInnerId = envelope.id !== undefined;
     return state;
   }
 
-  function revoked(envelope: Envelope): boolean | Promise<boolean> {
-    if (envelope.id === undefined) return false;
-    const answer = revocations.isRevoked(envelope.id);
+  function revoked(state: SessionState): boolean | Promise<boolean> {
+    if (!state.hasInnerId) return false;
+    const answer = revocations.isRevoked(state.id, state.createdAt + options.maxAge);
     const report = (isRevoked: boolean) => {
       if (isRevoked) emit?.({ type: 'invalid', reason: 'revoked', codec: codec.kind });
       return isRevoked;
@@ -67,8 +64,8 @@ export function cookieMode(options: ResolvedOptions) {
   function loadSync(values: string[]): SessionState {
     const now = nowSeconds();
     for (const value of values) {
-      const envelope = open(value, now);
-      if (envelope && !(revoked(envelope) as boolean)) return stateFrom(envelope, values.length);
+      const state = open(value, now, values.length);
+      if (state && !(revoked(state) as boolean)) return state;
     }
     return newState(newSessionId(), now, values.length);
   }
@@ -76,8 +73,8 @@ export function cookieMode(options: ResolvedOptions) {
   async function loadAsync(values: string[]): Promise<SessionState> {
     const now = nowSeconds();
     for (const value of values) {
-      const envelope = open(value, now);
-      if (envelope && !(await revoked(envelope))) return stateFrom(envelope, values.length);
+      const state = open(value, now, values.length);
+      if (state && !(await revoked(state))) return state;
     }
     return newState(newSessionId(), now, values.length);
   }
@@ -96,7 +93,12 @@ export function cookieMode(options: ResolvedOptions) {
     if (state.hasInnerId !== false) envelope.id = state.id;
     if (state.userId !== undefined) envelope.userId = state.userId;
     const maxAge = options.persistent ? remainingLifetime(options, state.createdAt, now, now) : undefined;
-    const cookie = serializeCookie(options.name, codec.encode(envelope), options.cookie, maxAge);
+    const value = codec.encode(envelope);
+    // A codec object from the app could write a ';' and inject attributes: refuse it loudly.
+    if (checkValues && !isCookieValue(value)) {
+      throw new HallpassError('ERR_COOKIE_ATTRIBUTE', `The "${codec.kind}" codec wrote characters a cookie value may not hold.`);
+    }
+    const cookie = serializeCookie(options.name, value, options.cookie, maxAge);
     if (cookie.length > MAX_COOKIE_BYTES) throw new CookieTooLargeError(cookie.length, options.name);
     return cookie;
   }

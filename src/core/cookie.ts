@@ -26,8 +26,8 @@ export function checkCookieName(name: unknown): string {
   return name;
 }
 
-export function checkAttributeValue(option: string, value: string): void {
-  if (!ATTRIBUTE_VALUE.test(value)) {
+export function checkAttributeValue(option: string, value: unknown): void {
+  if (typeof value !== 'string' || !ATTRIBUTE_VALUE.test(value)) {
     throw new ConfigError(
       'ERR_COOKIE_ATTRIBUTE',
       `\`${option}\` may not contain ';' or control characters (it would inject cookie attributes), got ${JSON.stringify(value)}.`,

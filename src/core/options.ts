@@ -86,6 +86,18 @@ function positive(option: string, value: unknown, fallback: number): number {
   return value;
 }
 
+function flag(option: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  // A string such as "false" from the environment would otherwise read as true.
+  if (typeof value !== 'boolean') throw new ConfigError('ERR_OPTION', `\`${option}\` must be true or false, got ${JSON.stringify(value)}.`);
+  return value;
+}
+
+/** Browsers match the `__Host-` and `__Secure-` prefixes case-insensitively, so the rules must too. */
+function hasPrefix(name: string, prefix: string): boolean {
+  return name.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase();
+}
+
 /** Validates every option once, at start-up, and fills in defaults. Throws `ConfigError`. */
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
@@ -98,24 +110,24 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   }
   checkAttributeValue('path', path);
   if (options.domain !== undefined) checkAttributeValue('domain', options.domain);
-  const sameSite = (options.sameSite ?? 'lax').toLowerCase();
+  const sameSite = typeof options.sameSite === 'string' ? options.sameSite.toLowerCase() : (options.sameSite ?? 'lax');
   if (sameSite !== 'lax' && sameSite !== 'strict' && sameSite !== 'none') {
     throw new ConfigError('ERR_OPTION', `\`sameSite\` must be "lax", "strict" or "none", got ${JSON.stringify(options.sameSite)}.`);
   }
-  const secure = options.secure ?? true;
+  const secure = flag('secure', options.secure, true);
   if (sameSite === 'none' && !secure) {
     throw new ConfigError(
       'ERR_SAMESITE_NONE_INSECURE',
       'Browsers refuse `sameSite: "none"` without `secure: true`. Set `secure: true` (and serve over HTTPS) or use `sameSite: "lax"`.',
     );
   }
-  if (name.startsWith('__Host-') && (!secure || options.domain !== undefined || path !== '/')) {
+  if (hasPrefix(name, '__Host-') && (!secure || options.domain !== undefined || path !== '/')) {
     throw new ConfigError(
       'ERR_HOST_PREFIX',
       'A `__Host-` cookie must have `secure: true`, `path: "/"` and no `domain`. Remove `domain` and `path`, or rename the cookie.',
     );
   }
-  if (name.startsWith('__Secure-') && !secure) {
+  if (hasPrefix(name, '__Secure-') && !secure) {
     throw new ConfigError('ERR_SECURE_PREFIX', 'A `__Secure-` cookie must have `secure: true`. Set `secure: true`, or rename the cookie.');
   }
   const maxAge = positive('maxAge', options.maxAge, DEFAULT_MAX_AGE);
@@ -128,9 +140,19 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
       `\`touchInterval\` must be at least 0 and shorter than \`idleTimeout\`, got ${String(options.touchInterval)}.`,
     );
   }
+  const clockLeeway = options.clockLeeway ?? 60;
+  if (typeof clockLeeway !== 'number' || !Number.isFinite(clockLeeway) || clockLeeway < 0) {
+    throw new ConfigError('ERR_LIFETIME', `\`clockLeeway\` must be 0 or more seconds, got ${String(options.clockLeeway)}.`);
+  }
   const storeTimeout = options.storeTimeout ?? 500;
-  if (typeof storeTimeout !== 'number' || !(storeTimeout > 0)) {
+  // Timers clamp anything past 2^31-1 ms to 1 ms, which would fail every store call at once.
+  if (typeof storeTimeout !== 'number' || !(storeTimeout > 0) || storeTimeout > 2 ** 31 - 1) {
     throw new ConfigError('ERR_OPTION', `\`storeTimeout\` must be a positive number of milliseconds, got ${String(storeTimeout)}.`);
+  }
+  for (const hook of ['now', 'onEvent'] as const) {
+    if (options[hook] !== undefined && typeof options[hook] !== 'function') {
+      throw new ConfigError('ERR_OPTION', `\`${hook}\` must be a function, got ${typeof options[hook]}.`);
+    }
   }
   if (options.store !== undefined) checkStore('store', options.store);
   if (options.revocationStore !== undefined) checkStore('revocationStore', options.revocationStore);
@@ -141,8 +163,8 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
       codec = options.codec;
     } else {
       const secrets = checkSecrets('secret', options.secret);
-      if (options.codec === undefined || options.codec === 'sealed') codec = sealedCodec(secrets);
-      else if (options.codec === 'signed') codec = signedCodec(secrets);
+      if (options.codec === undefined || options.codec === 'sealed') codec = sealedCodec(secrets, { name });
+      else if (options.codec === 'signed') codec = signedCodec(secrets, { name });
       else
         throw new ConfigError(
           'ERR_OPTION',
@@ -160,20 +182,35 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
       domain: options.domain,
       sameSite,
       secure,
-      httpOnly: options.httpOnly ?? true,
-      partitioned: options.partitioned ?? false,
+      httpOnly: flag('httpOnly', options.httpOnly, true),
+      partitioned: flag('partitioned', options.partitioned, false),
     },
     maxAge,
-    persistent: options.persistent ?? true,
+    persistent: flag('persistent', options.persistent, true),
     idleTimeout,
     touchInterval,
-    clockLeeway: options.clockLeeway ?? 60,
+    clockLeeway,
     codec,
     store: options.store,
     revocationStore: options.revocationStore,
     storeTimeout,
-    onEvent: options.onEvent,
+    onEvent: guardEvents(options.onEvent),
     now: options.now ?? Date.now,
+  };
+}
+
+/**
+ * Events are for logs and metrics: a hook that throws must not turn a refused cookie into a 500,
+ * so its error is reported and the request goes on.
+ */
+function guardEvents(onEvent: SessionOptions['onEvent']): ResolvedOptions['onEvent'] {
+  if (!onEvent) return undefined;
+  return (event) => {
+    try {
+      onEvent(event);
+    } catch (error) {
+      console.error('hallpass: the onEvent hook threw', error);
+    }
   };
 }
 

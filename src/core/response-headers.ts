@@ -1,7 +1,9 @@
 import type { CommitResult } from './commit-result.js';
 
-/** `Vary` with `Cookie` added to whatever the app already listed. */
-export function varyWithCookie(existing: string | undefined | null): string {
+/** `Vary` with `Cookie` added to whatever the app already listed (a string, or a list as `node:http` keeps it). */
+export function varyWithCookie(existing: string | number | readonly string[] | undefined | null): string {
+  if (Array.isArray(existing)) existing = existing.join(', ');
+  existing = existing === undefined || existing === null ? '' : String(existing);
   if (!existing) return 'Cookie';
   if (existing.trim() === '*' || /(^|,)\s*cookie\s*(,|$)/i.test(existing)) return existing;
   return `${existing}, Cookie`;

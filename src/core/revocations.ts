@@ -7,15 +7,25 @@ import type { SessionEvent, SessionStore } from './types.js';
  * `isRevoked` answers synchronously when it can, which keeps cookie decoding lazy.
  */
 export interface RevocationList {
-  isRevoked(id: string): boolean | Promise<boolean>;
+  /** `untilSeconds` is the cookie's own deadline (creation + maxAge), the value it was revoked with. */
+  isRevoked(id: string, untilSeconds?: number): boolean | Promise<boolean>;
   revoke(id: string, untilSeconds: number): void | Promise<void>;
 }
 
-/** The default: a map in this process, swept of entries whose cookies have expired. */
+/**
+ * The default: a map in this process, swept of entries whose cookies have expired, holding at most
+ * `max` entries. It fails closed: when the bound forces an entry out, every cookie whose deadline
+ * is not later than that entry's is refused from then on, so logging in and out in a loop can
+ * never flush a revoked cookie back to life (it logs out older sessions instead). Several
+ * instances, or more than `max` logouts per `maxAge`, call for a `revocationStore`.
+ */
 export function memoryRevocations(now: () => number, max = 1_000_000): RevocationList {
   const until = new Map<string, number>();
+  // Cookies whose deadline is at or before this (Unix seconds) may have had their entry dropped.
+  let floor = Number.NEGATIVE_INFINITY;
   return {
-    isRevoked(id) {
+    isRevoked(id, untilSeconds) {
+      if (untilSeconds !== undefined && untilSeconds <= floor) return true;
       const expiry = until.get(id);
       if (expiry === undefined) return false;
       if (expiry * 1000 <= now()) {
@@ -26,10 +36,14 @@ export function memoryRevocations(now: () => number, max = 1_000_000): Revocatio
     },
     revoke(id, untilSeconds) {
       until.set(id, untilSeconds);
-      // Entries are swept oldest first; at the bound the oldest (soonest to expire anyway) goes.
+      // Entries are swept oldest first: expired ones go; past the bound the oldest goes and raises the floor.
+      const nowMs = now();
       for (const [oldId, expiry] of until) {
-        if (expiry * 1000 <= now() || until.size > max) until.delete(oldId);
-        else break;
+        if (expiry * 1000 <= nowMs) until.delete(oldId);
+        else if (until.size > max) {
+          until.delete(oldId);
+          floor = Math.max(floor, expiry);
+        } else break;
       }
     },
   };

@@ -1,4 +1,4 @@
-import { HallpassError } from './errors.js';
+import { HallpassError, SessionValueError } from './errors.js';
 import { assertJsonValue, emptyData } from './json-value.js';
 import type { Json, SessionData } from './types.js';
 
@@ -125,7 +125,7 @@ export class Session<T extends SessionData = SessionData> {
 
   set userId(value: string | undefined) {
     if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
-      throw new HallpassError('ERR_SESSION_VALUE', 'session.userId must be a non-empty string or undefined.');
+      throw new SessionValueError('ERR_SESSION_VALUE', 'session.userId must be a non-empty string or undefined.');
     }
     const state = this.#use();
     if (state.userId !== value) {
@@ -144,7 +144,7 @@ export class Session<T extends SessionData = SessionData> {
 
   /** Stores a JSON value. Anything else (a Date, a Map, a function, NaN, a cycle) throws `SessionValueError` now. */
   set<K extends Key<T>>(key: K, value: T[K]): void {
-    if (typeof key !== 'string') throw new HallpassError('ERR_SESSION_VALUE', 'Session keys must be strings.');
+    if (typeof key !== 'string') throw new SessionValueError('ERR_SESSION_VALUE', 'Session keys must be strings.');
     assertJsonValue(key, value);
     const state = this.#use();
     state.data[key] = value as Json;
@@ -164,12 +164,19 @@ export class Session<T extends SessionData = SessionData> {
     return true;
   }
 
-  /** Removes every key. An emptied session that had a cookie gets it expired (and, in cookie mode, revoked). */
+  /**
+   * Removes every key and the user link (the usual logout). An emptied session that had a cookie
+   * gets it expired (and, in cookie mode, revoked).
+   */
   clear(): void {
     const state = this.#use();
-    state.data = Object.create(null) as SessionData;
+    state.data = emptyData();
     state.changed.clear();
     state.clearedAll = true;
+    if (state.userId !== undefined) {
+      state.userId = undefined;
+      state.userChanged = true;
+    }
   }
 
   keys(): Key<T>[] {

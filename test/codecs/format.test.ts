@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { type Codec, type Envelope, sealedCodec, signedCodec } from 'hallpass';
+import { OLD_SECRET, OTHER_SECRET, SECRET } from '../support/core-fixtures.js';
+import { envelopeJson, forge, forgeSealed, keyIdFor } from '../support/forge.js';
+
+const NOW = 1_750_000_000;
+const codecs = { sealed: sealedCodec, signed: signedCodec } as const;
+
+function sample(): Envelope {
+  return {
+    id: 'q1w2e3r4t5y6u7i8o9p0aa',
+    createdAt: NOW - 100,
+    lastSeenAt: NOW - 10,
+    userId: 'user-42',
+    data: Object.assign(Object.create(null), {
+      user_id: 'alice',
+      cart: ['apple', 'pear'],
+      nested: { n: 1.5, ok: true, none: null },
+      text: 'é ☃ \u{1F600} "quoted" ;,',
+    }),
+  };
+}
+
+function refused(codec: Codec, value: string, reason?: string): void {
+  const result = codec.decode(value, NOW);
+  assert.equal(result.ok, false, `expected ${JSON.stringify(value.slice(0, 80))} to be refused`);
+  if (reason && !result.ok) assert.equal(result.reason, reason, JSON.stringify(value.slice(0, 80)));
+}
+
+for (const [kind, make] of Object.entries(codecs)) {
+  describe(`${kind} codec`, () => {
+    const codec = make([SECRET]);
+    const version = kind === 'sealed' ? 'h1' : 's1';
+
+    it('round-trips an envelope', () => {
+      const envelope = sample();
+      const result = codec.decode(codec.encode(envelope), NOW);
+      assert.ok(result.ok);
+      assert.equal(result.stale, false);
+      assert.deepEqual({ ...result.envelope, data: { ...result.envelope.data } }, { ...envelope, data: { ...envelope.data } });
+      assert.equal(Object.getPrototypeOf(result.envelope.data), null, 'decoded data has no prototype');
+    });
+
+    it('round-trips without a user', () => {
+      const { userId: _, ...envelope } = sample();
+      const result = codec.decode(codec.encode(envelope), NOW);
+      assert.ok(result.ok);
+      assert.equal('userId' in result.envelope, false);
+    });
+
+    it('writes only cookie-safe characters', () => {
+      assert.match(codec.encode(sample()), /^[A-Za-z0-9_.-]+$/);
+    });
+
+    it(`writes ${version}.<key id>.… with the key id derived from the secret`, () => {
+      const value = codec.encode(sample());
+      const parts = value.split('.');
+      assert.equal(parts.length, kind === 'sealed' ? 3 : 4);
+      assert.equal(parts[0], version);
+      assert.equal(parts[1], keyIdFor(SECRET, kind as 'sealed' | 'signed'));
+    });
+
+    it('opens a cookie built independently from the documented format', () => {
+      const json = envelopeJson({ created: NOW, seen: NOW, data: { a: 1 } });
+      const result = codec.decode(forge(kind as 'sealed' | 'signed', SECRET, json), NOW);
+      assert.ok(result.ok);
+      assert.deepEqual({ ...result.envelope.data }, { a: 1 });
+    });
+
+    it('binds a value to its cookie name: another name does not open it', () => {
+      const named = make([SECRET], { name: 'sid' });
+      const value = named.encode(sample());
+      assert.equal(named.decode(value, NOW).ok, true);
+      refused(make([SECRET], { name: 'admin' }), value, 'tampered');
+      refused(codec, value, 'tampered');
+      const json = envelopeJson({ created: NOW, seen: NOW });
+      assert.equal(named.decode(forge(kind as 'sealed' | 'signed', SECRET, json, 'sid'), NOW).ok, true);
+      refused(named, forge(kind as 'sealed' | 'signed', SECRET, json, 'sid2'), 'tampered');
+    });
+
+    it('refuses a cookie made with another secret as unknown-key', () => {
+      refused(codec, make([OTHER_SECRET]).encode(sample()), 'unknown-key');
+    });
+
+    it('refuses a cookie made with another secret under our key id as tampered', () => {
+      const foreign = make([OTHER_SECRET]).encode(sample());
+      const ours = keyIdFor(SECRET, kind as 'sealed' | 'signed');
+      const parts = foreign.split('.');
+      parts[1] = ours;
+      refused(codec, parts.join('.'), 'tampered');
+    });
+
+    it('refuses a newer format version as unsupported-version', () => {
+      const value = codec.encode(sample());
+      refused(codec, value.replace(/^[hs]1/, `${version[0]}2`), 'unsupported-version');
+    });
+
+    it('refuses malformed values without throwing', () => {
+      for (const value of [
+        '',
+        '.',
+        '..',
+        '...',
+        version,
+        `${version}.`,
+        `${version}..`,
+        `${version}...`,
+        'garbage',
+        'a.b.c.d.e',
+        '\u0000',
+        'é',
+        ' '.repeat(10),
+        '%00',
+      ]) {
+        refused(codec, value);
+      }
+    });
+
+    it('refuses base64 that is not canonical, even when it decodes to the same bytes', () => {
+      const value = codec.encode(sample());
+      const parts = value.split('.');
+      // Find a base64 segment whose last character carries unused low bits, and set one of them.
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      let checked = 0;
+      for (let index = 2; index < parts.length; index++) {
+        const segment = parts[index] as string;
+        const spare = segment.length % 4 === 2 ? 0b1111 : segment.length % 4 === 3 ? 0b11 : 0;
+        if (spare === 0) {
+          // A whole number of groups: padding is the only non-canonical form.
+          const padded = [...parts];
+          padded[index] = `${segment}==`;
+          refused(codec, padded.join('.'));
+          continue;
+        }
+        const last = alphabet.indexOf(segment.at(-1) as string);
+        const twin = alphabet[last | 1] as string;
+        assert.deepEqual(
+          Buffer.from(segment.slice(0, -1) + twin, 'base64url'),
+          Buffer.from(segment, 'base64url'),
+          'same bytes under a lenient decoder',
+        );
+        const altered = [...parts];
+        altered[index] = segment.slice(0, -1) + twin;
+        refused(codec, altered.join('.'));
+        checked++;
+      }
+      // A standard-alphabet or padded rewrite of the same bytes is refused too.
+      refused(codec, value.replace(/-/g, '+').replace(/_/g, '/'));
+      refused(codec, `${value}=`);
+      assert.ok(checked > 0, 'a segment with spare bits was altered');
+    });
+
+    it('never throws, whatever the input', () => {
+      fc.assert(
+        fc.property(fc.string({ maxLength: 300 }), (text) => {
+          assert.equal(codec.decode(text, NOW).ok, false);
+          assert.equal(codec.decode(`${version}.${keyIdFor(SECRET, kind as 'sealed' | 'signed')}.${text}`, NOW).ok, false);
+        }),
+        { numRuns: 1500 },
+      );
+    });
+
+    describe('envelope shape', () => {
+      const bad: Array<[string, string | Buffer]> = [
+        ['not JSON', 'not json'],
+        ['invalid UTF-8', Buffer.from([0xff, 0xfe, 0x7b, 0x7d])],
+        ['null', 'null'],
+        ['an array', '[]'],
+        ['a number', '42'],
+        ['a missing id', JSON.stringify({ created: NOW, seen: NOW, data: {} })],
+        ['an empty id', envelopeJson({ id: '', created: NOW, seen: NOW })],
+        ['a numeric id', envelopeJson({ id: 7, created: NOW, seen: NOW })],
+        ['a string time', envelopeJson({ created: String(NOW), seen: NOW })],
+        ['a fractional time', envelopeJson({ created: NOW, seen: NOW + 0.5 })],
+        ['an unsafe time', envelopeJson({ created: 2 ** 60, seen: NOW })],
+        ['a missing time', JSON.stringify({ id: 'x', seen: NOW, data: {} })],
+        ['an empty user', envelopeJson({ created: NOW, seen: NOW, user: '' })],
+        ['a numeric user', envelopeJson({ created: NOW, seen: NOW, user: 5 })],
+        ['array data', envelopeJson({ created: NOW, seen: NOW, data: [] })],
+        ['null data', envelopeJson({ created: NOW, seen: NOW, data: null })],
+        ['string data', envelopeJson({ created: NOW, seen: NOW, data: 'x' })],
+        ['required fields hidden in __proto__', `{"__proto__":{"id":"x","created":${NOW},"seen":${NOW},"data":{}}}`],
+      ];
+      for (const [what, plaintext] of bad) {
+        it(`refuses ${what} as malformed`, () => {
+          refused(codec, forge(kind as 'sealed' | 'signed', SECRET, plaintext), 'malformed');
+        });
+      }
+    });
+  });
+}
+
+describe('sealed codec confidentiality', () => {
+  it('hides the data: nothing of the plaintext shows in the cookie', () => {
+    const value = sealedCodec([SECRET]).encode(sample());
+    const bytes = Buffer.from(value.split('.')[2] as string, 'base64url').toString('latin1');
+    for (const fragment of ['alice', 'apple', 'user_id', 'user-42', '"data"']) assert.equal(bytes.includes(fragment), false, fragment);
+  });
+
+  it('uses a fresh IV per cookie: the same envelope seals differently each time', () => {
+    const codec = sealedCodec([SECRET]);
+    const ivs = new Set<string>();
+    for (let i = 0; i < 500; i++) ivs.add((codec.encode(sample()).split('.')[2] as string).slice(0, 16));
+    assert.equal(ivs.size, 500);
+  });
+
+  it('authenticates the version and key id as associated data', () => {
+    // The same ciphertext under another key id of the ring must not open.
+    const codec = sealedCodec([SECRET, OLD_SECRET]);
+    const value = forgeSealed(SECRET, envelopeJson({ created: NOW, seen: NOW }));
+    const moved = value.replace(keyIdFor(SECRET, 'sealed'), keyIdFor(OLD_SECRET, 'sealed'));
+    refused(codec, moved, 'tampered');
+  });
+});
+
+describe('signed codec readability', () => {
+  it('carries the data readable, as documented', () => {
+    const value = signedCodec([SECRET]).encode(sample());
+    const json = JSON.parse(Buffer.from(value.split('.')[2] as string, 'base64url').toString('utf8'));
+    assert.equal(json.data.user_id, 'alice');
+    assert.equal(json.user, 'user-42');
+    assert.equal(json.created, NOW - 100);
+    assert.equal(json.seen, NOW - 10);
+  });
+
+  it('refuses a tag of the wrong length as tampered', () => {
+    const value = signedCodec([SECRET]).encode(sample());
+    refused(signedCodec([SECRET]), value.slice(0, -4), 'tampered');
+    refused(signedCodec([SECRET]), `${value}AAAA`, 'tampered');
+  });
+});

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Codec, sealedCodec } from 'hallpass';
+import { cookiePair, harness, SECRET } from '../support/core-fixtures.js';
+
+/** The sealed codec with its decode calls counted. */
+function countingCodec(): Codec & { decodes: number } {
+  const inner = sealedCodec([SECRET]);
+  const codec = {
+    kind: inner.kind,
+    decodes: 0,
+    encode: (envelope: Parameters<Codec['encode']>[0]) => inner.encode(envelope),
+    decode: (value: string, now: number) => {
+      codec.decodes++;
+      return inner.decode(value, now);
+    },
+  };
+  return codec;
+}
+
+describe('lazy decoding in cookie mode', () => {
+  async function setup() {
+    const codec = countingCodec();
+    const h = harness({ codec });
+    const { result } = await h.request(undefined, (s) => s.set('visits', 1));
+    return { h, codec, cookie: cookiePair(result.setCookie) };
+  }
+
+  it('decodes nothing and adds no Vary for a request that never touches its session', async () => {
+    const { h, codec, cookie } = await setup();
+    const session = h.sessions.loadNow(cookie);
+    assert.equal(session instanceof Promise, false, 'no promise, no async hop');
+    const result = h.sessions.commitNow(session as Exclude<typeof session, Promise<unknown>>);
+    assert.deepEqual(result, { vary: false });
+    assert.equal(codec.decodes, 0);
+    assert.deepEqual((await h.request(cookie)).result, { vary: false });
+    assert.equal(codec.decodes, 0);
+  });
+
+  it('decodes once, on first access, however often the session is read', async () => {
+    const { h, codec, cookie } = await setup();
+    const session = await h.sessions.load(cookie);
+    assert.equal(codec.decodes, 0);
+    assert.equal(session.get('visits'), 1);
+    assert.equal(session.get('visits'), 1);
+    session.has('x');
+    session.keys();
+    assert.equal(codec.decodes, 1);
+    assert.deepEqual(await h.sessions.commit(session), { vary: true });
+    assert.equal(codec.decodes, 1);
+  });
+
+  it('tries each cookie of the name once, in order, and stops at the first good one', async () => {
+    const { h, codec, cookie } = await setup();
+    const session = await h.sessions.load(`hallpass=bad1; ${cookie}; hallpass=never-read`);
+    assert.equal(session.get('visits'), 1);
+    assert.equal(codec.decodes, 2);
+  });
+
+  it('commits synchronously in cookie mode with the default revocation list', async () => {
+    const { h, cookie } = await setup();
+    const session = h.sessions.loadNow(cookie) as Awaited<ReturnType<typeof h.sessions.load>>;
+    session.set('visits', 2);
+    const result = h.sessions.commitNow(session);
+    assert.equal(result instanceof Promise, false);
+    session.destroy();
+    assert.equal(h.sessions.commitNow(session) instanceof Promise, false, 'destroy with the in-memory list is synchronous too');
+  });
+});

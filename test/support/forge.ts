@@ -1,0 +1,45 @@
+/**
+ * Builds hallpass cookies from arbitrary plaintext, re-implementing the documented formats from
+ * scratch (HKDF-SHA256 keys, key ids, AES-256-GCM and HMAC-SHA256 framing). Tests use it to hand
+ * the codecs payloads the library itself would never write, and it pins the wire format: if the
+ * codecs drift from it, the forged cookies stop opening.
+ */
+import { createCipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+
+function keyFor(secret: string, purpose: string): { id: string; raw: Buffer } {
+  const raw = Buffer.from(hkdfSync('sha256', secret, 'hallpass', `hallpass/${purpose}`, 32));
+  const id = createHash('sha256').update('hallpass/key-id').update(raw).digest('base64url').slice(0, 6);
+  return { id, raw };
+}
+
+/** The public key id a secret gets for a codec (`sealed` or `signed`). */
+export function keyIdFor(secret: string, codec: 'sealed' | 'signed'): string {
+  return keyFor(secret, `${codec}/v1`).id;
+}
+
+/** Seals `plaintext` as `h1.<key id>.<base64url(iv ‖ ciphertext ‖ tag)>`, bound to the cookie `name`. */
+export function forgeSealed(secret: string, plaintext: string | Buffer, name = 'hallpass', iv: Buffer = randomBytes(12)): string {
+  const { id, raw } = keyFor(secret, 'sealed/v1');
+  const cipher = createCipheriv('aes-256-gcm', raw, iv);
+  cipher.setAAD(Buffer.from(`${name}=h1.${id}`));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return `h1.${id}.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
+}
+
+/** Signs `plaintext` as `s1.<key id>.<base64url(json)>.<base64url(hmac)>`, the tag covering `<name>=` too. */
+export function forgeSigned(secret: string, plaintext: string | Buffer, name = 'hallpass'): string {
+  const { id, raw } = keyFor(secret, 'signed/v1');
+  const signedPart = `s1.${id}.${Buffer.from(plaintext).toString('base64url')}`;
+  return `${signedPart}.${createHmac('sha256', raw).update(`${name}=${signedPart}`).digest('base64url')}`;
+}
+
+/** Forges with the named codec, for a cookie called `name`. */
+export function forge(codec: 'sealed' | 'signed', secret: string, plaintext: string | Buffer, name = 'hallpass'): string {
+  return codec === 'sealed' ? forgeSealed(secret, plaintext, name) : forgeSigned(secret, plaintext, name);
+}
+
+/** The envelope JSON hallpass writes, with overridable fields (times in Unix seconds). */
+export function envelopeJson(fields: { id?: unknown; created: unknown; seen: unknown; user?: unknown; data?: unknown }): string {
+  const { id = 'AAAAAAAAAAAAAAAAAAAAAA', data = {}, ...rest } = fields;
+  return JSON.stringify({ id, ...rest, data });
+}
