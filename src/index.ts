@@ -1,7 +1,8 @@
+export type { CodecOptions } from './codecs/envelope.js';
 export { sealedCodec } from './codecs/sealed.js';
 export { signedCodec } from './codecs/signed.js';
 export type { CommitResult } from './core/commit-result.js';
-export type { HallpassErrorCode } from './core/errors.js';
+export type { HallpassErrorCode, TokenErrorCode } from './core/errors.js';
 export { ConfigError, CookieTooLargeError, HallpassError, SessionValueError, StoreError } from './core/errors.js';
 export type { FlashKind, FlashMessage } from './core/flash.js';
 export { FLASH_KEY, flash, takeFlashes } from './core/flash.js';

@@ -10,6 +10,8 @@ const USAGE = `Usage:
 inspect options:
   --secret S        the secret (repeat for rotated secrets); default: $SESSION_SECRET ($JWT_SECRET for jwt)
   --format F        auto (default), sealed, signed, starlette, jwt
+  --name N          the cookie name, which sealed and signed cookies are bound to (default hallpass;
+                    a pasted "name=value" pair sets it too)
   --now T           the time to check against, Unix seconds (default: now)
   --max-age N       absolute lifetime in seconds (default 1209600)
   --idle-timeout N  idle timeout in seconds, or "off" (default 86400)
@@ -55,6 +57,7 @@ function parseInspectArgs(args: string[]) {
       now: { type: 'string' },
       'max-age': { type: 'string' },
       'idle-timeout': { type: 'string' },
+      name: { type: 'string' },
       issuer: { type: 'string' },
       audience: { type: 'string' },
       type: { type: 'string' },
@@ -73,7 +76,7 @@ function parseInspectArgs(args: string[]) {
   const secrets = values.secret ?? (envSecret ? [envSecret] : []);
   const idle = values['idle-timeout'];
   const flags: Record<string, string> = {};
-  for (const name of ['issuer', 'audience', 'type'] as const) if (values[name] !== undefined) flags[name] = values[name] as string;
+  for (const name of ['name', 'issuer', 'audience', 'type'] as const) if (values[name] !== undefined) flags[name] = values[name] as string;
   return {
     value,
     format: values.format as string,

@@ -5,10 +5,19 @@ import { checkSecrets } from '../core/keys.js';
 import { DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_AGE, resolveOptions } from '../core/options.js';
 import type { InspectArgs, InspectResult } from './inspect-result.js';
 
-/** Decodes and verifies a hallpass `sealed` or `signed` cookie offline. */
-export function inspectHallpassCookie(format: 'sealed' | 'signed', value: string, args: InspectArgs): InspectResult {
+const NAMED_VALUE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)=([hs]1\..*)$/;
+
+/**
+ * Decodes and verifies a hallpass `sealed` or `signed` cookie offline. The cookie name is part of
+ * what is authenticated: it comes from `--name` (default `hallpass`) or from a `name=value` pair
+ * pasted as is.
+ */
+export function inspectHallpassCookie(format: 'sealed' | 'signed', input: string, args: InspectArgs): InspectResult {
+  const named = NAMED_VALUE.exec(input);
+  const name = named?.[1] ?? args.flags.name ?? 'hallpass';
+  const value = named?.[2] ?? input;
   const secrets = checkSecrets('--secret', args.secrets);
-  const codec = format === 'sealed' ? sealedCodec(secrets) : signedCodec(secrets);
+  const codec = format === 'sealed' ? sealedCodec(secrets, { name }) : signedCodec(secrets, { name });
   const maxAge = args.maxAge ?? DEFAULT_MAX_AGE;
   const idleTimeout = args.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
   const opened = codec.decode(value, args.now);

@@ -1,7 +1,7 @@
 import { inspectHallpassCookie } from './inspect-hallpass.js';
 import { inspectJwt } from './inspect-jwt.js';
+import type { InspectArgs, Inspector, InspectResult } from './inspect-result.js';
 import { inspectStarletteCookie } from './inspect-starlette.js';
-import type { InspectArgs, InspectResult, Inspector } from './inspect-result.js';
 
 /** Every format `hallpass inspect --format` knows. `auto` picks one from the value's prefix. */
 export const inspectors: Record<string, Inspector> = {
@@ -12,11 +12,22 @@ export const inspectors: Record<string, Inspector> = {
 };
 
 export function detectFormat(value: string): string {
-  if (value.startsWith('h1.')) return 'sealed';
-  if (value.startsWith('s1.')) return 'signed';
-  if (value.startsWith('eyJ') && value.split('.').length === 3 && inspectors.jwt) return 'jwt';
-  if (inspectors.starlette) return 'starlette';
-  return 'sealed';
+  const bare = value.replace(/^[^=.]+=(?=[hs]1\.)/, '');
+  if (bare.startsWith('h1.')) return 'sealed';
+  if (bare.startsWith('s1.')) return 'signed';
+  return isJwt(value) ? 'jwt' : 'starlette';
+}
+
+/** A JWT's first segment is a JSON header naming its algorithm; a Starlette payload is the session itself. */
+function isJwt(value: string): boolean {
+  const parts = value.split('.');
+  if (parts.length !== 3) return false;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0] as string, 'base64url').toString('utf8'));
+    return typeof header === 'object' && header !== null && typeof header.alg === 'string';
+  } catch {
+    return false;
+  }
 }
 
 export async function inspectValue(value: string, format: string, args: InspectArgs): Promise<InspectResult> {

@@ -104,6 +104,7 @@ export function cookieMode(options: ResolvedOptions) {
   }
 
   function commit(session: Session<SessionData>): CommitResult | Promise<CommitResult> {
+    session.markCommitted();
     if (!session.loaded) return NOTHING;
     const state = session.state;
     const vary = state.accessed;

@@ -23,7 +23,27 @@ export type HallpassErrorCode =
   | 'ERR_SESSION_STATE'
   | 'ERR_STORE'
   | 'ERR_STORE_TIMEOUT'
-  | 'ERR_CSRF';
+  | 'ERR_CSRF'
+  | TokenErrorCode;
+
+/** Why `hallpass/jwt` refused a token (or a refresh token). */
+export type TokenErrorCode =
+  | 'ERR_JWT_INVALID'
+  | 'ERR_JWT_OVERSIZED'
+  | 'ERR_JWT_ALGORITHM'
+  | 'ERR_JWT_KID'
+  | 'ERR_JWT_SIGNATURE'
+  | 'ERR_JWT_CLAIMS'
+  | 'ERR_JWT_EXPIRED'
+  | 'ERR_JWT_NOT_YET_VALID'
+  | 'ERR_JWT_ISSUED_IN_FUTURE'
+  | 'ERR_JWT_LIFETIME'
+  | 'ERR_JWT_ISSUER'
+  | 'ERR_JWT_AUDIENCE'
+  | 'ERR_JWT_TYPE'
+  | 'ERR_JWT_REVOKED'
+  | 'ERR_JWT_REFRESH'
+  | 'ERR_JWT_REFRESH_REUSED';
 
 /** Base class of every hallpass error. */
 export class HallpassError extends Error {

@@ -17,6 +17,7 @@ interface Entry {
 }
 
 let warned = false;
+const SWEEP_EVERY_WRITES = 1000;
 
 /**
  * A store in this process's memory: bounded (least recently used dropped first), expired entries
@@ -81,7 +82,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       else break;
       checked++;
     }
+    // Recently used order is not expiry order, so now and then sweep everything (amortised over
+    // many writes; no timer keeps the process alive).
+    if (++writesSinceSweep >= SWEEP_EVERY_WRITES) {
+      writesSinceSweep = 0;
+      const current = now();
+      for (const [oldKey, old] of entries) if (old.expiresAt <= current) remove(oldKey);
+    }
   };
+  let writesSinceSweep = 0;
 
   return {
     get size() {

@@ -141,8 +141,12 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     );
   }
   const clockLeeway = options.clockLeeway ?? 60;
-  if (typeof clockLeeway !== 'number' || !Number.isFinite(clockLeeway) || clockLeeway < 0) {
-    throw new ConfigError('ERR_LIFETIME', `\`clockLeeway\` must be 0 or more seconds, got ${String(options.clockLeeway)}.`);
+  // A large leeway lets a cookie dated far ahead outlive its lifetime: keep skew allowances small.
+  if (typeof clockLeeway !== 'number' || !Number.isFinite(clockLeeway) || clockLeeway < 0 || clockLeeway > 300) {
+    throw new ConfigError(
+      'ERR_LIFETIME',
+      `\`clockLeeway\` must be 0 to 300 seconds (fix the servers' clocks beyond that), got ${String(options.clockLeeway)}.`,
+    );
   }
   const storeTimeout = options.storeTimeout ?? 500;
   // Timers clamp anything past 2^31-1 ms to 1 ms, which would fail every store call at once.

@@ -93,6 +93,7 @@ export function serverMode(options: ResolvedOptions) {
   }
 
   async function commit(session: Session<SessionData>): Promise<CommitResult> {
+    session.markCommitted();
     if (!session.loaded) return NOTHING;
     const state = session.state;
     const vary = state.accessed;

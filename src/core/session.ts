@@ -72,6 +72,7 @@ type Key<T> = Extract<keyof T, string>;
 export class Session<T extends SessionData = SessionData> {
   #backend: SessionBackend;
   #state: SessionState | undefined;
+  #committed = false;
 
   constructor(backend: SessionBackend, state?: SessionState) {
     this.#backend = backend;
@@ -87,6 +88,24 @@ export class Session<T extends SessionData = SessionData> {
   /** True once the app has touched the session in any way. @internal */
   get loaded(): boolean {
     return this.#state !== undefined;
+  }
+
+  /**
+   * Called by the commit step: from now on a change could not reach the response, so it throws
+   * instead of being lost silently. @internal
+   */
+  markCommitted(): void {
+    this.#committed = true;
+  }
+
+  #change(): SessionState {
+    if (this.#committed) {
+      throw new HallpassError(
+        'ERR_SESSION_STATE',
+        'The response has already started, so this session change could not be saved. Change the session before writing the response.',
+      );
+    }
+    return this.#use();
   }
 
   #use(): SessionState {
@@ -127,7 +146,7 @@ export class Session<T extends SessionData = SessionData> {
     if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
       throw new SessionValueError('ERR_SESSION_VALUE', 'session.userId must be a non-empty string or undefined.');
     }
-    const state = this.#use();
+    const state = this.#change();
     if (state.userId !== value) {
       state.userId = value;
       state.userChanged = true;
@@ -146,7 +165,7 @@ export class Session<T extends SessionData = SessionData> {
   set<K extends Key<T>>(key: K, value: T[K]): void {
     if (typeof key !== 'string') throw new SessionValueError('ERR_SESSION_VALUE', 'Session keys must be strings.');
     assertJsonValue(key, value);
-    const state = this.#use();
+    const state = this.#change();
     state.data[key] = value as Json;
     state.changed.add(key);
   }
@@ -157,7 +176,7 @@ export class Session<T extends SessionData = SessionData> {
 
   /** Removes `key`; returns whether it was there. */
   delete(key: Key<T>): boolean {
-    const state = this.#use();
+    const state = this.#change();
     if (!Object.hasOwn(state.data, key)) return false;
     delete state.data[key];
     state.changed.add(key);
@@ -169,7 +188,7 @@ export class Session<T extends SessionData = SessionData> {
    * gets it expired (and, in cookie mode, revoked).
    */
   clear(): void {
-    const state = this.#use();
+    const state = this.#change();
     state.data = emptyData();
     state.changed.clear();
     state.clearedAll = true;
@@ -194,7 +213,7 @@ export class Session<T extends SessionData = SessionData> {
    * unless `keepData: false`.
    */
   regenerate(options: { keepData?: boolean } = {}): void {
-    const state = this.#use();
+    const state = this.#change();
     const previous = state.regenerate ?? { previousId: state.id, previousToken: state.token, keepData: true };
     previous.keepData = options.keepData ?? true;
     state.regenerate = previous;
@@ -206,7 +225,7 @@ export class Session<T extends SessionData = SessionData> {
 
   /** Ends the session at commit: the record is deleted (or the cookie ID revoked) and the cookie expired. */
   destroy(): void {
-    const state = this.#use();
+    const state = this.#change();
     state.destroyed = true;
   }
 

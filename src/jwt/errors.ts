@@ -1,23 +1,6 @@
-import { HallpassError, type HallpassErrorCode } from '../core/errors.js';
+import { HallpassError, type TokenErrorCode } from '../core/errors.js';
 
-/** Why a token (or a refresh token) was refused. Each code has one fixed, token-free description. */
-export type TokenErrorCode =
-  | 'ERR_JWT_INVALID'
-  | 'ERR_JWT_OVERSIZED'
-  | 'ERR_JWT_ALGORITHM'
-  | 'ERR_JWT_KID'
-  | 'ERR_JWT_SIGNATURE'
-  | 'ERR_JWT_CLAIMS'
-  | 'ERR_JWT_EXPIRED'
-  | 'ERR_JWT_NOT_YET_VALID'
-  | 'ERR_JWT_ISSUED_IN_FUTURE'
-  | 'ERR_JWT_LIFETIME'
-  | 'ERR_JWT_ISSUER'
-  | 'ERR_JWT_AUDIENCE'
-  | 'ERR_JWT_TYPE'
-  | 'ERR_JWT_REVOKED'
-  | 'ERR_JWT_REFRESH'
-  | 'ERR_JWT_REFRESH_REUSED';
+export type { TokenErrorCode } from '../core/errors.js';
 
 /**
  * What each refusal says. These texts go into `WWW-Authenticate: error_description`, so they are
@@ -54,12 +37,11 @@ export const TOKEN_ERROR_DESCRIPTIONS: Record<TokenErrorCode, string> = {
  */
 export class TokenError extends HallpassError {
   constructor(code: TokenErrorCode, options?: { cause?: unknown }) {
-    // The core's code union does not list the JWT codes yet; they are plain strings at runtime.
-    super(code as unknown as HallpassErrorCode, `${TOKEN_ERROR_DESCRIPTIONS[code]} (${code}).`, options);
+    super(code, `${TOKEN_ERROR_DESCRIPTIONS[code]} (${code}).`, options);
   }
 
   /** The code, typed as a token code. */
   get tokenCode(): TokenErrorCode {
-    return this.code as unknown as TokenErrorCode;
+    return this.code as TokenErrorCode;
   }
 }

@@ -292,3 +292,34 @@ describe('Session', () => {
     });
   });
 });
+
+describe('Session after commit', () => {
+  it('refuses changes once committed, with ERR_SESSION_STATE, instead of losing them silently', async () => {
+    const { h, session } = await sessionWith({ visits: 1 });
+    session.set('visits', 2);
+    await h.sessions.commit(session);
+    assert.equal(session.get('visits'), 2, 'reading stays allowed');
+    for (const change of [
+      () => session.set('visits', 3),
+      () => session.delete('visits'),
+      () => session.clear(),
+      () => session.regenerate(),
+      () => session.destroy(),
+      () => {
+        session.userId = 'alice';
+      },
+    ]) {
+      assert.throws(change, (error: unknown) => error instanceof HallpassError && error.code === 'ERR_SESSION_STATE');
+    }
+  });
+
+  it('refuses changes to a session committed before it was ever read', async () => {
+    const h = harness<Data>();
+    const session = await h.sessions.load(undefined);
+    await h.sessions.commit(session);
+    assert.throws(
+      () => session.set('visits', 1),
+      (error: unknown) => error instanceof HallpassError && /response has already started/.test(error.message),
+    );
+  });
+});
