@@ -82,6 +82,5 @@ export function starletteSessionOptions(options: StarletteOptions): SessionOptio
     touchInterval: 0,
   };
   if (options.domain !== undefined) sessionOptions.domain = options.domain;
-  if (maxAge === null) sessionOptions.clockLeeway = UNBOUNDED;
   return sessionOptions;
 }

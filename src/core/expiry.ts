@@ -7,10 +7,13 @@ export function expiryProblem(
   createdAt: number,
   lastSeenAt: number,
   now: number,
-  checkAbsolute = true,
+  /** False for a codec whose format carries its own timestamp checks (Starlette's): it judges future and expired itself. */
+  checkTimestamps = true,
 ): InvalidReason | undefined {
-  if (createdAt > now + options.clockLeeway || lastSeenAt > now + options.clockLeeway) return 'future';
-  if (checkAbsolute && now >= createdAt + options.maxAge) return 'expired';
+  if (checkTimestamps) {
+    if (createdAt > now + options.clockLeeway || lastSeenAt > now + options.clockLeeway) return 'future';
+    if (now >= createdAt + options.maxAge) return 'expired';
+  }
   if (options.idleTimeout !== false && now >= lastSeenAt + options.idleTimeout) return 'idle';
   return undefined;
 }
