@@ -4,7 +4,8 @@
  * clients get JSON; a browser gets a page, and its form posts are answered with a 303 back to it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Json, Session, Sessions } from 'hallpass';
+import { FLASH_KEY, type Json, type Session, type Sessions } from 'hallpass';
+import { CSRF_SESSION_KEY } from 'hallpass/csrf';
 import { type SessionRequest, withSessions } from 'hallpass/node';
 import { flash, takeFlashes } from './flash.js';
 import { HttpError, isFormPost, loadAssets, readBody, redirect, sendHtml, sendJson, wantsHtml } from './http.js';
@@ -16,6 +17,7 @@ type Route = (req: SessionRequest<DemoData>, res: ServerResponse, url: URL) => P
 /** Extra routes a mode adds (the JWT routes, for one), matched before the session routes. */
 export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
 
+const RESERVED_KEYS = new Set(['user_id', FLASH_KEY, CSRF_SESSION_KEY]);
 const USERNAME = /^[\w.@-]{1,64}$/;
 const ASSETS = loadAssets(new URL('./assets/', import.meta.url));
 
@@ -111,6 +113,11 @@ export function createDemoRoutes(sessions: Sessions<DemoData>): Record<string, R
     'GET /session': (req, res) => sendJson(res, 200, req.session.toJSON()),
     'POST /session': async (req, res) => {
       const body = await readBody(req);
+      // Who is logged in changes only through /login (which regenerates the session), never by a merge.
+      const reserved = Object.keys(body).filter((key) => RESERVED_KEYS.has(key));
+      if (reserved.length > 0) {
+        throw new HttpError(422, { error: 'reserved_key', message: `These keys are set by the app only: ${reserved.join(', ')}.` });
+      }
       for (const [key, value] of Object.entries(body)) req.session.set(key, value as Json);
       sendJson(res, 200, req.session.toJSON());
     },
@@ -144,6 +151,27 @@ export function createDemoRoutes(sessions: Sessions<DemoData>): Record<string, R
 }
 
 /** The demo's request handler for node:http. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Cross-site request forgery defence for the demo's forms, with no token to carry: browsers say
+ * where a request comes from (`Sec-Fetch-Site`, else `Origin`), and a write from another site is
+ * refused. Clients that send neither (curl, server-to-server) are not browsers and pass. For pages
+ * of your own, `hallpass/csrf` adds per-session tokens as well.
+ */
+export function isCrossSiteWrite(req: IncomingMessage): boolean {
+  if (SAFE_METHODS.has(req.method ?? 'GET')) return false;
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string') return false;
+  try {
+    return new URL(origin).host !== req.headers.host;
+  } catch {
+    return true;
+  }
+}
+
 export function createDemoApp(sessions: Sessions<DemoData>, extraRoutes?: ExtraRoutes) {
   const routes = createDemoRoutes(sessions);
   const sessionHandler = withSessions(sessions, async (req, res) => {
@@ -165,6 +193,10 @@ export function createDemoApp(sessions: Sessions<DemoData>, extraRoutes?: ExtraR
     const url = new URL(req.url ?? '/', 'http://demo.local');
     // Style sheets and scripts are the same for everyone: no session is loaded for them.
     if (ASSETS.serve(req, res, url)) return;
+    if (isCrossSiteWrite(req)) {
+      sendJson(res, 403, { error: 'cross_site_request', message: 'This form was posted from another site.' });
+      return;
+    }
     if (extraRoutes && (await extraRoutes(req, res, url))) return;
     return sessionHandler(req, res);
   };

@@ -106,6 +106,31 @@ for (const mode of DEMO_MODES) {
       assert.deepEqual((await call(base, '/session', { cookie })).json(), { theme: 'dark', lang: 'fr' });
     });
 
+    it('refuses a form posted from another site (Sec-Fetch-Site or Origin), and lets same-origin and non-browser posts through', async () => {
+      const host = new URL(base).host;
+      for (const headers of [
+        { 'sec-fetch-site': 'cross-site' },
+        { 'sec-fetch-site': 'same-site' },
+        { origin: 'https://evil.example' },
+      ] as Record<string, string>[]) {
+        const response = await fetch(`${base}/login?username=mallory`, { method: 'POST', headers });
+        assert.equal(response.status, 403);
+        assert.deepEqual(await response.json(), { error: 'cross_site_request', message: 'This form was posted from another site.' });
+        assert.equal(response.headers.get('set-cookie'), null);
+      }
+      for (const headers of [{ 'sec-fetch-site': 'same-origin' }, { origin: `http://${host}` }, {}] as Record<string, string>[]) {
+        const response = await fetch(`${base}/login?username=alice`, { method: 'POST', headers });
+        assert.equal(response.status, 200);
+      }
+    });
+
+    it('refuses to merge keys only the app sets (user_id): logging in goes through /login', async () => {
+      const response = await call(base, '/session', { json: { user_id: 'admin', theme: 'dark' } });
+      assert.equal(response.status, 422);
+      assert.deepEqual(response.json(), { error: 'reserved_key', message: 'These keys are set by the app only: user_id.' });
+      assert.equal(response.cookie, undefined);
+    });
+
     it('keeps a shopping cart in the session', async () => {
       const first = await call(base, '/cart', { json: { item: 'apples' } });
       const second = await call(base, '/cart', { json: { item: ' pears ' }, cookie: first.cookie });
