@@ -1,4 +1,4 @@
-/** Serves a `node:http` server on a free port of 127.0.0.1 for the JWT tests. */
+/** Serves a `node:http` server on a free port of 127.0.0.1 for tests. */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
