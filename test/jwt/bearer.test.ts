@@ -21,9 +21,9 @@ import {
 import { Hono } from 'hono';
 import Koa from 'koa';
 import { frozenClock } from '../support/clock.js';
+import { listen, type Running } from '../support/listen.js';
 import { AUDIENCE, hsTokens, ISSUER, SECRET, spyStore } from './fixtures.js';
 import { forge } from './forge.js';
-import { listen, type Running } from '../support/listen.js';
 
 const clock = frozenClock();
 const spy = spyStore(memoryStore({ now: clock.now }));

@@ -6,8 +6,8 @@ import { createSessions, memoryStore } from 'hallpass';
 import { createDemoApp, type DemoData } from '../../examples/app/app.js';
 import { createTokenRoutes } from '../../examples/app/tokens.js';
 import { SECRET } from '../support/core-fixtures.js';
-import { spyStore } from './fixtures.js';
 import { listen, type Running } from '../support/listen.js';
+import { spyStore } from './fixtures.js';
 
 const JWT_SECRET = 'Vd6mQp2XsL9fTb4KzRn7yUc1WgHe8JaO3iNt5oBkZrY';
 
