@@ -13,6 +13,19 @@ export interface ChosenStore {
 
 const STORES = ['memory', 'sqlite', 'redis', 'memcached', 'postgres'] as const;
 
+/**
+ * better-sqlite3 on Node 20 and 22; Node's own `node:sqlite` from Node 24 on, where better-sqlite3 12
+ * aborts at exit. `sqliteStore` takes either.
+ */
+async function openSqlite(path: string): Promise<{ close(): void } & import('hallpass/sqlite').SqliteDatabase> {
+  if (Number(process.versions.node.split('.')[0]) >= 24) {
+    const { DatabaseSync } = await import('node:sqlite' as string);
+    return new DatabaseSync(path);
+  }
+  const { default: Database } = await import('better-sqlite3');
+  return new Database(path);
+}
+
 /** Opens the store SESSION_STORE names (`undefined` for cookie mode). */
 export async function storeFrom(env: DemoEnvironment): Promise<ChosenStore | undefined> {
   const name = env.SESSION_STORE;
@@ -21,8 +34,8 @@ export async function storeFrom(env: DemoEnvironment): Promise<ChosenStore | und
     case 'memory':
       return { name, store: memoryStore(), close: async () => {} };
     case 'sqlite': {
-      const [{ default: Database }, { sqliteStore }] = await Promise.all([import('better-sqlite3'), import('hallpass/sqlite')]);
-      const db = new Database(env.SQLITE_PATH ?? '.hallpass/sessions.sqlite');
+      const { sqliteStore } = await import('hallpass/sqlite');
+      const db = await openSqlite(env.SQLITE_PATH ?? '.hallpass/sessions.sqlite');
       const store = sqliteStore(db);
       return { name, store, close: async () => void db.close() };
     }

@@ -1,5 +1,6 @@
 /**
- * A session store on SQLite through `better-sqlite3`: embedded, persistent, no server to run.
+ * A session store on SQLite through `better-sqlite3` or Node's built-in `node:sqlite`
+ * (`DatabaseSync`): embedded, persistent, no server to run.
  *
  * @example
  * ```ts
@@ -23,22 +24,39 @@ import {
   userSessionFromRow,
 } from './sql-common.js';
 
-/** The part of a `better-sqlite3` statement the store uses. */
+/** The part of a `better-sqlite3` (or `node:sqlite`) statement the store uses. */
 export interface SqliteStatement {
-  run(...params: unknown[]): { changes: number };
-  get(...params: unknown[]): unknown;
-  all(...params: unknown[]): unknown[];
+  run(...params: any[]): { changes: number | bigint };
+  get(...params: any[]): unknown;
+  all(...params: any[]): unknown[];
 }
 
 /**
- * The part of a `better-sqlite3` `Database` the store uses, typed structurally so hallpass does not
- * depend on the driver. Any object with these methods and the same synchronous semantics works.
+ * The part of a `better-sqlite3` `Database` (or a `node:sqlite` `DatabaseSync`) the store uses, typed
+ * structurally so hallpass depends on neither driver. Any object with these methods and the same
+ * synchronous semantics works.
  */
 export interface SqliteDatabase {
   prepare(source: string): SqliteStatement;
   exec(source: string): unknown;
-  /** better-sqlite3's `transaction(fn)`: its `.immediate` variant runs `fn` inside `BEGIN IMMEDIATE`. */
-  transaction(fn: (...args: any[]) => any): { immediate(...args: any[]): any };
+  /** better-sqlite3's `transaction(fn)`; without it (`node:sqlite`) the store issues `BEGIN IMMEDIATE` itself. */
+  transaction?(fn: (...args: any[]) => any): { immediate(...args: any[]): any };
+}
+
+/** Wraps `fn` so it runs inside `BEGIN IMMEDIATE ... COMMIT`, rolled back when it throws. */
+function immediateTransaction<A extends unknown[], R>(db: SqliteDatabase, fn: (...args: A) => R): (...args: A) => R {
+  if (db.transaction) return db.transaction(fn).immediate as (...args: A) => R;
+  return (...args: A) => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = fn(...args);
+      db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  };
 }
 
 /** Options of `sqliteStore`. */
@@ -65,7 +83,7 @@ export interface SqliteStore extends Required<SessionStore> {
 }
 
 /**
- * A session store on the `better-sqlite3` database you pass. Creates its table (key, data as JSON
+ * A session store on the `better-sqlite3` (or `node:sqlite`) database you pass. Creates its table (key, data as JSON
  * text, created_at, last_seen_at, user_id, expires_at, with indexes on user_id and expires_at) if
  * missing, switches the file to WAL, never returns an expired row, and deletes expired rows on an
  * unref'd timer. `patch` is a read-modify-write inside `BEGIN IMMEDIATE`, so concurrent patches
@@ -117,7 +135,7 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
   const liveRow = (key: string) => sql.get.get(key, now()) as SessionRow | undefined;
 
   // IMMEDIATE takes the write lock before the read, so no other connection can write in between.
-  const patchInTransaction = db.transaction((key: string, patch: StorePatch, ttlSeconds: number): boolean => {
+  const patchInTransaction = immediateTransaction(db, (key: string, patch: StorePatch, ttlSeconds: number): boolean => {
     const row = liveRow(key);
     if (!row) return false;
     const data = applyPatch(JSON.parse(row.data as string) as SessionData, patch);
@@ -126,7 +144,7 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
     return true;
   });
 
-  const cleanup = () => sql.sweep.run(now()).changes;
+  const cleanup = () => Number(sql.sweep.run(now()).changes);
   const close = startCleanup(interval, cleanup);
 
   return {
@@ -145,13 +163,13 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
       sql.touch.run(lastSeenAt, expiresAt(ttlSeconds), key, now());
     },
     async patch(key, patch, ttlSeconds) {
-      return patchInTransaction.immediate(key, patch, ttlSeconds) as boolean;
+      return patchInTransaction(key, patch, ttlSeconds);
     },
     async listByUser(userId) {
       return (sql.listByUser.all(userId, now()) as Parameters<typeof userSessionFromRow>[0][]).map(userSessionFromRow);
     },
     async destroyByUser(userId, exceptKeys = []) {
-      return sql.destroyByUser.run(userId, now(), JSON.stringify(exceptKeys)).changes;
+      return Number(sql.destroyByUser.run(userId, now(), JSON.stringify(exceptKeys)).changes);
     },
     cleanup,
     close,

@@ -7,11 +7,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { createSessions, memoryStore, type SessionOptions, type Sessions } from 'hallpass';
 import { sqliteStore } from 'hallpass/sqlite';
 import { createDemoApp, type DemoData, type ExtraRoutes } from '../../examples/app/app.js';
 import { SECRET } from '../support/core-fixtures.js';
+import { openDatabase } from '../support/sqlite.js';
 
 export type DemoMode = 'sealed' | 'signed' | 'memory' | 'sqlite';
 export const DEMO_MODES: readonly DemoMode[] = ['sealed', 'signed', 'memory', 'sqlite'];
@@ -32,7 +32,7 @@ export async function startDemo(mode: DemoMode, now?: () => number, extraRoutes?
     options.store = memoryStore(now ? { now } : {});
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'hallpass-demo-'));
-    const db = new Database(join(dir, 'sessions.sqlite'));
+    const db = openDatabase(join(dir, 'sessions.sqlite'));
     const store = sqliteStore(db, now ? { now } : {});
     options.store = store;
     closeStore = () => {

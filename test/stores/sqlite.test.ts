@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { ConfigError, type StoreRecord } from 'hallpass';
 import { sqliteStore } from 'hallpass/sqlite';
 import { describeSessionsOverStore, describeStoreConformance } from 'hallpass/testing';
+import { openDatabase, sqliteDriver, type TestDatabase } from '../support/sqlite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hallpass-sqlite-'));
-const shared = new Database(join(dir, 'conformance.db'));
+const shared = openDatabase(join(dir, 'conformance.db'));
 after(() => {
   shared.close();
   rmSync(dir, { recursive: true, force: true });
@@ -22,25 +22,27 @@ const factory = async () => {
   return { store, close: async () => store.close() };
 };
 
-describeStoreConformance('sqliteStore', factory);
-describeSessionsOverStore('sqliteStore', factory);
+describeStoreConformance(`sqliteStore (${sqliteDriver})`, factory);
+describeSessionsOverStore(`sqliteStore (${sqliteDriver})`, factory);
+
+const journalMode = (db: TestDatabase) => (db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode;
 
 let files = 0;
 /** A fresh database file in the test directory, closed after the test. */
-function freshDb(t: { after: (fn: () => void) => void }, options?: Database.Options) {
-  const db = new Database(join(dir, `db-${++files}.db`), options);
+function freshDb(t: { after: (fn: () => void) => void }, options?: { timeout?: number }) {
+  const db = openDatabase(join(dir, `db-${++files}.db`), options);
   t.after(() => db.close());
   return db;
 }
 const record = (userId?: string): StoreRecord => ({ data: { a: 1 }, createdAt: 1_700_000_000, lastSeenAt: 1_700_000_000, userId });
-const count = (db: Database.Database, table = 'hallpass_sessions') =>
+const count = (db: TestDatabase, table = 'hallpass_sessions') =>
   (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('sqliteStore specifics', () => {
   it('switches the file to WAL and creates the table with its indexes', (t) => {
     const db = freshDb(t);
     sqliteStore(db, { cleanupIntervalMs: 0 });
-    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(journalMode(db), 'wal');
     const columns = (db.prepare('PRAGMA table_info(hallpass_sessions)').all() as { name: string; type: string }[]).map(
       (c) => `${c.name} ${c.type}`,
     );
@@ -52,7 +54,10 @@ describe('sqliteStore specifics', () => {
       'user_id TEXT',
       'expires_at INTEGER',
     ]);
-    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all();
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+      .all()
+      .map((row) => ({ ...(row as object) }));
     assert.deepEqual(indexes, [{ name: 'hallpass_sessions_expires_at' }, { name: 'hallpass_sessions_user_id' }]);
     sqliteStore(db, { cleanupIntervalMs: 0 }); // a second store on an existing table is fine
   });
@@ -60,7 +65,7 @@ describe('sqliteStore specifics', () => {
   it('leaves the journal mode alone with wal: false, and uses the table it is given', async (t) => {
     const db = freshDb(t);
     const store = sqliteStore(db, { wal: false, table: 'web_sessions', cleanupIntervalMs: 0 });
-    assert.equal(db.pragma('journal_mode', { simple: true }), 'delete');
+    assert.equal(journalMode(db), 'delete');
     await store.set('k', record(), 60);
     assert.equal(count(db, 'web_sessions'), 1);
   });
@@ -113,10 +118,10 @@ describe('sqliteStore specifics', () => {
 
   it('keeps sessions when the database is closed and opened again', async () => {
     const path = join(dir, 'reopen.db');
-    const first = new Database(path);
+    const first = openDatabase(path);
     await sqliteStore(first, { cleanupIntervalMs: 0 }).set('k', record('alice'), 60);
     first.close();
-    const second = new Database(path);
+    const second = openDatabase(path);
     try {
       const store = sqliteStore(second, { cleanupIntervalMs: 0 });
       assert.deepEqual(await store.get('k'), { data: { a: 1 }, createdAt: 1_700_000_000, lastSeenAt: 1_700_000_000, userId: 'alice' });
@@ -127,15 +132,16 @@ describe('sqliteStore specifics', () => {
 
   it('patches from two processes writing one file at the same time lose nothing', async () => {
     const path = join(dir, 'processes.db');
-    const db = new Database(path);
+    const db = openDatabase(path);
     const store = sqliteStore(db, { cleanupIntervalMs: 0 });
     await store.set('shared', record(), 600);
     const module = fileURLToPath(new URL('../../src/stores/sqlite.ts', import.meta.url));
+    const opener = fileURLToPath(new URL('../support/sqlite.ts', import.meta.url));
     const child = (name: string) => {
       const script = `
-        import Database from 'better-sqlite3';
+        import { openDatabase } from ${JSON.stringify(opener)};
         import { sqliteStore } from ${JSON.stringify(module)};
-        const store = sqliteStore(new Database(${JSON.stringify(path)}, { timeout: 5000 }), { cleanupIntervalMs: 0 });
+        const store = sqliteStore(openDatabase(${JSON.stringify(path)}, { timeout: 5000 }), { cleanupIntervalMs: 0 });
         process.stdout.write('ready\\n');
         process.stdin.once('data', async () => {
           for (let i = 0; i < 100; i++) await store.patch('shared', { set: { ['${name}' + i]: i }, unset: [], lastSeenAt: 1 }, 600);

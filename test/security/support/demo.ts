@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Database from 'better-sqlite3';
 import { createSessions, memoryStore, type SessionEvent, type SessionOptions, type SessionStore, type Sessions } from 'hallpass';
 import { sqliteStore } from 'hallpass/sqlite';
 import { createDemoApp, type DemoData } from '../../../examples/app/app.js';
 import { type FrozenClock, frozenClock } from '../../support/clock.js';
 import { SECRET } from '../../support/core-fixtures.js';
+import { openDatabase, type TestDatabase } from '../../support/sqlite.js';
 import { keepAliveAgent, type Reply, type SendOptions, send, sendRaw } from './client.js';
 import { type SpyStore, spyStore } from './spy-store.js';
 
@@ -40,7 +40,7 @@ export interface Demo {
   store?: SessionStore;
   spy?: SpyStore;
   /** SQLite mode: the database, to look at rows. */
-  db?: Database.Database;
+  db?: TestDatabase;
   call(method: string, path: string, options?: SendOptions): Promise<Reply>;
   raw(path: string, headerLines: readonly (string | Buffer)[]): Promise<Reply>;
   close(): Promise<void>;
@@ -48,10 +48,10 @@ export interface Demo {
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
-function storeFor(mode: Mode, clock: FrozenClock): { store?: SessionStore; db?: Database.Database } {
+function storeFor(mode: Mode, clock: FrozenClock): { store?: SessionStore; db?: TestDatabase } {
   if (mode === 'memory') return { store: memoryStore({ now: clock.now }) };
   if (mode === 'sqlite') {
-    const db = new Database(':memory:');
+    const db = openDatabase(':memory:');
     return { store: sqliteStore(db, { now: clock.now, cleanupIntervalMs: 0 }), db };
   }
   return {};
