@@ -94,12 +94,16 @@ describeSessionsOverStore('lossy', factory);
 `,
     );
     try {
-      const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-name-pattern=concurrent|parallel', file], {
-        encoding: 'utf8',
-        timeout: 60_000,
-        // Without this the nested runner reports to the outer one instead of printing TAP.
-        env: { ...process.env, NODE_TEST_CONTEXT: undefined },
-      });
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-name-pattern=concurrent|parallel', file],
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+          // Without this the nested runner reports to the outer one instead of printing TAP.
+          env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+        },
+      );
       assert.notEqual(run.status, 0, run.stdout);
       assert.match(run.stdout, /not ok .* - 50 concurrent patches/);
       assert.match(run.stdout, /not ok .* - 50 parallel requests/);
