@@ -1,14 +1,21 @@
 /**
  * `npm run bench`: the codec micro-benchmark (always), then the suites named on the command line:
- * `npm run bench -- http` for HTTP throughput against peers, `npm run bench -- jwt` for tokens.
+ * `npm run bench -- jwt` for tokens, `npm run bench -- http [flags]` for HTTP throughput against
+ * every peer (flags after `http` go to it: `--quick`, `--frameworks fastify,node`, ...; see
+ * bench/http/args.ts).
  */
 import { runCodecBench } from './codecs.js';
+import { runHttpBench } from './http/index.js';
 import { runJwtBench } from './jwt.js';
 
 const suites = process.argv.slice(2);
 console.log(runCodecBench());
 for (const suite of suites) {
   if (suite === 'codecs') continue;
+  if (suite === 'http') {
+    await runHttpBench(process.argv.slice(process.argv.indexOf('http') + 1));
+    break;
+  }
   if (suite === 'jwt') {
     console.log(await runJwtBench());
     continue;

@@ -1,0 +1,94 @@
+/** The matrix: which libraries run on which framework, what each stores, and which peer is "fastest". */
+
+export const FRAMEWORKS = ['node', 'express', 'fastify', 'hono', 'koa'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+export const FRAMEWORK_LABEL: Record<Framework, string> = {
+  node: 'node:http',
+  express: 'Express 5',
+  fastify: 'Fastify 5',
+  hono: 'Hono 4 (@hono/node-server)',
+  koa: 'Koa 3',
+};
+
+export interface LibraryInfo {
+  label: string;
+  store: string;
+  hallpass: boolean;
+  /** Uses the benchmark's Redis server. */
+  redis?: boolean;
+  /** Cookie mode (the whole session in the cookie) rather than a server-side store. */
+  cookieMode: boolean;
+}
+
+export const LIBRARIES: Record<string, LibraryInfo> = {
+  bare: { label: '(none)', store: '-', hallpass: false, cookieMode: false },
+  'hallpass-sealed': { label: 'hallpass', store: 'cookie, sealed (AES-256-GCM)', hallpass: true, cookieMode: true },
+  'hallpass-signed': { label: 'hallpass', store: 'cookie, signed (HMAC-SHA256)', hallpass: true, cookieMode: true },
+  'hallpass-memory': { label: 'hallpass', store: 'memoryStore', hallpass: true, cookieMode: false },
+  'hallpass-redis': { label: 'hallpass', store: 'Redis (ioredis)', hallpass: true, redis: true, cookieMode: false },
+  'hallpass-redis-node': { label: 'hallpass', store: 'Redis (node-redis)', hallpass: true, redis: true, cookieMode: false },
+  'express-session': { label: 'express-session', store: 'MemoryStore', hallpass: false, cookieMode: false },
+  'express-session-redis': {
+    label: 'express-session',
+    store: 'connect-redis (node-redis)',
+    hallpass: false,
+    redis: true,
+    cookieMode: false,
+  },
+  'cookie-session': { label: 'cookie-session', store: 'cookie, keygrip HMAC-SHA1', hallpass: false, cookieMode: true },
+  'iron-session': { label: 'iron-session', store: 'cookie, iron seal', hallpass: false, cookieMode: true },
+  'secure-session': { label: '@fastify/secure-session', store: 'cookie, libsodium secretbox', hallpass: false, cookieMode: true },
+  'fastify-session': { label: '@fastify/session', store: 'MemoryStore', hallpass: false, cookieMode: false },
+  'koa-session': { label: 'koa-session', store: 'cookie, keygrip HMAC-SHA1', hallpass: false, cookieMode: true },
+  'hono-sessions': { label: 'hono-sessions', store: 'CookieStore, iron seal', hallpass: false, cookieMode: true },
+};
+
+const HALLPASS = ['hallpass-sealed', 'hallpass-signed', 'hallpass-memory', 'hallpass-redis'];
+
+export const MATRIX: Record<Framework, string[]> = {
+  node: ['bare', ...HALLPASS, 'iron-session'],
+  // On Express hallpass also runs on node-redis, connect-redis's client, to compare the session layers alone.
+  express: ['bare', ...HALLPASS, 'hallpass-redis-node', 'express-session', 'express-session-redis', 'cookie-session', 'iron-session'],
+  fastify: ['bare', ...HALLPASS, 'secure-session', 'fastify-session'],
+  hono: ['bare', ...HALLPASS, 'hono-sessions'],
+  koa: ['bare', ...HALLPASS, 'koa-session'],
+};
+
+/** `--quick`: bare, hallpass's cookie codecs and Redis store, and the fastest peers of the earlier measurements. */
+export const QUICK = new Set([
+  'bare',
+  'hallpass-sealed',
+  'hallpass-signed',
+  'hallpass-redis',
+  'hallpass-redis-node',
+  'iron-session',
+  'express-session',
+  'express-session-redis',
+  'cookie-session',
+  'secure-session',
+  'koa-session',
+  'hono-sessions',
+]);
+
+export type Route = 'read' | 'write' | 'untouched';
+export type Scenario = 'same' | 'pool';
+
+/** One load run of a config: a route under a cookie scenario. */
+export interface Kind {
+  route: Route;
+  scenario: Scenario;
+}
+
+export const kindKey = (kind: Kind) => `${kind.scenario}/${kind.route}`;
+
+/** A server to start: a library on a framework, with the environment that configures it. */
+export interface Config {
+  id: string;
+  framework: Framework;
+  library: string;
+  /** Shown after the library's store, e.g. "cache off". */
+  variant?: string;
+  env?: Record<string, string>;
+  kinds: Kind[];
+}

@@ -1,0 +1,74 @@
+/** `node:http` servers: the bare app, hallpass (`withSessions`) and iron-session. */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { withSessions } from 'hallpass/node';
+import { asCount, countBody, type ServerContext, type Starter, UNTOUCHED_BODY } from './context.js';
+import { HALLPASS_VARIANTS, hallpassSessions } from './hallpass-sessions.js';
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+function send(res: ServerResponse, body: string): void {
+  res.writeHead(200, JSON_TYPE);
+  res.end(body);
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404);
+  res.end();
+}
+
+function bare(): Starter {
+  return async () => {
+    let count = 0;
+    return createServer((req, res) => {
+      if (req.url === '/read') send(res, countBody(count));
+      else if (req.url === '/write') send(res, countBody(++count));
+      else if (req.url === '/untouched') send(res, UNTOUCHED_BODY);
+      else notFound(res);
+    });
+  };
+}
+
+function hallpass(variant: (typeof HALLPASS_VARIANTS)[number]): Starter {
+  return async (ctx) => {
+    const sessions = await hallpassSessions(variant, ctx);
+    return createServer(
+      withSessions(sessions, (req, res) => {
+        if (req.url === '/read') send(res, countBody(req.session.get('count', 0)));
+        else if (req.url === '/write') {
+          const count = req.session.get('count', 0) + 1;
+          req.session.set('count', count);
+          send(res, countBody(count));
+        } else if (req.url === '/untouched') send(res, UNTOUCHED_BODY);
+        else notFound(res);
+      }),
+    );
+  };
+}
+
+function ironSession(): Starter {
+  return async (ctx: ServerContext) => {
+    const { getIronSession } = await import('iron-session');
+    const options = { password: ctx.secret, cookieName: 'iron', cookieOptions: { secure: false } };
+    const handle = async (req: IncomingMessage, res: ServerResponse) => {
+      if (req.url === '/untouched') return send(res, UNTOUCHED_BODY);
+      if (req.url !== '/read' && req.url !== '/write') return notFound(res);
+      const session = await getIronSession<{ count?: number }>(req, res, options);
+      if (req.url === '/read') return send(res, countBody(asCount(session.count)));
+      session.count = asCount(session.count) + 1;
+      await session.save();
+      send(res, countBody(session.count));
+    };
+    return createServer((req, res) => {
+      handle(req, res).catch((error) => {
+        console.error(error);
+        res.destroy();
+      });
+    });
+  };
+}
+
+export const nodeServers: Record<string, Starter> = {
+  bare: bare(),
+  ...Object.fromEntries(HALLPASS_VARIANTS.map((variant) => [variant, hallpass(variant)])),
+  'iron-session': ironSession(),
+};

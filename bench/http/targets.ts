@@ -1,0 +1,172 @@
+/**
+ * Issue 7's four targets, each as a ratio computed from one run's same-round figures. Every ratio
+ * is given twice: from requests per second (the issue's definition) and from the server's CPU time
+ * per request (far steadier when other work shares the machine).
+ */
+import { type Config, FRAMEWORK_LABEL, type Framework, LIBRARIES } from './configs.js';
+import { type Results, type Summary, summarise } from './stats.js';
+
+/** One way of measuring a target: the subject's figure, the reference's, their ratio, and whether the limit holds. */
+export interface Measure {
+  value: number;
+  reference: number;
+  referenceLabel: string;
+  ratio: number;
+  pass: boolean | undefined;
+}
+
+export interface TargetRow {
+  target: string;
+  framework: string;
+  subject: string;
+  route: string;
+  unit: 'µs' | 'req/s';
+  limit: string;
+  rps?: Measure;
+  cpu?: Measure;
+}
+
+type Metric = 'rps' | 'cpu';
+const added = (s: Summary, metric: Metric) => (metric === 'rps' ? s.addedUs : s.addedCpuUs);
+
+const SUBJECTS: Record<string, string> = { 'hallpass-redis': 'redis (ioredis)', 'hallpass-redis-node': 'redis (node-redis)' };
+const subjectName = (config: Config) =>
+  `${SUBJECTS[config.library] ?? config.library.replace(/^hallpass-/, '')}${config.variant ? ` (${config.variant})` : ''}`;
+const peerName = (config: Config) => `${LIBRARIES[config.library]?.label}${config.library.endsWith('-redis') ? ' + connect-redis' : ''}`;
+
+export function computeTargets(configs: Config[], results: Results, floor: Record<string, number>): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const bareOf = (framework: Framework) => `${framework}/bare`;
+  const summary = (config: Config, kind: string) => summarise(results, config.id, bareOf(config.framework), kind);
+  const frameworks = [...new Set(configs.map((c) => c.framework))];
+
+  /** The peer adding the least for a kind on a framework, by one metric. */
+  const fastestPeer = (framework: Framework, kind: string, metric: Metric) => {
+    let best: { label: string; us: number } | undefined;
+    for (const config of configs) {
+      if (config.framework !== framework || config.library === 'bare' || LIBRARIES[config.library]?.hallpass) continue;
+      const s = summary(config, kind);
+      const us = s && added(s, metric);
+      if (us !== undefined && Number.isFinite(us) && (!best || us < best.us)) best = { label: peerName(config), us };
+    }
+    return best;
+  };
+  const measure = (s: Summary, metric: Metric, ref: { label: string; us: number } | undefined, limit: number): Measure | undefined => {
+    const value = added(s, metric);
+    if (!ref || !Number.isFinite(value)) return undefined;
+    const ratio = value / ref.us;
+    // A reference at or below zero is inside the noise: no ratio can be judged against it.
+    return { value, reference: ref.us, referenceLabel: ref.label, ratio, pass: ref.us > 0 ? ratio <= limit : undefined };
+  };
+  type Ref = (metric: Metric) => { label: string; us: number } | undefined;
+  const compare = (target: string, subject: Config, kind: string, ref: Ref, limit: number) => {
+    const s = summary(subject, kind);
+    if (!s) return;
+    rows.push({
+      target,
+      framework: FRAMEWORK_LABEL[subject.framework],
+      subject: subjectName(subject),
+      route: `/${kind.split('/')[1]}`,
+      unit: 'µs',
+      limit: `≤ ${limit}×`,
+      rps: measure(s, 'rps', ref('rps'), limit),
+      cpu: measure(s, 'cpu', ref('cpu'), limit),
+    });
+  };
+  /** hallpass's cookie codecs on a framework; in the pool scenario the cache-off variant stands in when there is one. */
+  const hallpassCookie = (framework: Framework, pool: boolean) =>
+    ['hallpass-sealed', 'hallpass-signed'].flatMap((library) => {
+      const mine = configs.filter((c) => c.framework === framework && c.library === library);
+      const cacheOff = mine.find((c) => c.variant !== undefined);
+      const plain = mine.find((c) => c.variant === undefined);
+      const chosen = pool ? (cacheOff ?? plain) : plain;
+      return chosen ? [chosen] : [];
+    });
+
+  for (const framework of frameworks) {
+    for (const route of ['read', 'write']) {
+      const kind = `same/${route}`;
+      for (const config of hallpassCookie(framework, false)) {
+        compare('1. cookie, same cookie, vs fastest peer', config, kind, (m) => fastestPeer(framework, kind, m), 0.8);
+      }
+    }
+  }
+  for (const framework of frameworks) {
+    for (const route of ['read', 'write']) {
+      const kind = `pool/${route}`;
+      for (const config of hallpassCookie(framework, true)) {
+        compare('2a. cookie, pool, cache off, vs fastest peer', config, kind, (m) => fastestPeer(framework, kind, m), 1.2);
+        const codec = config.library === 'hallpass-sealed' ? 'sealed' : 'signed';
+        const floorUs = floor[`${codec} floor ${route}`];
+        const primitive = codec === 'sealed' ? 'AES-256-GCM' : 'HMAC-SHA256';
+        const steps =
+          codec === 'sealed'
+            ? { read: 'open + JSON.parse', write: 'open + parse + stringify + seal' }
+            : { read: 'verify + JSON.parse', write: 'verify + parse + stringify + sign' };
+        const label = `${primitive} ${route === 'read' ? steps.read : steps.write}`;
+        compare(
+          '2b. cookie, pool, cache off, vs crypto floor',
+          config,
+          kind,
+          () => (floorUs === undefined ? undefined : { label, us: floorUs }),
+          1.5,
+        );
+      }
+    }
+  }
+  // The like-for-like view of 2b: the codec alone against the same primitive, both timed in one tight loop.
+  for (const codec of ['sealed', 'signed'] as const) {
+    if (!configs.some((c) => c.library === `hallpass-${codec}`)) continue;
+    for (const route of ['read', 'write'] as const) {
+      const value = floor[`${codec} codec ${route}`];
+      const reference = floor[`${codec} floor ${route}`];
+      if (value === undefined || reference === undefined) continue;
+      const primitive = codec === 'sealed' ? 'AES-256-GCM' : 'HMAC-SHA256';
+      rows.push({
+        target: '2c. codec alone (no HTTP) vs crypto floor',
+        framework: '-',
+        subject: codec,
+        route: route === 'read' ? 'decode' : 'decode + encode',
+        unit: 'µs',
+        limit: '≤ 1.5×',
+        cpu: { value, reference, referenceLabel: `${primitive} + JSON`, ratio: value / reference, pass: value / reference <= 1.5 },
+      });
+    }
+  }
+  const peer = configs.find((c) => c.framework === 'express' && c.library === 'express-session-redis');
+  for (const config of configs.filter((c) => LIBRARIES[c.library]?.hallpass && LIBRARIES[c.library]?.redis && c.framework === 'express')) {
+    for (const kind of ['same/read', 'same/write', 'pool/read', 'pool/write']) {
+      const ref = peer && summary(peer, kind);
+      compare(
+        `3. Redis, ${kind.startsWith('pool') ? 'pool' : 'same cookie'}, vs express-session + connect-redis`,
+        config,
+        kind,
+        (m) => (ref ? { label: 'express-session + connect-redis', us: added(ref, m) } : undefined),
+        0.5,
+      );
+    }
+  }
+  for (const config of configs.filter((c) => LIBRARIES[c.library]?.hallpass && !c.variant)) {
+    const s = summary(config, 'same/untouched');
+    const bare = summarise(results, bareOf(config.framework), bareOf(config.framework), 'same/untouched');
+    if (!s || !bare) continue;
+    const ratio = (value: number, reference: number, r: number): Measure => ({
+      value,
+      reference,
+      referenceLabel: 'bare',
+      ratio: r,
+      pass: Number.isFinite(r) ? r >= 0.97 : undefined,
+    });
+    rows.push({
+      target: '4. untouched session vs bare app',
+      framework: FRAMEWORK_LABEL[config.framework],
+      subject: subjectName(config),
+      route: '/untouched',
+      unit: 'req/s',
+      limit: '≥ 0.97×',
+      rps: ratio(s.rps, bare.rps, s.ratio),
+      cpu: ratio(1e6 / s.cpuUs, 1e6 / bare.cpuUs, s.cpuRatio),
+    });
+  }
+  return rows;
+}
