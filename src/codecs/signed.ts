@@ -4,6 +4,7 @@ import type { Codec, Envelope, OpenResult } from '../core/types.js';
 import { builtInCodecs, type CodecOptions, decodeBase64urlStrict, envelopeFromJson, envelopeToJson } from './envelope.js';
 
 const VERSION = 's1';
+const PREFIX = `${VERSION}.`;
 const TAG_BYTES = 32;
 
 /**
@@ -24,7 +25,15 @@ export function signedCodec(secrets: readonly string[], options: CodecOptions = 
   const bound = `${options.name ?? 'hallpass'}=`;
   const keyring = deriveKeyring(secrets, 'signed/v1');
   const newest = keyring[0] as DerivedKey;
-  const sign = (key: DerivedKey, signedPart: string) => createHmac('sha256', key.key).update(bound).update(signedPart).digest();
+  // id -> position of its first key (the same secret listed twice opens as the newer one).
+  const keyIndex = new Map<string, number>();
+  keyring.forEach((entry, index) => {
+    if (!keyIndex.has(entry.id)) keyIndex.set(entry.id, index);
+  });
+  const sign = (key: DerivedKey, signedPart: string) =>
+    createHmac('sha256', key.key)
+      .update(bound + signedPart)
+      .digest();
 
   const codec: Codec = {
     kind: 'signed',
@@ -33,19 +42,23 @@ export function signedCodec(secrets: readonly string[], options: CodecOptions = 
       return `${signedPart}.${sign(newest, signedPart).toString('base64url')}`;
     },
     decode(value: string): OpenResult {
-      const parts = value.split('.');
-      if (parts.length !== 4) return { ok: false, reason: 'malformed' };
-      const [version, keyId, payload, tagText] = parts as [string, string, string, string];
-      if (version !== VERSION) return { ok: false, reason: /^s\d+$/.test(version) ? 'unsupported-version' : 'malformed' };
-      const index = keyring.findIndex((entry) => entry.id === keyId);
-      if (index === -1) return { ok: false, reason: 'unknown-key' };
-      const tag = decodeBase64urlStrict(tagText);
+      // s1.<key id>.<payload>.<tag>, sliced by position: no array, no intermediate parts.
+      if (!value.startsWith(PREFIX)) {
+        const version = value.slice(0, Math.max(0, value.indexOf('.')));
+        return { ok: false, reason: /^s\d+$/.test(version) ? 'unsupported-version' : 'malformed' };
+      }
+      const keyEnd = value.indexOf('.', PREFIX.length);
+      const tagStart = value.lastIndexOf('.');
+      if (keyEnd === -1 || tagStart <= keyEnd || value.indexOf('.', keyEnd + 1) !== tagStart) return { ok: false, reason: 'malformed' };
+      const index = keyIndex.get(value.slice(PREFIX.length, keyEnd));
+      if (index === undefined) return { ok: false, reason: 'unknown-key' };
+      const tag = decodeBase64urlStrict(value.slice(tagStart + 1));
       if (!tag || tag.length !== TAG_BYTES) return { ok: false, reason: 'tampered' };
-      const expected = sign(keyring[index] as DerivedKey, value.slice(0, value.length - tagText.length - 1));
+      const expected = sign(keyring[index] as DerivedKey, value.slice(0, tagStart));
       if (!timingSafeEqual(tag, expected)) return { ok: false, reason: 'tampered' };
       // The tag covers the payload text itself, so any other spelling of it already failed above:
       // the lenient (and faster) decoder is safe here.
-      const envelope = envelopeFromJson(Buffer.from(payload, 'base64url').toString('utf8'));
+      const envelope = envelopeFromJson(Buffer.from(value.slice(keyEnd + 1, tagStart), 'base64url').toString('utf8'));
       if (!envelope) return { ok: false, reason: 'malformed' };
       return { ok: true, envelope, stale: index !== 0 };
     },
