@@ -27,6 +27,9 @@ export interface HttpBenchOptions {
   out?: string;
 }
 
+/** The hallpass options that turn its verified-cookie cache off. */
+export const DEFAULT_NO_CACHE_OPTIONS = '{"cookieCache":0}';
+
 export const USAGE = `node --import tsx bench/http/index.ts [flags]
   --quick                 2 s rounds; bare, hallpass (sealed, signed, redis) and the fastest peers only
   --frameworks a,b        node,express,fastify,hono,koa (default all)
@@ -35,7 +38,7 @@ export const USAGE = `node --import tsx bench/http/index.ts [flags]
   --duration s (5; quick 2)   --warmup s (1)   --rounds n (3)   --connections n (32)   --pool n (10000)
   --loader wrk|autocannon (wrk when installed)   --server-cpu 1   --load-cpu 0
   --redis-port n          use a running Redis instead of starting redis-server on a free port
-  --no-cache-options json hallpass options that turn a verified-cookie cache off (adds pool-only configs)
+  --no-cache-options json hallpass options that turn its verified-cookie cache off (default {"cookieCache":0}; adds pool-only configs)
   --tsx                   run the servers' TypeScript through tsx (default: compiled with tsc's emitter first)
   --out file              markdown output (default BENCHMARKS.md; --no-write to skip)`;
 
@@ -95,7 +98,7 @@ export function parseHttpArgs(argv: readonly string[], wrkAvailable: boolean): H
     serverCpu: values['server-cpu'],
     loadCpu: values['load-cpu'],
     redisPort: values['redis-port'] === undefined ? undefined : Number(values['redis-port']),
-    noCacheOptions: values['no-cache-options'],
+    noCacheOptions: values['no-cache-options'] ?? DEFAULT_NO_CACHE_OPTIONS,
     tsx: values.tsx,
     out: values['no-write'] ? undefined : values.out,
   };

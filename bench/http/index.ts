@@ -145,7 +145,7 @@ export async function runHttpBench(argv: readonly string[]): Promise<string> {
       : "The servers ran as plain JavaScript: hallpass's sources and the servers compiled with TypeScript's own emitter (`transpileModule`, ES2022) into node_modules/.cache, as the package ships, not through tsx.",
   );
   notes.push(
-    'hallpass has no verified-cookie cache yet, so its default configuration is already "cache off" in the pool scenario. When one exists, pass `--no-cache-options \'<json>\'` (the hallpass options that disable it) to add pool-only "cache off" configs, which the targets then use.',
+    `hallpass remembers recently verified cookies (\`cookieCache\`, 1000 entries by default), so in the same-cookie scenario its cookie configs decrypt nothing after the first request. The pool scenario (10,000 cookies, more than the cache holds) runs hallpass both ways: as configured by default, and "cache off" with \`${options.noCacheOptions}\`; the pool targets use the "cache off" runs.`,
   );
   if (redis) notes.push(`Redis: a private redis-server ${redis.version} on a free port, no persistence, pinned to CPU ${options.loadCpu}.`);
   else if (redisPort !== undefined) notes.push(`Redis: the server on port ${redisPort}, keys under \`${shared.prefix}\`.`);

@@ -38,8 +38,9 @@ export function expressCompat<T extends SessionData>(session: Session<T>, owner:
   // After a callback-style regenerate, the old object answers with the data it had, as
   // express-session's old Session object does (Passport's `keepSessionInfo` merges from it).
   let snapshot: SessionData | undefined;
-  const bound = new Map<PropertyKey, unknown>();
-  const wrappers = new WeakMap<object, object>();
+  // Made on first need: most requests read a key or two and never reach a method or a nested object.
+  let bound: Map<PropertyKey, unknown> | undefined;
+  let wrappers: WeakMap<object, object> | undefined;
 
   const ended = () => raw.loaded && raw.state.destroyed;
   const read = (key: string): unknown => (snapshot ? snapshot[key] : ended() ? undefined : raw.get(key));
@@ -67,6 +68,7 @@ export function expressCompat<T extends SessionData>(session: Session<T>, owner:
   // Nested objects come back wrapped so that a change deep inside is written back to its key.
   const wrap = (key: string, root: unknown, value: unknown): unknown => {
     if (snapshot || typeof value !== 'object' || value === null) return value;
+    wrappers ??= new WeakMap();
     let wrapper = wrappers.get(value);
     if (!wrapper) {
       wrapper = new Proxy(value, {
@@ -96,8 +98,10 @@ export function expressCompat<T extends SessionData>(session: Session<T>, owner:
         const value = Reflect.get(target, prop, target);
         if (typeof value !== 'function') return value;
         // Methods run on the real Session (its private fields are not reachable through a Proxy).
-        if (!bound.has(prop)) bound.set(prop, value.bind(target));
-        return bound.get(prop);
+        bound ??= new Map();
+        let method = bound.get(prop);
+        if (method === undefined) bound.set(prop, (method = value.bind(target)));
+        return method;
       }
       const value = read(prop as string);
       return wrap(prop as string, value, value);

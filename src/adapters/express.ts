@@ -20,10 +20,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AdapterOptions } from '../core/adapter-support.js';
 import { HallpassError, StoreError } from '../core/errors.js';
+import type { Session } from '../core/session.js';
 import type { Sessions } from '../core/sessions.js';
 import type { SessionData } from '../core/types.js';
 import { type ExpressSession, expressCompat, isExpressSession } from './express-compat.js';
-import { attachSession, sendStoreFailure } from './node.js';
+import { attachSessionNow, sendStoreFailure } from './node.js';
 
 export type { ExpressSession } from './express-compat.js';
 
@@ -53,21 +54,28 @@ export function expressSession<T extends SessionData>(
   options: ExpressSessionOptions = {},
 ): ExpressSessionMiddleware {
   const core = options as AdapterOptions;
-  return function hallpassSession(req, res, next) {
+  const ready = (req: IncomingMessage, next: (error?: unknown) => void) => (session: Session<T>) => {
     const owner = req as { session?: unknown };
+    owner.session = expressCompat(session, owner);
+    next();
+  };
+  const refuse = (res: ServerResponse, next: (error?: unknown) => void) => (error: unknown) => {
+    if (!(error instanceof StoreError)) return next(error);
+    if (options.onStoreError !== 'next') return sendStoreFailure(res, error, core);
+    next(Object.assign(error, { status: 503, statusCode: 503, expose: false }));
+  };
+  return function hallpassSession(req, res, next) {
     // Mounted twice (an app and a sub-router): the first one already arranged the save.
-    if (isExpressSession(owner.session)) return next();
-    attachSession(sessions, req, res, core).then(
-      (session) => {
-        owner.session = expressCompat(session, owner);
-        next();
-      },
-      (error: unknown) => {
-        if (!(error instanceof StoreError)) return next(error);
-        if (options.onStoreError !== 'next') return sendStoreFailure(res, error, core);
-        next(Object.assign(error, { status: 503, statusCode: 503, expose: false }));
-      },
-    );
+    if (isExpressSession((req as { session?: unknown }).session)) return next();
+    let attached: Session<T> | Promise<Session<T>>;
+    try {
+      attached = attachSessionNow(sessions, req, res, core);
+    } catch (error) {
+      return refuse(res, next)(error);
+    }
+    // Cookie mode goes on synchronously; only a store round trip waits.
+    if (attached instanceof Promise) attached.then(ready(req, next), refuse(res, next));
+    else ready(req, next)(attached);
   };
 }
 

@@ -38,45 +38,73 @@ const PUBLIC_MESSAGE: string = JSON.parse(STORE_UNAVAILABLE_BODY).message;
  */
 export function fastifySession<T extends SessionData>(sessions: Sessions<T>, options: AdapterOptions = {}): FastifyPluginAsync {
   const source = sessions as unknown as Sessions<SessionData>;
-  const committed = new WeakSet<FastifyRequest>();
 
+  // Callback-style hooks: in cookie mode nothing here waits, so a request takes no promise or
+  // microtask for its session.
   const plugin = async (app: FastifyInstance) => {
     app.decorateRequest('session', null, []);
 
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
+      let opened: Session<SessionData> | Promise<Session<SessionData>>;
       try {
-        (request as unknown as Holder).session = await openSession(source, request.headers.cookie, options);
+        opened = openSession(source, () => request.headers.cookie, options);
       } catch (error) {
-        throw unavailable(error);
+        return done(unavailable(error) as Error);
+      }
+      if (opened instanceof Promise) {
+        opened.then(
+          (session) => {
+            (request as unknown as Holder).session = session;
+            done();
+          },
+          (error: unknown) => done(unavailable(error) as Error),
+        );
+      } else {
+        (request as unknown as Holder).session = opened;
+        done();
       }
     });
 
-    app.addHook('onSend', async (request, reply, payload) => {
+    app.addHook('onSend', (request, reply, payload, done) => {
       const session = (request as unknown as Holder).session;
       // The error reply that a failed commit produces comes through here again: commit once.
-      if (!session || committed.has(request)) return payload;
-      committed.add(request);
-      let result: CommitResult;
-      try {
-        result = await commitSession(source, session);
-      } catch (error) {
-        throw unavailable(error);
+      if (!session || session.committed) return done(null, payload);
+      if (!session.loaded) {
+        session.markCommitted(); // untouched so far: from now on a change throws instead of vanishing
+        return done(null, payload);
       }
-      applyToReply(reply, result);
-      return payload;
+      let result: CommitResult | Promise<CommitResult>;
+      try {
+        result = commitSession(source, session);
+      } catch (error) {
+        return done(unavailable(error) as Error);
+      }
+      if (result instanceof Promise) {
+        result.then(
+          (settled) => {
+            applyToReply(reply, settled);
+            done(null, payload);
+          },
+          (error: unknown) => done(unavailable(error) as Error),
+        );
+      } else {
+        applyToReply(reply, result);
+        done(null, payload);
+      }
     });
 
     // A hijacked reply (`reply.hijack()` and raw writes) skips onSend: say so rather than lose changes silently.
-    app.addHook('onResponse', async (request) => {
+    app.addHook('onResponse', (request, _reply, done) => {
       const session = (request as unknown as Holder).session;
-      if (!session || committed.has(request) || DETACHED.has(session) || !session.loaded) return;
-      if (!session.dirty && !session.state.destroyed) return;
-      const error = new HallpassError(
-        'ERR_SESSION_STATE',
-        'The reply was sent without Fastify (reply.hijack() or reply.raw), so the session changes of this request were not saved. Change the session only in replies sent with reply.send().',
-      );
-      if (options.onError) options.onError(error);
-      else request.log.error(error);
+      if (session && !session.committed && session.loaded && !DETACHED.has(session) && (session.dirty || session.state.destroyed)) {
+        const error = new HallpassError(
+          'ERR_SESSION_STATE',
+          'The reply was sent without Fastify (reply.hijack() or reply.raw), so the session changes of this request were not saved. Change the session only in replies sent with reply.send().',
+        );
+        if (options.onError) options.onError(error);
+        else request.log.error(error);
+      }
+      done();
     });
   };
   Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'hallpass' });

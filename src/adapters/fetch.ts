@@ -45,14 +45,16 @@ export function withSessions<T extends SessionData, Rest extends unknown[] = []>
   return async (request, ...rest) => {
     let session: Session<T>;
     try {
-      session = await openSession(sessions, request.headers.get('cookie'), options);
+      const opened = openSession(sessions, request.headers.get('cookie'), options);
+      session = opened instanceof Promise ? await opened : opened;
     } catch (error) {
       return storeFailure(error, options);
     }
     const response = await handler(request, session, ...rest);
     let result: Awaited<ReturnType<typeof commitSession>>;
     try {
-      result = await commitSession(sessions, session);
+      const committed = commitSession(sessions, session);
+      result = committed instanceof Promise ? await committed : committed;
     } catch (error) {
       if (error instanceof StoreError) return storeFailure(error, options);
       throw error;

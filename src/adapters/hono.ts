@@ -39,15 +39,19 @@ export function honoSession<T extends SessionData>(sessions: Sessions<T>, option
   return async function hallpassSession(c, next) {
     let session: Session<T>;
     try {
-      session = await openSession(sessions, c.req.header('cookie'), options);
+      const opened = openSession(sessions, () => c.req.header('cookie'), options);
+      // Await only what waits (a store): cookie mode takes no extra microtask.
+      session = opened instanceof Promise ? await opened : opened;
     } catch (error) {
       throw unavailable(error);
     }
     c.set('session', session);
     await next();
+    if (!session.loaded) return session.markCommitted();
     let result: CommitResult;
     try {
-      result = await commitSession(sessions, session);
+      const committed = commitSession(sessions, session);
+      result = committed instanceof Promise ? await committed : committed;
     } catch (error) {
       throw unavailable(error);
     }

@@ -71,16 +71,20 @@ export function koaSession<T extends SessionData>(
   const middleware = async (ctx: Context, next: () => Promise<unknown>) => {
     let session: Session<SessionData>;
     try {
-      session = await openSession(source, ctx.get('Cookie') || undefined, core);
+      const opened = openSession(source, ctx.req.headers.cookie, core);
+      // Await only what waits (a store): cookie mode takes no extra microtask.
+      session = opened instanceof Promise ? await opened : opened;
     } catch (error) {
       return fail(ctx, error);
     }
     ctx.session = session;
     // A downstream error propagates without a commit: Koa's error response drops every header anyway.
     await next();
+    if (!session.loaded) return session.markCommitted();
     let result: CommitResult;
     try {
-      result = await commitSession(source, session);
+      const committed = commitSession(source, session);
+      result = committed instanceof Promise ? await committed : committed;
     } catch (error) {
       return fail(ctx, error);
     }

@@ -17,7 +17,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AdapterOptions, commitSession, openSession, reportError } from '../core/adapter-support.js';
+import { type AdapterOptions, DETACHED, openSession, reportError } from '../core/adapter-support.js';
 import type { CommitResult } from '../core/commit-result.js';
 import { HallpassError, StoreError } from '../core/errors.js';
 import { PRIVATE_NO_STORE, STORE_UNAVAILABLE_BODY, varyWithCookie } from '../core/response-headers.js';
@@ -42,20 +42,34 @@ export function withSessions<T extends SessionData>(
   sessions: Sessions<T>,
   handler: Handler<T>,
   options: AdapterOptions = {},
-): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  return async (req, res) => {
+): (req: IncomingMessage, res: ServerResponse) => void | Promise<void> {
+  const run = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
     try {
-      await attachSession(sessions, req, res, options);
-    } catch (error) {
-      if (error instanceof StoreError) sendStoreFailure(res, error, options);
-      else sendInternalError(res, error, options);
-      return;
-    }
-    try {
-      await handler(req as SessionRequest<T>, res);
+      const returned = handler(req as SessionRequest<T>, res);
+      if (returned instanceof Promise) return returned.then(undefined, (error: unknown) => sendInternalError(res, error, options));
     } catch (error) {
       sendInternalError(res, error, options);
     }
+  };
+  const refuse = (res: ServerResponse, error: unknown) => {
+    if (error instanceof StoreError) sendStoreFailure(res, error, options);
+    else sendInternalError(res, error, options);
+  };
+  // No promise when nothing waits (cookie mode): a request pays for no microtask it does not need.
+  return (req, res) => {
+    let attached: Session<T> | Promise<Session<T>>;
+    try {
+      attached = attachSessionNow(sessions, req, res, options);
+    } catch (error) {
+      return refuse(res, error);
+    }
+    if (attached instanceof Promise) {
+      return attached.then(
+        () => run(req, res),
+        (error: unknown) => refuse(res, error),
+      );
+    }
+    return run(req, res);
   };
 }
 
@@ -98,10 +112,49 @@ export async function attachSession<T extends SessionData>(
   res: ServerResponse,
   options: AdapterOptions = {},
 ): Promise<Session<T>> {
-  const opened = openSession(sessions, req.headers.cookie, options);
-  const session = opened instanceof Promise ? await opened : opened;
+  return attachSessionNow(sessions, req, res, options);
+}
+
+/**
+ * `attachSession` without a promise when none is needed (cookie mode): the session at once, or a
+ * promise of it when a store is involved. Throws or rejects with `StoreError` as `attachSession` does.
+ * @internal
+ */
+export function attachSessionNow<T extends SessionData>(
+  sessions: Sessions<T>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: AdapterOptions = {},
+): Session<T> | Promise<Session<T>> {
+  const opened = openSession(sessions, () => req.headers.cookie, options);
+  if (opened instanceof Promise) return opened.then((session) => arrangeCommit(sessions, req, res, session, options));
+  return arrangeCommit(sessions, req, res, opened, options);
+}
+
+function arrangeCommit<T extends SessionData>(
+  sessions: Sessions<T>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  session: Session<T>,
+  options: AdapterOptions,
+): Session<T> {
   (req as SessionRequest<T>).session = session;
-  gateResponse(res, () => commitSession(sessions, session), options);
+  // An anonymous session (store down, onStoreError "anonymous") is never saved: nothing to arrange.
+  if (DETACHED.has(session)) return session;
+  const commit = () => sessions.commitNow(session);
+  // A commit that may wait for a store must hold the response's first write, so its gate goes in
+  // now. One that never waits (cookie mode) can go in when the app first uses the session: even
+  // a write call made before that (its callee read first, as in \`res.end(token(session))\`)
+  // reaches the gated writeHead, and the commit runs there. An untouched request costs nothing.
+  if (sessions.mode === 'server' || sessions.options.revocationStore) {
+    gateResponse(res, commit, options);
+    return session;
+  }
+  session.whenUsed(() => {
+    // Used only after the headers left: reading is fine, a change must throw rather than vanish.
+    if (res.headersSent) session.markCommitted();
+    else gateResponse(res, commit, options);
+  });
   return session;
 }
 
@@ -109,71 +162,100 @@ type Method = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 type Call = { method: Method; args: unknown[] };
 type Originals = Pick<ServerResponse, Method>;
 
+const OPEN = 0;
+const COMMITTING = 1;
+const DONE = 2;
+const FAILED = 3;
+
 /**
- * Holds back the response's first write until the commit has run, then adds the commit's headers
- * and replays the held calls in order. When the commit fails (or a held call is invalid), the
- * response becomes a 503 or 500 and whatever the handler writes afterwards is dropped.
+ * Runs the commit at the response's first write (`writeHead`, `write`, `end` or `flushHeaders`),
+ * adds its headers, then lets the call through. A commit that must wait for a store holds that
+ * call and any later ones, then replays them in order. When the commit fails (or a held call is
+ * invalid), the response becomes a 503 or 500 and whatever the handler writes afterwards is dropped.
  */
 function gateResponse(res: ServerResponse, commit: () => CommitResult | Promise<CommitResult>, options: AdapterOptions): void {
   const original: Originals = { writeHead: res.writeHead, write: res.write, end: res.end, flushHeaders: res.flushHeaders };
-  let state: 'open' | 'committing' | 'done' | 'failed' = 'open';
-  const held: Call[] = [];
-  const replay = (call: Call) => (original[call.method] as (...a: unknown[]) => unknown).apply(res, call.args);
-  const install = (methods: Originals) => Object.assign(res, methods);
+  let state = OPEN;
+  let held: Call[] = [];
+  const through = (method: Method, args: unknown[]) => (original[method] as (...a: unknown[]) => unknown).apply(res, args);
 
   const fail = (error: unknown) => {
-    state = 'failed';
-    held.length = 0;
-    install(gated);
+    state = FAILED;
+    held = [];
     failResponse(res, error, options, original);
   };
-  const settle = (result: CommitResult) => {
-    install(original); // Node's own end() calls this.writeHead: it must reach the real one now
-    state = 'done';
-    const calls = held.splice(0);
+  /** Adds the commit's headers; the first call's arguments, without the headers it carried when they were moved onto `res`. */
+  const apply = (result: CommitResult, head: Call | undefined): boolean => {
     try {
-      const head = calls.find((call) => call.method === 'writeHead');
       if (result.vary || result.setCookie) applyResult(res, result, head);
-      for (const call of calls) replay(call);
+      return true;
     } catch (appError) {
       // An invalid status or header the app passed, which Node would have thrown at the handler.
+      fail(appError);
+      return false;
+    }
+  };
+  const settle = (result: CommitResult) => {
+    state = DONE;
+    const calls = held;
+    held = [];
+    if (
+      !apply(
+        result,
+        calls.find((call) => call.method === 'writeHead'),
+      )
+    )
+      return;
+    try {
+      for (const call of calls) through(call.method, call.args);
+    } catch (appError) {
       fail(appError);
     }
   };
 
-  const gate = (call: Call) => {
-    if (state === 'done') return void replay(call); // a wrapper someone kept a reference to
-    if (state === 'failed') return;
-    held.push(call);
-    if (state === 'committing') return;
-    state = 'committing';
+  const enter = (method: Method, args: unknown[]): unknown => {
+    if (state === DONE) return through(method, args);
+    if (state === FAILED) return DROPPED;
+    if (state === COMMITTING) {
+      held.push({ method, args });
+      return DROPPED;
+    }
     let result: CommitResult | Promise<CommitResult>;
     try {
       result = commit();
     } catch (error) {
-      return fail(error);
+      fail(error);
+      return DROPPED;
     }
-    if (result instanceof Promise) result.then(settle, (error: unknown) => fail(error ?? new Error('commit failed')));
-    else settle(result);
+    if (result instanceof Promise) {
+      state = COMMITTING;
+      held.push({ method, args });
+      result.then(settle, (error: unknown) => fail(error ?? new Error('commit failed')));
+      return DROPPED;
+    }
+    state = DONE;
+    const call = { method, args };
+    if (!apply(result, method === 'writeHead' ? call : undefined)) return DROPPED;
+    return through(method, call.args);
   };
 
-  const gated: Originals = {
-    writeHead: ((...args: unknown[]) => {
-      gate({ method: 'writeHead', args });
-      return res;
-    }) as ServerResponse['writeHead'],
-    write: ((...args: unknown[]) => {
-      gate({ method: 'write', args });
-      return true;
-    }) as ServerResponse['write'],
-    end: ((...args: unknown[]) => {
-      gate({ method: 'end', args });
-      return res;
-    }) as ServerResponse['end'],
-    flushHeaders: () => gate({ method: 'flushHeaders', args: [] }),
-  };
-  install(gated);
+  res.writeHead = ((...args: unknown[]) => {
+    enter('writeHead', args);
+    return res;
+  }) as ServerResponse['writeHead'];
+  res.write = ((...args: unknown[]) => {
+    const written = enter('write', args);
+    return written === DROPPED ? true : written;
+  }) as ServerResponse['write'];
+  res.end = ((...args: unknown[]) => {
+    enter('end', args);
+    return res;
+  }) as ServerResponse['end'];
+  res.flushHeaders = () => void enter('flushHeaders', []);
 }
+
+/** What a held or dropped call answers: `write` says the data was taken, the others return `res`. */
+const DROPPED = Symbol('dropped');
 
 /**
  * Adds the commit's headers to the response. Headers the app passed to a held `writeHead` are
@@ -181,12 +263,54 @@ function gateResponse(res: ServerResponse, commit: () => CommitResult | Promise<
  * both the app's `Set-Cookie`/`Vary` and ours survive.
  */
 function applyResult(res: ServerResponse, result: CommitResult, head: Call | undefined): void {
-  if (head) head.args = absorbHeadHeaders(res, head.args);
+  if (head) {
+    const merged = withHeadHeaders(res, result, head.args);
+    if (merged) {
+      head.args = merged;
+      return;
+    }
+    head.args = absorbHeadHeaders(res, head.args);
+  }
   if (result.vary) res.setHeader('Vary', varyWithCookie(res.getHeader('Vary')));
   if (result.setCookie) {
     appendHeaderValue(res, 'Set-Cookie', result.setCookie);
     if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', PRIVATE_NO_STORE);
   }
+}
+
+/**
+ * The common `writeHead(status, [message], { ...headers })`: our headers go into a copy of the
+ * app's object, which keeps Node's fast path (headers handed straight to writeHead, nothing set
+ * one by one). The app's own values come first, as Node would merge them (the object's value of a
+ * name replaces one set with `setHeader`). `undefined` for any other form of call.
+ */
+function withHeadHeaders(res: ServerResponse, result: CommitResult, args: unknown[]): unknown[] | undefined {
+  const [status, second, third] = args;
+  const hasMessage = typeof second === 'string';
+  const headers = hasMessage ? third : second;
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) return undefined;
+  const given = headers as Record<string, unknown>;
+  const merged: Record<string, unknown> = {};
+  let varyName: string | undefined;
+  let cookieName: string | undefined;
+  let cacheName: string | undefined;
+  for (const name of Object.keys(given)) {
+    merged[name] = given[name];
+    const lower = name.toLowerCase();
+    if (lower === 'vary') varyName = name;
+    else if (lower === 'set-cookie') cookieName = name;
+    else if (lower === 'cache-control') cacheName = name;
+  }
+  if (result.vary) {
+    const current = varyName === undefined ? res.getHeader('Vary') : given[varyName];
+    merged[varyName ?? 'Vary'] = varyWithCookie(current as string | number | string[] | undefined);
+  }
+  if (result.setCookie) {
+    const current = cookieName === undefined ? res.getHeader('Set-Cookie') : given[cookieName];
+    merged[cookieName ?? 'Set-Cookie'] = current === undefined ? result.setCookie : [...listOf(current), result.setCookie];
+    if (cacheName === undefined && !res.hasHeader('Cache-Control')) merged['Cache-Control'] = PRIVATE_NO_STORE;
+  }
+  return hasMessage ? [status, second, merged] : [status, merged];
 }
 
 /** Applies `writeHead(status, [message], headers)`'s headers with `setHeader`/`appendHeader`; returns the call without them. */

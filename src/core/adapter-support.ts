@@ -1,3 +1,4 @@
+import type { CookieSource } from './cookie-source.js';
 import { StoreError } from './errors.js';
 import { newState, Session } from './session.js';
 import type { Sessions } from './sessions.js';
@@ -25,7 +26,7 @@ export const DETACHED = new WeakSet<object>();
 /** Loads a request's session, applying the store-failure policy. Rejects only with a `StoreError` under `"fail"`. */
 export function openSession<T extends SessionData>(
   sessions: Sessions<T>,
-  cookieHeader: string | null | undefined,
+  cookieHeader: CookieSource,
   options: AdapterOptions = {},
 ): Session<T> | Promise<Session<T>> {
   const loaded = sessions.loadNow(cookieHeader);

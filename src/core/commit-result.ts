@@ -7,3 +7,4 @@ export interface CommitResult {
 }
 
 export const NOTHING: CommitResult = Object.freeze({ vary: false });
+export const VARY_ONLY: CommitResult = Object.freeze({ vary: true });

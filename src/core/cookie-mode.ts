@@ -2,6 +2,7 @@ import { builtInCodecs } from '../codecs/envelope.js';
 import type { CommitResult } from './commit-result.js';
 import { NOTHING } from './commit-result.js';
 import { expireCookie, isCookieValue, readCookie, serializeCookie } from './cookie.js';
+import { type CookieSource, cookieHeaderOf } from './cookie-source.js';
 import { CookieTooLargeError, HallpassError } from './errors.js';
 import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
 import type { ResolvedOptions } from './options.js';
@@ -9,6 +10,7 @@ import { newSessionId } from './random.js';
 import { memoryRevocations, type RevocationList, storeRevocations } from './revocations.js';
 import { isEmpty, newState, Session, type SessionBackend, type SessionState } from './session.js';
 import type { Codec, Envelope, OpenResult, SessionData } from './types.js';
+import { VerifiedCookies } from './verified-cookies.js';
 
 export const MAX_COOKIE_BYTES = 4096;
 const OVERSIZED: OpenResult = Object.freeze({ ok: false, reason: 'oversized' });
@@ -26,27 +28,35 @@ export function cookieMode(options: ResolvedOptions) {
   const emit = options.onEvent;
   const nowSeconds = () => Math.floor(options.now() / 1000);
   const identity = () => ({ id: newSessionId() });
-  const checkValues = !builtInCodecs.has(codec);
+  const builtIn = builtInCodecs.has(codec);
+  const checkValues = !builtIn;
+  // Only hallpass's own codecs: they judge nothing by the clock, so a remembered result stays true.
+  const verified = builtIn && options.cookieCache > 0 ? new VerifiedCookies(options.cookieCache) : undefined;
 
   /** Opens one cookie value into a session state; `undefined` (after an `invalid` event) when it cannot be used. */
   function open(value: string, now: number, cookiesSent: number): SessionState | undefined {
-    const result = value.length > MAX_COOKIE_BYTES ? OVERSIZED : codec.decode(value, now);
-    if (!result.ok) {
-      emit?.({ type: 'invalid', reason: result.reason, codec: codec.kind });
-      return undefined;
+    let result: OpenResult | undefined = verified?.recall(value);
+    const remembered = result !== undefined;
+    if (!remembered) {
+      result = value.length > MAX_COOKIE_BYTES ? OVERSIZED : codec.decode(value, now);
+      if (!result.ok) {
+        emit?.({ type: 'invalid', reason: result.reason, codec: codec.kind });
+        return undefined;
+      }
     }
-    const { envelope } = result;
+    const { envelope, stale } = result as Extract<OpenResult, { ok: true }>;
     const problem = expiryProblem(options, envelope.createdAt, envelope.lastSeenAt, now, !codec.checksOwnExpiry);
     if (problem) {
       emit?.({ type: 'invalid', reason: problem, codec: codec.kind });
       return undefined;
     }
+    if (verified && !remembered) verified.remember(value, envelope, stale);
     const state = newState(envelope.id ?? newSessionId(), envelope.createdAt, cookiesSent);
     state.lastSeenAt = envelope.lastSeenAt;
     state.data = envelope.data;
     state.userId = envelope.userId;
     state.isNew = false;
-    state.stale = result.stale;
+    state.stale = stale;
     state.hasInnerId = envelope.id !== undefined;
     return state;
   }
@@ -79,12 +89,15 @@ export function cookieMode(options: ResolvedOptions) {
     return newState(newSessionId(), now, values.length);
   }
 
-  function load(cookieHeader: string | null | undefined): Session<SessionData> | Promise<Session<SessionData>> {
-    const values = readCookie(cookieHeader, options.name);
-    if (options.revocationStore && values.length > 0) {
-      return loadAsync(values).then((state) => new Session({ load: () => state, freshIdentity: identity }, state));
+  function load(source: CookieSource): Session<SessionData> | Promise<Session<SessionData>> {
+    if (options.revocationStore) {
+      const values = readCookie(cookieHeaderOf(source), options.name);
+      if (values.length > 0) {
+        return loadAsync(values).then((state) => new Session({ load: () => state, freshIdentity: identity }, state));
+      }
     }
-    const backend: SessionBackend = { load: () => loadSync(values), freshIdentity: identity };
+    // Even the Cookie header waits for the first access: an untouched session costs one small object.
+    const backend: SessionBackend = { load: () => loadSync(readCookie(cookieHeaderOf(source), options.name)), freshIdentity: identity };
     return new Session(backend);
   }
 

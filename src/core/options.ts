@@ -42,6 +42,13 @@ export interface SessionOptions {
   clockLeeway?: number;
   /** Cookie mode codec: `"sealed"` (AES-256-GCM, default), `"signed"` (HMAC-SHA256) or a codec object. */
   codec?: 'sealed' | 'signed' | Codec;
+  /**
+   * Cookie mode: how many recently verified cookie values to remember, so a browser that sends the
+   * same cookie again skips the decryption or HMAC (expiry and revocation are still checked on
+   * every request). Bounded: at most this many entries, oldest out first. Default 1000; `0` turns
+   * it off.
+   */
+  cookieCache?: number;
   /** A server-side store: switches to server mode, where the cookie holds only a random token. */
   store?: SessionStore;
   /**
@@ -68,6 +75,7 @@ export interface ResolvedOptions {
   touchInterval: number;
   clockLeeway: number;
   codec?: Codec;
+  cookieCache: number;
   store?: SessionStore;
   revocationStore?: SessionStore;
   storeTimeout: number;
@@ -153,6 +161,13 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (typeof storeTimeout !== 'number' || !(storeTimeout > 0) || storeTimeout > 2 ** 31 - 1) {
     throw new ConfigError('ERR_OPTION', `\`storeTimeout\` must be a positive number of milliseconds, got ${String(storeTimeout)}.`);
   }
+  const cookieCache = options.cookieCache ?? 1000;
+  if (typeof cookieCache !== 'number' || !Number.isSafeInteger(cookieCache) || cookieCache < 0 || cookieCache > 1_000_000) {
+    throw new ConfigError(
+      'ERR_OPTION',
+      `\`cookieCache\` must be a whole number of entries from 0 (off) to 1000000, got ${String(options.cookieCache)}.`,
+    );
+  }
   for (const hook of ['now', 'onEvent'] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== 'function') {
       throw new ConfigError('ERR_OPTION', `\`${hook}\` must be a function, got ${typeof options[hook]}.`);
@@ -195,6 +210,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     touchInterval,
     clockLeeway,
     codec,
+    cookieCache,
     store: options.store,
     revocationStore: options.revocationStore,
     storeTimeout,

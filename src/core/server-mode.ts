@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CommitResult } from './commit-result.js';
-import { NOTHING } from './commit-result.js';
+import { NOTHING, VARY_ONLY } from './commit-result.js';
 import { expireCookie, readCookie, serializeCookie } from './cookie.js';
+import { type CookieSource, cookieHeaderOf } from './cookie-source.js';
 import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
 import { adoptData } from './json-value.js';
 import type { ResolvedOptions } from './options.js';
@@ -12,7 +13,7 @@ import type { SessionData, SessionStore, StorePatch, StoreRecord } from './types
 
 /** The store key for a token: its SHA-256, so a copy of the store holds no live token. */
 export function storeKeyFor(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return hash('sha256', token, 'base64url');
 }
 
 /**
@@ -36,8 +37,8 @@ export function serverMode(options: ResolvedOptions) {
     return new Session(backendFor(newState(id, now, cookiesSent, token)), undefined);
   }
 
-  async function load(cookieHeader: string | null | undefined): Promise<Session<SessionData>> {
-    const values = readCookie(cookieHeader, options.name);
+  async function load(source: CookieSource): Promise<Session<SessionData>> {
+    const values = readCookie(cookieHeaderOf(source), options.name);
     const now = nowSeconds();
     for (const token of values) {
       if (!isTokenShaped(token)) {
@@ -92,12 +93,23 @@ export function serverMode(options: ResolvedOptions) {
     return patch;
   }
 
-  async function commit(session: Session<SessionData>): Promise<CommitResult> {
+  /**
+   * Saves what changed. Synchronous when there is nothing to write (a read, or a touch not yet
+   * due), which is most requests: the adapter then sends the response without waiting a tick.
+   */
+  function commit(session: Session<SessionData>): CommitResult | Promise<CommitResult> {
     session.markCommitted();
     if (!session.loaded) return NOTHING;
     const state = session.state;
-    const vary = state.accessed;
     const now = nowSeconds();
+    if (!state.destroyed && !session.dirty && !(state.isNew ? !isEmpty(state) : touchDue(options, state.lastSeenAt, now))) {
+      return state.accessed ? VARY_ONLY : NOTHING;
+    }
+    return write(session, state, now);
+  }
+
+  async function write(session: Session<SessionData>, state: SessionState, now: number): Promise<CommitResult> {
+    const vary = state.accessed;
     const hadRecord = !state.isNew;
     const originalKey = state.regenerate?.previousId ?? state.id;
     const expired = (): CommitResult =>
@@ -141,11 +153,10 @@ export function serverMode(options: ResolvedOptions) {
       }
       return { vary };
     }
-    if (touchDue(options, state.lastSeenAt, now)) {
-      const touch = store.touch?.bind(store);
-      if (touch) await call('touch', () => touch(state.id, now, ttl));
-      else await call('set', () => store.set(state.id, recordOf(state, now), ttl));
-    }
+    // Unchanged, and the idle timeout is due to slide.
+    const touch = store.touch?.bind(store);
+    if (touch) await call('touch', () => touch(state.id, now, ttl));
+    else await call('set', () => store.set(state.id, recordOf(state, now), ttl));
     return { vary };
   }
 

@@ -73,6 +73,7 @@ export class Session<T extends SessionData = SessionData> {
   #backend: SessionBackend;
   #state: SessionState | undefined;
   #committed = false;
+  #onFirstUse: (() => void) | undefined;
 
   constructor(backend: SessionBackend, state?: SessionState) {
     this.#backend = backend;
@@ -81,7 +82,14 @@ export class Session<T extends SessionData = SessionData> {
 
   /** The loaded state; decodes the cookie on first use. @internal */
   get state(): SessionState {
-    if (this.#state === undefined) this.#state = this.#backend.load();
+    if (this.#state === undefined) {
+      this.#state = this.#backend.load();
+      const onFirstUse = this.#onFirstUse;
+      if (onFirstUse !== undefined) {
+        this.#onFirstUse = undefined;
+        onFirstUse();
+      }
+    }
     return this.#state;
   }
 
@@ -91,11 +99,26 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   /**
+   * Runs `callback` when the session is first used (at once when it already is). Adapters arrange
+   * the response's commit here, so a request that never touches its session pays nothing for it.
+   * @internal
+   */
+  whenUsed(callback: () => void): void {
+    if (this.#state !== undefined) callback();
+    else this.#onFirstUse = callback;
+  }
+
+  /**
    * Called by the commit step: from now on a change could not reach the response, so it throws
    * instead of being lost silently. @internal
    */
   markCommitted(): void {
     this.#committed = true;
+  }
+
+  /** True once the commit step ran. @internal */
+  get committed(): boolean {
+    return this.#committed;
   }
 
   #change(): SessionState {

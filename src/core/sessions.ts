@@ -1,5 +1,6 @@
 import type { CommitResult } from './commit-result.js';
 import { cookieMode } from './cookie-mode.js';
+import type { CookieSource } from './cookie-source.js';
 import { ConfigError } from './errors.js';
 import { type ResolvedOptions, resolveOptions, type SessionOptions } from './options.js';
 import { serverMode } from './server-mode.js';
@@ -20,7 +21,7 @@ export interface Sessions<T extends SessionData = SessionData> {
   /** Saves what changed; resolves the headers to add. Run it before the response is sent. */
   commit(session: Session<T>): Promise<CommitResult>;
   /** The same as `load`/`commit` without a promise when no store is involved (cookie mode with in-memory revocations). @internal */
-  loadNow(cookieHeader: string | null | undefined): Session<T> | Promise<Session<T>>;
+  loadNow(cookieHeader: CookieSource): Session<T> | Promise<Session<T>>;
   /** @internal */
   commitNow(session: Session<T>): CommitResult | Promise<CommitResult>;
   /** Server mode: the user's live sessions (for a "your devices" page). */
