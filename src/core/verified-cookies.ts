@@ -23,6 +23,9 @@ export interface VerifiedCookie {
 export class VerifiedCookies {
   readonly #entries = new Map<string, VerifiedCookie>();
   readonly #capacity: number;
+  /** The remembered values in the order they came, as a ring: the slot at `#oldest` goes next. */
+  readonly #order: string[] = [];
+  #oldest = 0;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
@@ -46,10 +49,12 @@ export class VerifiedCookies {
   /** Remembers a verified value; keeps its own copy of the data, so later changes to `envelope` do not reach it. */
   remember(value: string, envelope: Envelope, stale: boolean): void {
     const entries = this.#entries;
-    if (entries.size >= this.#capacity) {
-      if (this.#capacity === 0) return;
-      entries.delete(entries.keys().next().value as string);
-    }
+    if (this.#capacity === 0 || entries.has(value)) return;
+    // A ring of keys rather than the Map's own first key: after many deletions at its front, V8
+    // walks over the holes to find the first live entry, which grows with the Map.
+    if (entries.size >= this.#capacity) entries.delete(this.#order[this.#oldest] as string);
+    this.#order[this.#oldest] = value;
+    this.#oldest = (this.#oldest + 1) % this.#capacity;
     const kept: Envelope = {
       id: envelope.id,
       createdAt: envelope.createdAt,
