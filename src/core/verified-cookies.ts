@@ -35,15 +35,7 @@ export class VerifiedCookies {
   recall(value: string): Extract<OpenResult, { ok: true }> | undefined {
     const entry = this.#entries.get(value);
     if (entry === undefined) return undefined;
-    const { envelope } = entry;
-    const copy: Envelope = {
-      id: envelope.id,
-      createdAt: envelope.createdAt,
-      lastSeenAt: envelope.lastSeenAt,
-      data: copyData(envelope.data),
-    };
-    if (envelope.userId !== undefined) copy.userId = envelope.userId;
-    return { ok: true, envelope: copy, stale: entry.stale };
+    return { ok: true, envelope: copyEnvelope(entry.envelope), stale: entry.stale };
   }
 
   /** Remembers a verified value; keeps its own copy of the data, so later changes to `envelope` do not reach it. */
@@ -55,19 +47,19 @@ export class VerifiedCookies {
     if (entries.size >= this.#capacity) entries.delete(this.#order[this.#oldest] as string);
     this.#order[this.#oldest] = value;
     this.#oldest = (this.#oldest + 1) % this.#capacity;
-    const kept: Envelope = {
-      id: envelope.id,
-      createdAt: envelope.createdAt,
-      lastSeenAt: envelope.lastSeenAt,
-      data: copyData(envelope.data),
-    };
-    if (envelope.userId !== undefined) kept.userId = envelope.userId;
-    entries.set(value, { envelope: kept, stale });
+    entries.set(value, { envelope: copyEnvelope(envelope), stale });
   }
 
   get size(): number {
     return this.#entries.size;
   }
+}
+
+/** An envelope with its own deep copy of the data. */
+function copyEnvelope(envelope: Envelope): Envelope {
+  const copy: Envelope = { id: envelope.id, createdAt: envelope.createdAt, lastSeenAt: envelope.lastSeenAt, data: copyData(envelope.data) };
+  if (envelope.userId !== undefined) copy.userId = envelope.userId;
+  return copy;
 }
 
 /** A deep copy of session data (JSON values only), null-prototype at the top as the codecs make it. */
