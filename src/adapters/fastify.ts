@@ -69,10 +69,6 @@ export function fastifySession<T extends SessionData>(sessions: Sessions<T>, opt
       const session = (request as unknown as Holder).session;
       // The error reply that a failed commit produces comes through here again: commit once.
       if (!session || session.committed) return done(null, payload);
-      if (!session.loaded) {
-        session.markCommitted(); // untouched so far: from now on a change throws instead of vanishing
-        return done(null, payload);
-      }
       let result: CommitResult | Promise<CommitResult>;
       try {
         result = commitSession(source, session);

@@ -45,7 +45,7 @@ export function withSessions<T extends SessionData, Rest extends unknown[] = []>
   return async (request, ...rest) => {
     let session: Session<T>;
     try {
-      const opened = openSession(sessions, request.headers.get('cookie'), options);
+      const opened = openSession(sessions, () => request.headers.get('cookie'), options);
       session = opened instanceof Promise ? await opened : opened;
     } catch (error) {
       return storeFailure(error, options);

@@ -47,7 +47,6 @@ export function honoSession<T extends SessionData>(sessions: Sessions<T>, option
     }
     c.set('session', session);
     await next();
-    if (!session.loaded) return session.markCommitted();
     let result: CommitResult;
     try {
       const committed = commitSession(sessions, session);

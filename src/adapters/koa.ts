@@ -71,7 +71,7 @@ export function koaSession<T extends SessionData>(
   const middleware = async (ctx: Context, next: () => Promise<unknown>) => {
     let session: Session<SessionData>;
     try {
-      const opened = openSession(source, ctx.req.headers.cookie, core);
+      const opened = openSession(source, () => ctx.req.headers.cookie, core);
       // Await only what waits (a store): cookie mode takes no extra microtask.
       session = opened instanceof Promise ? await opened : opened;
     } catch (error) {
@@ -80,7 +80,6 @@ export function koaSession<T extends SessionData>(
     ctx.session = session;
     // A downstream error propagates without a commit: Koa's error response drops every header anyway.
     await next();
-    if (!session.loaded) return session.markCommitted();
     let result: CommitResult;
     try {
       const committed = commitSession(source, session);

@@ -199,13 +199,8 @@ function gateResponse(res: ServerResponse, commit: () => CommitResult | Promise<
     state = DONE;
     const calls = held;
     held = [];
-    if (
-      !apply(
-        result,
-        calls.find((call) => call.method === 'writeHead'),
-      )
-    )
-      return;
+    const head = calls.find((call) => call.method === 'writeHead');
+    if (!apply(result, head)) return;
     try {
       for (const call of calls) through(call.method, call.args);
     } catch (appError) {

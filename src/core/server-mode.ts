@@ -102,10 +102,10 @@ export function serverMode(options: ResolvedOptions) {
     if (!session.loaded) return NOTHING;
     const state = session.state;
     const now = nowSeconds();
-    if (!state.destroyed && !session.dirty && !(state.isNew ? !isEmpty(state) : touchDue(options, state.lastSeenAt, now))) {
-      return state.accessed ? VARY_ONLY : NOTHING;
-    }
-    return write(session, state, now);
+    // A new session is written once it holds something; a stored one when its idle timeout slides.
+    const due = state.isNew ? !isEmpty(state) : touchDue(options, state.lastSeenAt, now);
+    if (state.destroyed || session.dirty || due) return write(session, state, now);
+    return state.accessed ? VARY_ONLY : NOTHING;
   }
 
   async function write(session: Session<SessionData>, state: SessionState, now: number): Promise<CommitResult> {

@@ -38,10 +38,10 @@ export class VerifiedCookies {
     return { ok: true, envelope: copyEnvelope(entry.envelope), stale: entry.stale };
   }
 
-  /** Remembers a verified value; keeps its own copy of the data, so later changes to `envelope` do not reach it. */
+  /** Remembers a verified value that `recall` did not find; keeps its own copy of the data, so later changes to `envelope` do not reach it. */
   remember(value: string, envelope: Envelope, stale: boolean): void {
     const entries = this.#entries;
-    if (this.#capacity === 0 || entries.has(value)) return;
+    if (this.#capacity === 0) return;
     // A ring of keys rather than the Map's own first key: after many deletions at its front, V8
     // walks over the holes to find the first live entry, which grows with the Map.
     if (entries.size >= this.#capacity) entries.delete(this.#order[this.#oldest] as string);
