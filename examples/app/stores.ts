@@ -42,6 +42,16 @@ export async function storeFrom(env: DemoEnvironment): Promise<ChosenStore | und
     case 'redis': {
       const [{ Redis }, { redisStore }] = await Promise.all([import('ioredis'), import('hallpass/redis')]);
       const client = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      // Without a listener ioredis prints every reconnection failure; say it once per outage.
+      let down = false;
+      client.on('error', (error: Error) => {
+        if (!down) console.error(`redis unavailable (${error.message}); requests with a session cookie answer 503 until it is back`);
+        down = true;
+      });
+      client.on('ready', () => {
+        if (down) console.error('redis is back');
+        down = false;
+      });
       return { name, store: redisStore(client), close: async () => void client.disconnect() };
     }
     case 'memcached': {
