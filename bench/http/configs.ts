@@ -19,10 +19,13 @@ export interface LibraryInfo {
   redis?: boolean;
   /** Cookie mode (the whole session in the cookie) rather than a server-side store. */
   cookieMode: boolean;
+  /** A reference app, not a session library: no session cookie, never a peer. */
+  reference?: boolean;
 }
 
 export const LIBRARIES: Record<string, LibraryInfo> = {
-  bare: { label: '(none)', store: '-', hallpass: false, cookieMode: false },
+  bare: { label: '(none)', store: '-', hallpass: false, cookieMode: false, reference: true },
+  noop: { label: '(no-op middleware)', store: '-', hallpass: false, cookieMode: false, reference: true },
   'hallpass-sealed': { label: 'hallpass', store: 'cookie, sealed (AES-256-GCM)', hallpass: true, cookieMode: true },
   'hallpass-signed': { label: 'hallpass', store: 'cookie, signed (HMAC-SHA256)', hallpass: true, cookieMode: true },
   'hallpass-memory': { label: 'hallpass', store: 'memoryStore', hallpass: true, cookieMode: false },
@@ -47,17 +50,29 @@ export const LIBRARIES: Record<string, LibraryInfo> = {
 const HALLPASS = ['hallpass-sealed', 'hallpass-signed', 'hallpass-memory', 'hallpass-redis'];
 
 export const MATRIX: Record<Framework, string[]> = {
-  node: ['bare', ...HALLPASS, 'iron-session'],
-  // On Express hallpass also runs on node-redis, connect-redis's client, to compare the session layers alone.
-  express: ['bare', ...HALLPASS, 'hallpass-redis-node', 'express-session', 'express-session-redis', 'cookie-session', 'iron-session'],
-  fastify: ['bare', ...HALLPASS, 'secure-session', 'fastify-session'],
-  hono: ['bare', ...HALLPASS, 'hono-sessions'],
-  koa: ['bare', ...HALLPASS, 'koa-session'],
+  // On node:http and Express hallpass also runs on node-redis, connect-redis's client, to compare the session layers alone;
+  // node:http runs the connect-style peers in front of its handler, free of Express's own cost per request.
+  node: ['bare', ...HALLPASS, 'hallpass-redis-node', 'express-session', 'express-session-redis', 'cookie-session', 'iron-session'],
+  express: [
+    'bare',
+    'noop',
+    ...HALLPASS,
+    'hallpass-redis-node',
+    'express-session',
+    'express-session-redis',
+    'cookie-session',
+    'iron-session',
+  ],
+  // `noop`: one middleware shaped like hallpass's that does nothing, the framework's own price of any middleware.
+  fastify: ['bare', 'noop', ...HALLPASS, 'secure-session', 'fastify-session'],
+  hono: ['bare', 'noop', ...HALLPASS, 'hono-sessions'],
+  koa: ['bare', 'noop', ...HALLPASS, 'koa-session'],
 };
 
 /** `--quick`: bare, hallpass's cookie codecs and Redis store, and the fastest peers of the earlier measurements. */
 export const QUICK = new Set([
   'bare',
+  'noop',
   'hallpass-sealed',
   'hallpass-signed',
   'hallpass-redis',

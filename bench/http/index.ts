@@ -35,7 +35,10 @@ export function configsFor(framework: Framework, options: HttpBenchOptions, redi
     if (library !== 'bare' && options.only && !options.only.has(library)) continue;
     if (library !== 'bare' && !options.only && options.quick && !QUICK.has(library)) continue;
     if (LIBRARIES[library]?.redis && !redisAvailable) continue;
-    configs.push({ id: `${framework}/${library}`, framework, library, kinds });
+    // The no-op middleware is a reference for /untouched only.
+    const own = library === 'noop' ? kinds.filter((kind) => kind.route === 'untouched') : kinds;
+    if (own.length === 0) continue;
+    configs.push({ id: `${framework}/${library}`, framework, library, kinds: own });
     const poolKinds = kinds.filter((kind) => kind.scenario === 'pool');
     if (options.noCacheOptions && (library === 'hallpass-sealed' || library === 'hallpass-signed') && poolKinds.length > 0) {
       configs.push({

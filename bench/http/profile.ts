@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildServers, removeBuild } from './build.js';
 import { bareCookie, closeClient, cookiePool, newSessionCookie } from './client.js';
+import { LIBRARIES } from './configs.js';
 import { type FunctionTime, summariseProfile } from './cpuprofile.js';
 import { loadRun } from './load.js';
 import { cpuSeconds, pinSelf, startRedis, startServer, stopServer } from './processes.js';
@@ -53,12 +54,11 @@ async function profileOne(framework: string, library: string, route: string): Pr
   let poolFile: string | undefined;
   let cookie: string;
   try {
-    cookie = library === 'bare' ? bareCookie() : await newSessionCookie(server.port);
+    cookie = LIBRARIES[library]?.reference ? bareCookie() : await newSessionCookie(server.port);
     if (values.scenario === 'pool') {
-      const pool =
-        library === 'bare'
-          ? Array.from({ length: Number(values.pool) }, (_, i) => bareCookie(i))
-          : await cookiePool(server.port, Number(values.pool));
+      const pool = LIBRARIES[library]?.reference
+        ? Array.from({ length: Number(values.pool) }, (_, i) => bareCookie(i))
+        : await cookiePool(server.port, Number(values.pool));
       poolFile = join(dir, `${name}.cookies`);
       writeFileSync(poolFile, `${pool.join('\n')}\n`);
     }

@@ -53,7 +53,7 @@ async function prepare(config: Config, shared: Shared): Promise<Live> {
   });
   try {
     const wantsPool = config.kinds.some((kind) => kind.scenario === 'pool');
-    if (config.library === 'bare') {
+    if (LIBRARIES[config.library]?.reference) {
       const live: Live = { config, server, cookie: bareCookie() };
       if (wantsPool) live.pool = Array.from({ length: options.poolSize }, (_, i) => bareCookie(i));
       return withPoolFile(live, shared);

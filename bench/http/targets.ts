@@ -44,7 +44,7 @@ export function computeTargets(configs: Config[], results: Results, floor: Recor
   const fastestPeer = (framework: Framework, kind: string, metric: Metric) => {
     let best: { label: string; us: number } | undefined;
     for (const config of configs) {
-      if (config.framework !== framework || config.library === 'bare' || LIBRARIES[config.library]?.hallpass) continue;
+      if (config.framework !== framework || LIBRARIES[config.library]?.reference || LIBRARIES[config.library]?.hallpass) continue;
       const s = summary(config, kind);
       const us = s && added(s, metric);
       if (us !== undefined && Number.isFinite(us) && (!best || us < best.us)) best = { label: peerName(config), us };
@@ -133,8 +133,9 @@ export function computeTargets(configs: Config[], results: Results, floor: Recor
       });
     }
   }
-  const peer = configs.find((c) => c.framework === 'express' && c.library === 'express-session-redis');
-  for (const config of configs.filter((c) => LIBRARIES[c.library]?.hallpass && LIBRARIES[c.library]?.redis && c.framework === 'express')) {
+  for (const config of configs.filter((c) => LIBRARIES[c.library]?.hallpass && LIBRARIES[c.library]?.redis)) {
+    const peer = configs.find((c) => c.framework === config.framework && c.library === 'express-session-redis');
+    if (!peer) continue;
     for (const kind of ['same/read', 'same/write', 'pool/read', 'pool/write']) {
       const ref = peer && summary(peer, kind);
       compare(
@@ -150,10 +151,10 @@ export function computeTargets(configs: Config[], results: Results, floor: Recor
     const s = summary(config, 'same/untouched');
     const bare = summarise(results, bareOf(config.framework), bareOf(config.framework), 'same/untouched');
     if (!s || !bare) continue;
-    const ratio = (value: number, reference: number, r: number): Measure => ({
+    const ratio = (value: number, reference: number, r: number, referenceLabel = 'bare'): Measure => ({
       value,
       reference,
-      referenceLabel: 'bare',
+      referenceLabel,
       ratio: r,
       pass: Number.isFinite(r) ? r >= 0.97 : undefined,
     });
@@ -166,6 +167,21 @@ export function computeTargets(configs: Config[], results: Results, floor: Recor
       limit: '≥ 0.97×',
       rps: ratio(s.rps, bare.rps, s.ratio),
       cpu: ratio(1e6 / s.cpuUs, 1e6 / bare.cpuUs, s.cpuRatio),
+    });
+    // The same request against the framework's price of one middleware that does nothing: what is hallpass's own.
+    const noopId = `${config.framework}/noop`;
+    const vsNoop = configs.some((c) => c.id === noopId) && summarise(results, config.id, noopId, 'same/untouched');
+    const noop = vsNoop && summarise(results, noopId, noopId, 'same/untouched');
+    if (!vsNoop || !noop) continue;
+    rows.push({
+      target: '4b. untouched session vs a no-op middleware',
+      framework: FRAMEWORK_LABEL[config.framework],
+      subject: subjectName(config),
+      route: '/untouched',
+      unit: 'req/s',
+      limit: '≥ 0.97×',
+      rps: ratio(vsNoop.rps, noop.rps, vsNoop.ratio, 'no-op middleware'),
+      cpu: ratio(1e6 / vsNoop.cpuUs, 1e6 / noop.cpuUs, vsNoop.cpuRatio, 'no-op middleware'),
     });
   }
   return rows;

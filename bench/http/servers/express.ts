@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import express, { type Express, type Request, type Response } from 'express';
 import { expressSession, getSession } from 'hallpass/express';
+import { type ConnectMiddleware, cookieSessionMiddleware, expressSessionMiddleware } from './connect-peers.js';
 import { asCount, countBody, type ServerContext, type Starter, UNTOUCHED_BODY } from './context.js';
 import { HALLPASS_VARIANTS, type HallpassVariant, hallpassSessions } from './hallpass-sessions.js';
 
@@ -41,6 +42,22 @@ function bare(): Starter {
   };
 }
 
+/** The bare app behind one middleware that does nothing: what Express charges for any session middleware. */
+function noop(): Starter {
+  return async () => {
+    let count = 0;
+    const app = express();
+    app.use((_req, _res, next) => next());
+    return createServer(
+      routes(
+        app,
+        () => count,
+        (_req, next) => (count = next),
+      ),
+    );
+  };
+}
+
 function hallpass(variant: HallpassVariant): Starter {
   return async (ctx) => {
     const app = express();
@@ -55,36 +72,10 @@ function hallpass(variant: HallpassVariant): Starter {
   };
 }
 
-function expressSessionPeer(store: 'memory' | 'redis'): Starter {
+function connectPeer(middleware: (ctx: ServerContext) => Promise<ConnectMiddleware>): Starter {
   return async (ctx: ServerContext) => {
-    const { default: session } = await import('express-session');
     const app = express();
-    let storeOption: import('express-session').Store | undefined;
-    if (store === 'redis') {
-      const { createClient } = await import('redis');
-      const { RedisStore } = await import('connect-redis');
-      const client = await createClient({ url: `redis://127.0.0.1:${ctx.redisPort}` }).connect();
-      storeOption = new RedisStore({ client, prefix: `${ctx.prefix}cr:` });
-    }
-    // The settings express-session's README recommends; MemoryStore when no store is given.
-    app.use(session({ secret: ctx.secret, resave: false, saveUninitialized: false, store: storeOption }));
-    return createServer(
-      routes(
-        app,
-        (req) => asCount(plain(req).count),
-        (req, count) => {
-          plain(req).count = count;
-        },
-      ),
-    );
-  };
-}
-
-function cookieSession(): Starter {
-  return async (ctx) => {
-    const { default: cookieSessionMiddleware } = await import('cookie-session');
-    const app = express();
-    app.use(cookieSessionMiddleware({ name: 'session', keys: [ctx.secret] }));
+    app.use(await middleware(ctx));
     return createServer(
       routes(
         app,
@@ -119,9 +110,10 @@ function ironSession(): Starter {
 
 export const expressServers: Record<string, Starter> = {
   bare: bare(),
+  noop: noop(),
   ...Object.fromEntries(HALLPASS_VARIANTS.map((variant) => [variant, hallpass(variant)])),
-  'express-session': expressSessionPeer('memory'),
-  'express-session-redis': expressSessionPeer('redis'),
-  'cookie-session': cookieSession(),
+  'express-session': connectPeer((ctx) => expressSessionMiddleware(ctx, 'memory')),
+  'express-session-redis': connectPeer((ctx) => expressSessionMiddleware(ctx, 'redis')),
+  'cookie-session': connectPeer(cookieSessionMiddleware),
   'iron-session': ironSession(),
 };

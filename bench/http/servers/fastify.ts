@@ -32,6 +32,24 @@ function bare(): Starter {
   };
 }
 
+/** The bare app behind the hooks hallpass registers (onRequest, onSend, onResponse), each doing nothing. */
+function noop(): Starter {
+  return async () => {
+    let count = 0;
+    const app = Fastify();
+    const plugin = async (instance: FastifyInstance) => {
+      instance.addHook('onRequest', (_request, _reply, done) => done());
+      instance.addHook('onSend', (_request, _reply, payload, done) => done(null, payload));
+      instance.addHook('onResponse', (_request, _reply, done) => done());
+    };
+    await app.register(Object.assign(plugin, { [Symbol.for('skip-override')]: true }));
+    return serve(app, {
+      read: () => count,
+      write: (_request, next) => (count = next),
+    });
+  };
+}
+
 function hallpass(variant: HallpassVariant): Starter {
   return async (ctx) => {
     const app = Fastify();
@@ -76,6 +94,7 @@ function fastifySessionPeer(): Starter {
 
 export const fastifyServers: Record<string, Starter> = {
   bare: bare(),
+  noop: noop(),
   ...Object.fromEntries(HALLPASS_VARIANTS.map((variant) => [variant, hallpass(variant)])),
   'secure-session': secureSession(),
   'fastify-session': fastifySessionPeer(),

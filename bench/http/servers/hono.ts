@@ -22,6 +22,21 @@ function bare(): Starter {
   };
 }
 
+/** The bare app behind one middleware that awaits `next()` and does nothing else. */
+function noop(): Starter {
+  return async () => {
+    let count = 0;
+    const app = new Hono();
+    app.use(async (_c, next) => {
+      await next();
+    });
+    app.get('/read', (c) => c.body(countBody(count), 200, JSON_TYPE));
+    app.get('/write', (c) => c.body(countBody(++count), 200, JSON_TYPE));
+    app.get('/untouched', (c) => c.body(UNTOUCHED_BODY, 200, JSON_TYPE));
+    return serve(app);
+  };
+}
+
 function hallpass(variant: HallpassVariant): Starter {
   return async (ctx) => {
     const app = new Hono<SessionEnv<{ count: number }>>();
@@ -66,6 +81,7 @@ function honoSessions(): Starter {
 
 export const honoServers: Record<string, Starter> = {
   bare: bare(),
+  noop: noop(),
   ...Object.fromEntries(HALLPASS_VARIANTS.map((variant) => [variant, hallpass(variant)])),
   'hono-sessions': honoSessions(),
 };

@@ -32,6 +32,18 @@ function bare(): Starter {
   };
 }
 
+/** The bare app behind one middleware that awaits `next()` and does nothing else. */
+function noop(): Starter {
+  return async () => {
+    let count = 0;
+    const app = new Koa();
+    app.use(async (_ctx, next) => {
+      await next();
+    });
+    return routes(app, { read: () => count, write: (_ctx, next) => (count = next) });
+  };
+}
+
 function hallpass(variant: HallpassVariant): Starter {
   return async (ctx) => {
     const app = new Koa();
@@ -60,6 +72,7 @@ function koaSessionPeer(): Starter {
 
 export const koaServers: Record<string, Starter> = {
   bare: bare(),
+  noop: noop(),
   ...Object.fromEntries(HALLPASS_VARIANTS.map((variant) => [variant, hallpass(variant)])),
   'koa-session': koaSessionPeer(),
 };

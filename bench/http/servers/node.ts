@@ -1,6 +1,7 @@
-/** `node:http` servers: the bare app, hallpass (`withSessions`) and iron-session. */
+/** `node:http` servers: the bare app, hallpass (`withSessions`), iron-session, and the connect-style peers run in front of the handler. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { withSessions } from 'hallpass/node';
+import { type ConnectMiddleware, cookieSessionMiddleware, expressSessionMiddleware } from './connect-peers.js';
 import { asCount, countBody, type ServerContext, type Starter, UNTOUCHED_BODY } from './context.js';
 import { HALLPASS_VARIANTS, hallpassSessions } from './hallpass-sessions.js';
 
@@ -67,8 +68,34 @@ function ironSession(): Starter {
   };
 }
 
+/** A connect-style middleware in front of the routes, over the plain object it puts on `req.session`. */
+function connectPeer(middleware: (ctx: ServerContext) => Promise<ConnectMiddleware>): Starter {
+  return async (ctx: ServerContext) => {
+    const run = await middleware(ctx);
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
+      const session = (req as IncomingMessage & { session: { count?: number } }).session;
+      if (req.url === '/read') send(res, countBody(asCount(session.count)));
+      else if (req.url === '/write') {
+        session.count = asCount(session.count) + 1;
+        send(res, countBody(session.count));
+      } else if (req.url === '/untouched') send(res, UNTOUCHED_BODY);
+      else notFound(res);
+    };
+    return createServer((req, res) => {
+      run(req, res, (error) => {
+        if (error === undefined) return handle(req, res);
+        console.error(error);
+        res.destroy();
+      });
+    });
+  };
+}
+
 export const nodeServers: Record<string, Starter> = {
   bare: bare(),
   ...Object.fromEntries(HALLPASS_VARIANTS.map((variant) => [variant, hallpass(variant)])),
   'iron-session': ironSession(),
+  'express-session': connectPeer((ctx) => expressSessionMiddleware(ctx, 'memory')),
+  'express-session-redis': connectPeer((ctx) => expressSessionMiddleware(ctx, 'redis')),
+  'cookie-session': connectPeer(cookieSessionMiddleware),
 };
