@@ -69,7 +69,7 @@ export function expressSession<T extends SessionData>(
     if (isExpressSession((req as { session?: unknown }).session)) return next();
     let attached: Session<T> | Promise<Session<T>>;
     try {
-      attached = attachSessionNow(sessions, req, res, core);
+      attached = attachSessionNow(sessions, req, res, core, 'prototype');
     } catch (error) {
       return refuse(res, next)(error);
     }

@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, ServerResponse } from 'node:http';
 import { type AdapterOptions, DETACHED, openSession, reportError } from '../core/adapter-support.js';
 import type { CommitResult } from '../core/commit-result.js';
 import { HallpassError, StoreError } from '../core/errors.js';
@@ -125,11 +125,19 @@ export function attachSessionNow<T extends SessionData>(
   req: IncomingMessage,
   res: ServerResponse,
   options: AdapterOptions = {},
+  gateOn: GatePlacement = 'response',
 ): Session<T> | Promise<Session<T>> {
   const opened = openSession(sessions, () => req.headers.cookie, options);
-  if (opened instanceof Promise) return opened.then((session) => arrangeCommit(sessions, req, res, session, options));
-  return arrangeCommit(sessions, req, res, opened, options);
+  if (opened instanceof Promise) return opened.then((session) => arrangeCommit(sessions, req, res, session, options, gateOn));
+  return arrangeCommit(sessions, req, res, opened, options, gateOn);
 }
+
+/**
+ * Where the response gate's four methods go: own properties of each response (plain `node:http`),
+ * or, once, the prototype a framework gives its responses (`"prototype"`, for Express).
+ * @internal
+ */
+export type GatePlacement = 'response' | 'prototype';
 
 function arrangeCommit<T extends SessionData>(
   sessions: Sessions<T>,
@@ -137,6 +145,7 @@ function arrangeCommit<T extends SessionData>(
   res: ServerResponse,
   session: Session<T>,
   options: AdapterOptions,
+  gateOn: GatePlacement,
 ): Session<T> {
   (req as SessionRequest<T>).session = session;
   // An anonymous session (store down, onStoreError "anonymous") is never saved: nothing to arrange.
@@ -147,13 +156,13 @@ function arrangeCommit<T extends SessionData>(
   // a write call made before that (its callee read first, as in \`res.end(token(session))\`)
   // reaches the gated writeHead, and the commit runs there. An untouched request costs nothing.
   if (sessions.mode === 'server' || sessions.options.revocationStore) {
-    gateResponse(res, commit, options);
+    gateResponse(res, commit, options, gateOn);
     return session;
   }
   session.whenUsed(() => {
     // Used only after the headers left: reading is fine, a change must throw rather than vanish.
     if (res.headersSent) session.markCommitted();
-    else gateResponse(res, commit, options);
+    else gateResponse(res, commit, options, gateOn);
   });
   return session;
 }
@@ -173,8 +182,16 @@ const FAILED = 3;
  * call and any later ones, then replays them in order. When the commit fails (or a held call is
  * invalid), the response becomes a 503 or 500 and whatever the handler writes afterwards is dropped.
  */
-function gateResponse(res: ServerResponse, commit: () => CommitResult | Promise<CommitResult>, options: AdapterOptions): void {
-  const original: Originals = { writeHead: res.writeHead, write: res.write, end: res.end, flushHeaders: res.flushHeaders };
+function gateResponse(
+  res: ServerResponse,
+  commit: () => CommitResult | Promise<CommitResult>,
+  options: AdapterOptions,
+  gateOn: GatePlacement,
+): void {
+  const base = gateOn === 'prototype' ? gatePrototypeOf(res) : undefined;
+  const original: Originals = base
+    ? gatedPrototype(base)
+    : { writeHead: res.writeHead, write: res.write, end: res.end, flushHeaders: res.flushHeaders };
   let state = OPEN;
   let held: Call[] = [];
   const through = (method: Method, args: unknown[]) => (original[method] as (...a: unknown[]) => unknown).apply(res, args);
@@ -234,23 +251,77 @@ function gateResponse(res: ServerResponse, commit: () => CommitResult | Promise<
     return through(method, call.args);
   };
 
-  res.writeHead = ((...args: unknown[]) => {
-    enter('writeHead', args);
-    return res;
-  }) as ServerResponse['writeHead'];
-  res.write = ((...args: unknown[]) => {
-    const written = enter('write', args);
-    return written === DROPPED ? true : written;
-  }) as ServerResponse['write'];
-  res.end = ((...args: unknown[]) => {
-    enter('end', args);
-    return res;
-  }) as ServerResponse['end'];
+  if (base) {
+    GATES.set(res, enter);
+    return;
+  }
+  res.writeHead = ((...args: unknown[]) => answer(res, 'writeHead', enter('writeHead', args))) as ServerResponse['writeHead'];
+  res.write = ((...args: unknown[]) => answer(res, 'write', enter('write', args))) as ServerResponse['write'];
+  res.end = ((...args: unknown[]) => answer(res, 'end', enter('end', args))) as ServerResponse['end'];
   res.flushHeaders = () => void enter('flushHeaders', []);
 }
 
 /** What a held or dropped call answers: `write` says the data was taken, the others return `res`. */
 const DROPPED = Symbol('dropped');
+
+const METHODS: readonly Method[] = ['writeHead', 'write', 'end', 'flushHeaders'];
+
+/** What a gated call returns to the app, as the method it stands for would. */
+function answer(res: ServerResponse, method: Method, result: unknown): unknown {
+  if (method === 'write') return result === DROPPED ? true : result;
+  return method === 'flushHeaders' ? undefined : res;
+}
+
+/*
+ * Express gives every response its app's prototype (`setPrototypeOf` per request), and V8 makes
+ * each own property then added to that object cost microseconds: four gate closures measured
+ * 18 µs per response in a loop, against 0.1 µs on a plain `ServerResponse`. So for Express the
+ * four methods go once on its base response prototype, each finds its response's gate in a
+ * WeakMap, and a response without one (not under the session middleware) passes straight through.
+ */
+const GATES = new WeakMap<ServerResponse, (method: Method, args: unknown[]) => unknown>();
+const PROTOTYPE_ORIGINALS = new WeakMap<object, Originals>();
+
+/**
+ * The prototype that carries the gate for this response: the framework's base response object,
+ * the one just above Node's `ServerResponse.prototype` (Express's, shared by every app and mounted
+ * sub-app, whose prototypes it swaps in and out). Undefined, and own closures are used instead,
+ * for a plain `ServerResponse`, or when the response or an object on the way already has its own
+ * methods (a middleware that wrapped `res.end` first captured the ungated one, so only own
+ * closures can come before it).
+ */
+function gatePrototypeOf(res: ServerResponse): object | undefined {
+  if (METHODS.some((method) => Object.hasOwn(res, method))) return undefined;
+  let prototype = Object.getPrototypeOf(res) as object | null;
+  while (prototype !== null && prototype !== ServerResponse.prototype) {
+    const parent = Object.getPrototypeOf(prototype) as object | null;
+    if (parent === ServerResponse.prototype) return prototype;
+    if (METHODS.some((method) => Object.hasOwn(prototype as object, method))) return undefined;
+    prototype = parent;
+  }
+  return undefined;
+}
+
+/** Puts the dispatching methods on `prototype` once; returns the methods they stand in front of. */
+function gatedPrototype(prototype: object): Originals {
+  const known = PROTOTYPE_ORIGINALS.get(prototype);
+  if (known) return known;
+  const target = prototype as Originals;
+  const originals: Originals = { writeHead: target.writeHead, write: target.write, end: target.end, flushHeaders: target.flushHeaders };
+  for (const method of METHODS) {
+    const ungated = originals[method] as (...args: unknown[]) => unknown;
+    Object.defineProperty(prototype, method, {
+      configurable: true,
+      writable: true,
+      value: function gated(this: ServerResponse, ...args: unknown[]) {
+        const enter = GATES.get(this);
+        return enter ? answer(this, method, enter(method, args)) : ungated.apply(this, args);
+      },
+    });
+  }
+  PROTOTYPE_ORIGINALS.set(prototype, originals);
+  return originals;
+}
 
 /**
  * Adds the commit's headers to the response. Headers the app passed to a held `writeHead` are

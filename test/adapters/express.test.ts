@@ -161,6 +161,34 @@ describe('hallpass/express store failures', () => {
   });
 });
 
+describe('hallpass/express response gate on mounted sub-apps', () => {
+  // The gate sits on Express's shared response prototype; a mounted sub-app swaps each response's
+  // prototype for its own, and a response served before the middleware must pass straight through.
+  for (const mode of ['cookie', 'server'] as const) {
+    it(`saves a change made inside a mounted sub-app before its body leaves (${mode} mode)`, async () => {
+      const store = delayedStore(20);
+      const sessions = mode === 'cookie' ? createSessions({ secret: SECRET, now }) : createSessions({ store, now });
+      const app = express();
+      app.get('/free', (_req, res) => res.json({ free: true }));
+      app.use(expressSession(sessions));
+      const sub = express();
+      sub.get('/visit', (req, res) => {
+        getSession(req).set('visited', 'sub');
+        res.json({ ok: true });
+      });
+      app.use('/sub', sub);
+      const url = await serve(app);
+      const free = await call(url, 'GET', '/free');
+      assert.deepEqual(free.body, { free: true });
+      assert.deepEqual(free.setCookies, []);
+      const visit = await call(url, 'GET', '/sub/visit');
+      assert.deepEqual(visit.body, { ok: true });
+      assert.equal(visit.setCookies.length, 1);
+      assert.equal((await sessions.load(pairOf(visit.setCookies[0]))).get('visited'), 'sub');
+    });
+  }
+});
+
 describe('hallpass/express typing and misuse', () => {
   it('getSession names the fix when the middleware did not run', () => {
     assert.throws(() => getSession({}), { code: 'ERR_SESSION_STATE', message: /app\.use\(expressSession\(sessions\)\)/ });
