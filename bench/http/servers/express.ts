@@ -29,25 +29,12 @@ function routes(app: Express, read: (req: Request) => number, write: (req: Reque
 /** Peers that put a plain object on `req.session`. */
 const plain = (req: Request) => (req as unknown as { session: Counter }).session;
 
-function bare(): Starter {
-  return async () => {
-    let count = 0;
-    return createServer(
-      routes(
-        express(),
-        () => count,
-        (_req, next) => (count = next),
-      ),
-    );
-  };
-}
-
-/** The bare app behind one middleware that does nothing: what Express charges for any session middleware. */
-function noop(): Starter {
+/** The bare app; `before` adds middleware in front of its routes (the no-op reference). */
+function bare(before?: (app: Express) => void): Starter {
   return async () => {
     let count = 0;
     const app = express();
-    app.use((_req, _res, next) => next());
+    before?.(app);
     return createServer(
       routes(
         app,
@@ -110,7 +97,8 @@ function ironSession(): Starter {
 
 export const expressServers: Record<string, Starter> = {
   bare: bare(),
-  noop: noop(),
+  // One middleware that does nothing: what Express charges for any session middleware.
+  noop: bare((app) => app.use((_req, _res, next) => next())),
   ...Object.fromEntries(HALLPASS_VARIANTS.map((variant) => [variant, hallpass(variant)])),
   'express-session': connectPeer((ctx) => expressSessionMiddleware(ctx, 'memory')),
   'express-session-redis': connectPeer((ctx) => expressSessionMiddleware(ctx, 'redis')),

@@ -22,33 +22,25 @@ async function serve(app: FastifyInstance, { read, write }: Accessors) {
   return app.server;
 }
 
-function bare(): Starter {
-  return async () => {
-    let count = 0;
-    return serve(Fastify(), {
-      read: () => count,
-      write: (_request, next) => (count = next),
-    });
-  };
-}
-
-/** The bare app behind the hooks hallpass registers (onRequest, onSend, onResponse), each doing nothing. */
-function noop(): Starter {
+/** The bare app; `before` registers plugins in front of its routes (the no-op reference). */
+function bare(before?: (app: FastifyInstance) => PromiseLike<unknown>): Starter {
   return async () => {
     let count = 0;
     const app = Fastify();
-    const plugin = async (instance: FastifyInstance) => {
-      instance.addHook('onRequest', (_request, _reply, done) => done());
-      instance.addHook('onSend', (_request, _reply, payload, done) => done(null, payload));
-      instance.addHook('onResponse', (_request, _reply, done) => done());
-    };
-    await app.register(Object.assign(plugin, { [Symbol.for('skip-override')]: true }));
+    await before?.(app);
     return serve(app, {
       read: () => count,
       write: (_request, next) => (count = next),
     });
   };
 }
+
+/** The hooks hallpass registers (onRequest, onSend, onResponse), each doing nothing, in the app's scope as hallpass's are. */
+const noopHooks = async (instance: FastifyInstance) => {
+  instance.addHook('onRequest', (_request, _reply, done) => done());
+  instance.addHook('onSend', (_request, _reply, payload, done) => done(null, payload));
+  instance.addHook('onResponse', (_request, _reply, done) => done());
+};
 
 function hallpass(variant: HallpassVariant): Starter {
   return async (ctx) => {
@@ -94,7 +86,7 @@ function fastifySessionPeer(): Starter {
 
 export const fastifyServers: Record<string, Starter> = {
   bare: bare(),
-  noop: noop(),
+  noop: bare((app) => app.register(Object.assign(noopHooks, { [Symbol.for('skip-override')]: true }))),
   ...Object.fromEntries(HALLPASS_VARIANTS.map((variant) => [variant, hallpass(variant)])),
   'secure-session': secureSession(),
   'fastify-session': fastifySessionPeer(),

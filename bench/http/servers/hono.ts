@@ -11,25 +11,12 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 const serve = (app: { fetch: (request: Request) => Response | Promise<Response> }) =>
   createAdaptorServer({ fetch: app.fetch }) as unknown as Server;
 
-function bare(): Starter {
+/** The bare app; `before` adds middleware in front of its routes (the no-op reference). */
+function bare(before?: (app: Hono) => void): Starter {
   return async () => {
     let count = 0;
     const app = new Hono();
-    app.get('/read', (c) => c.body(countBody(count), 200, JSON_TYPE));
-    app.get('/write', (c) => c.body(countBody(++count), 200, JSON_TYPE));
-    app.get('/untouched', (c) => c.body(UNTOUCHED_BODY, 200, JSON_TYPE));
-    return serve(app);
-  };
-}
-
-/** The bare app behind one middleware that awaits `next()` and does nothing else. */
-function noop(): Starter {
-  return async () => {
-    let count = 0;
-    const app = new Hono();
-    app.use(async (_c, next) => {
-      await next();
-    });
+    before?.(app);
     app.get('/read', (c) => c.body(countBody(count), 200, JSON_TYPE));
     app.get('/write', (c) => c.body(countBody(++count), 200, JSON_TYPE));
     app.get('/untouched', (c) => c.body(UNTOUCHED_BODY, 200, JSON_TYPE));
@@ -81,7 +68,12 @@ function honoSessions(): Starter {
 
 export const honoServers: Record<string, Starter> = {
   bare: bare(),
-  noop: noop(),
+  // One middleware that awaits `next()` and does nothing else.
+  noop: bare((app) =>
+    app.use(async (_c, next) => {
+      await next();
+    }),
+  ),
   ...Object.fromEntries(HALLPASS_VARIANTS.map((variant) => [variant, hallpass(variant)])),
   'hono-sessions': honoSessions(),
 };

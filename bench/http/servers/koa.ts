@@ -25,21 +25,12 @@ function routes(app: Koa, { read, write }: Accessors) {
 type Holder = { session: { get(key: string): unknown; set(key: string, value: unknown): void } };
 type PlainHolder = { session: { count?: number } };
 
-function bare(): Starter {
-  return async () => {
-    let count = 0;
-    return routes(new Koa(), { read: () => count, write: (_ctx, next) => (count = next) });
-  };
-}
-
-/** The bare app behind one middleware that awaits `next()` and does nothing else. */
-function noop(): Starter {
+/** The bare app; `before` adds middleware in front of its routes (the no-op reference). */
+function bare(before?: (app: Koa) => void): Starter {
   return async () => {
     let count = 0;
     const app = new Koa();
-    app.use(async (_ctx, next) => {
-      await next();
-    });
+    before?.(app);
     return routes(app, { read: () => count, write: (_ctx, next) => (count = next) });
   };
 }
@@ -72,7 +63,12 @@ function koaSessionPeer(): Starter {
 
 export const koaServers: Record<string, Starter> = {
   bare: bare(),
-  noop: noop(),
+  // One middleware that awaits `next()` and does nothing else.
+  noop: bare((app) =>
+    app.use(async (_ctx, next) => {
+      await next();
+    }),
+  ),
   ...Object.fromEntries(HALLPASS_VARIANTS.map((variant) => [variant, hallpass(variant)])),
   'koa-session': koaSessionPeer(),
 };
