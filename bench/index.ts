@@ -2,10 +2,12 @@
  * `npm run bench`: the codec micro-benchmark (always), then the suites named on the command line:
  * `npm run bench -- jwt` for tokens, `npm run bench -- http [flags]` for HTTP throughput against
  * every peer (flags after `http` go to it: `--quick`, `--frameworks fastify,node`, ...; see
- * bench/http/args.ts).
+ * bench/http/args.ts), `npm run bench -- instructions [flags]` for the same servers' instructions
+ * per request under callgrind (bench/http/instructions.ts).
  */
 import { runCodecBench } from './codecs.js';
 import { runHttpBench } from './http/index.js';
+import { runInstructionCount } from './http/instructions.js';
 import { runJwtBench } from './jwt.js';
 
 const suites = process.argv.slice(2);
@@ -14,6 +16,10 @@ for (const suite of suites) {
   if (suite === 'codecs') continue;
   if (suite === 'http') {
     await runHttpBench(process.argv.slice(process.argv.indexOf('http') + 1));
+    break;
+  }
+  if (suite === 'instructions') {
+    await runInstructionCount(process.argv.slice(process.argv.indexOf('instructions') + 1));
     break;
   }
   if (suite === 'jwt') {

@@ -35,26 +35,39 @@ export function pinned(cpu: string, command: string, args: string[]): [string, s
 export interface StartServer {
   framework: string;
   library: string;
-  cpu: string;
+  /** The core to pin the server to; unpinned when undefined. */
+  cpu?: string;
   env: Record<string, string>;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
   /** The compiled server entry (see build.ts); the TypeScript one, run with tsx, when undefined. */
   entry?: string;
+  /** A command that runs node, e.g. `['valgrind', '--tool=callgrind']`. */
+  wrapper?: string[];
+  /** Give the server a stdin pipe (`child.stdin`); otherwise stdin is closed. */
+  stdin?: boolean;
+  /** How long to wait for `listening <port>` (default 60 s). */
+  startTimeoutMs?: number;
 }
 
 /** Starts one server and resolves with its port once it prints `listening <port>`. */
-export function startServer({ framework, library, cpu, env, nodeFlags = [], entry }: StartServer): Promise<RunningServer> {
+export function startServer(options: StartServer): Promise<RunningServer> {
+  const { framework, library, cpu, env, nodeFlags = [], entry, wrapper = [], stdin = false, startTimeoutMs = 60_000 } = options;
   const script = entry ? [entry] : ['--import', 'tsx', SERVER_MAIN];
-  const [command, args] = pinned(cpu, process.execPath, [...nodeFlags, ...script, framework, library]);
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [program = process.execPath, ...wrapperArgs] = wrapper;
+  const nodeArgs = [...wrapperArgs, ...(wrapper.length > 0 ? [process.execPath] : []), ...nodeFlags, ...script, framework, library];
+  const [command, args] = cpu === undefined ? [program, nodeArgs] : pinned(cpu, program, nodeArgs);
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr?.on('data', (chunk) => {
     err += chunk;
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${framework}/${library} did not start in 60 s\n${err}`)), 60_000);
+    const timer = setTimeout(
+      () => fail(new Error(`${framework}/${library} did not start in ${startTimeoutMs / 1000} s\n${err}`)),
+      startTimeoutMs,
+    );
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');

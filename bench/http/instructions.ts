@@ -1,0 +1,451 @@
+/**
+ * Instructions per request, counted by valgrind's callgrind: the same servers, routes and cookies
+ * as the HTTP benchmark, and the same targets, in a unit that other work on the machine cannot
+ * disturb. `npm run bench -- instructions [flags]` prints the markdown and writes it to
+ * INSTRUCTIONS.md (flags: `USAGE` below).
+ *
+ * How a figure is taken: each server runs under `valgrind --tool=callgrind`; requests go one at a
+ * time over one keep-alive connection (so every request is its own turn of the event loop). After a
+ * warm-up, a line on the server's stdin makes it call `uv_os_gethostname`, which callgrind's
+ * `--zero-before` watches; `--requests` requests run; a second line makes it call
+ * `uv_os_getpriority`, which `--dump-before` watches, and the dump's total over the requests is the
+ * window's figure. Node runs with V8's `--single-threaded`: V8's helper threads (parallel GC,
+ * concurrent compiler) spin while they wait, and under callgrind, which runs one thread at a time,
+ * how long they spin depends on the machine's load; single-threaded, the same work runs on the main
+ * thread and is counted there. Left out: the kernel (system calls, the network stack), stalls and cache misses.
+ *
+ * For the first few windows after warm-up the counts swing widely; then they hold within a fraction
+ * of a percent for hallpass and the bare apps (a few percent for libraries that allocate more), so
+ * uncounted windows run until two agree. The counts do not depend on what else the machine runs:
+ * the tool can run beside other work and several servers at once.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULT_NO_CACHE_OPTIONS, type HttpBenchOptions } from './args.js';
+import { buildServers, removeBuild } from './build.js';
+import { bareCookie, closeClient, cookiePool, get, newSessionCookie, verifyCookie } from './client.js';
+import {
+  type Config,
+  FRAMEWORK_LABEL,
+  FRAMEWORKS,
+  type Framework,
+  type Kind,
+  kindKey,
+  LIBRARIES,
+  type Route,
+  type Scenario,
+} from './configs.js';
+import { configsFor } from './index.js';
+import type { LoadResult } from './load.js';
+import { hasCommand, type RunningServer, startRedis, startServer, stopServer } from './processes.js';
+import { median, type Results, record, summarise } from './stats.js';
+import { computeTargets, type TargetRow } from './targets.js';
+import { collectVersions } from './versions.js';
+
+const USAGE = `npm run bench -- instructions [flags]
+  --frameworks a,b    node,express,fastify,hono,koa (default all)
+  --only lib,lib      libraries besides bare, e.g. hallpass-sealed,secure-session (default: the whole matrix
+                      but iron-session and hono-sessions, 20–60× slower than hallpass in the timed run)
+  --routes read,write,untouched   --scenarios same,pool
+  --warmup n (2000)   requests per route before counting
+  --requests n (400)  requests per counted window   --windows n (5)
+  --pool n (2000)     distinct cookies in the pool scenario (more than hallpass's 1000-entry cache)
+  --jobs n (2)        servers counted at once (counts do not depend on it)
+  --out file          markdown output (default INSTRUCTIONS.md; --no-write to skip)`;
+
+interface Options {
+  http: HttpBenchOptions;
+  warmup: number;
+  requests: number;
+  windows: number;
+  jobs: number;
+  out?: string;
+}
+
+/**
+ * Left out unless named in `--only`: under callgrind a request costs them 50–100× more wall time than
+ * natively, and the timed benchmark already puts them at 20–60× hallpass's added cost.
+ */
+const SLOW_PEERS = ['iron-session', 'hono-sessions'];
+
+/** Uncounted windows allowed before counting (see countConfig), and how close two must be to count as settled. */
+const MAX_SETTLING_WINDOWS = 5;
+const SETTLED = 0.03;
+
+const log = (message: string) => process.stderr.write(`[instructions] ${message}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const list = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+function parseOptions(argv: readonly string[]): Options {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      frameworks: { type: 'string' },
+      only: { type: 'string' },
+      routes: { type: 'string' },
+      scenarios: { type: 'string' },
+      warmup: { type: 'string', default: '2000' },
+      requests: { type: 'string', default: '400' },
+      windows: { type: 'string', default: '5' },
+      pool: { type: 'string', default: '2000' },
+      jobs: { type: 'string', default: '2' },
+      out: { type: 'string', default: 'INSTRUCTIONS.md' },
+      'no-write': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const frameworks = (list(values.frameworks) ?? [...FRAMEWORKS]) as Framework[];
+  for (const framework of frameworks) if (!FRAMEWORKS.includes(framework)) throw new Error(`unknown framework ${framework}\n${USAGE}`);
+  const count = (name: string, value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer\n${USAGE}`);
+    return n;
+  };
+  return {
+    // The HTTP benchmark's options pick the same configs; the load settings in them are unused here.
+    http: {
+      frameworks,
+      only: new Set(list(values.only) ?? Object.keys(LIBRARIES).filter((library) => !SLOW_PEERS.includes(library))),
+      quick: false,
+      duration: 0,
+      warmup: 0,
+      rounds: count('windows', values.windows),
+      connections: 1,
+      poolSize: count('pool', values.pool),
+      routes: (list(values.routes) ?? ['read', 'write', 'untouched']) as Route[],
+      scenarios: (list(values.scenarios) ?? ['same', 'pool']) as Scenario[],
+      loader: 'wrk',
+      serverCpu: '1',
+      loadCpu: '0',
+      noCacheOptions: DEFAULT_NO_CACHE_OPTIONS,
+      tsx: false,
+    },
+    warmup: count('warmup', values.warmup),
+    requests: count('requests', values.requests),
+    windows: count('windows', values.windows),
+    jobs: count('jobs', values.jobs),
+    out: values['no-write'] ? undefined : values.out,
+  };
+}
+
+/** valgrind's arguments: count with callgrind, windows opened and closed by the server's markers. */
+function callgrind(outFile: string): string[] {
+  return [
+    'valgrind',
+    '--tool=callgrind',
+    `--callgrind-out-file=${outFile}`,
+    '--zero-before=uv_os_gethostname',
+    '--dump-before=uv_os_getpriority',
+    '--dump-line=no',
+    '--compress-strings=no',
+  ];
+}
+
+/** Waits for callgrind's n-th dump and reads its instruction total. */
+async function readDump(outFile: string, n: number): Promise<number> {
+  const file = `${outFile}.${n}`;
+  for (let waited = 0; waited < 120_000; waited += 100) {
+    if (existsSync(file)) {
+      // `totals:` is the dump's last line: present once the file is complete.
+      const match = /^totals: (\d+)/m.exec(readFileSync(file, 'utf8'));
+      if (match) {
+        rmSync(file);
+        return Number(match[1]);
+      }
+    }
+    await sleep(100);
+  }
+  throw new Error(`callgrind wrote no dump ${file}`);
+}
+
+interface Counted {
+  server: RunningServer;
+  outFile: string;
+  dumps: number;
+  marks: number;
+}
+
+/** `count` requests one after another; fails on any answer but 200. */
+async function sequential(port: number, route: Route, cookies: readonly string[], count: number, offset: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const reply = await get(port, `/${route}`, cookies[(offset + i) % cookies.length]);
+    if (reply.status !== 200) throw new Error(`GET /${route} answered ${reply.status}: ${reply.body.slice(0, 200)}`);
+  }
+}
+
+/** Asks the server for its next marker (a line on stdin) and waits until it says it made it. */
+function mark(counted: Counted): Promise<void> {
+  const { child } = counted.server;
+  const expected = `mark ${++counted.marks}\n`;
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => done(new Error(`the server did not answer ${expected.trim()}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes(expected)) done();
+    };
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      if (error) reject(error);
+      else resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stdin?.write('mark\n');
+  });
+}
+
+/** One window: zero the counter, run the requests, dump; instructions per request. */
+async function countWindow(counted: Counted, run: () => Promise<void>, requests: number): Promise<number> {
+  await mark(counted);
+  await run();
+  await mark(counted);
+  counted.dumps++;
+  return (await readDump(counted.outFile, counted.dumps)) / requests;
+}
+
+interface Shared {
+  options: Options;
+  secret: string;
+  prefix: string;
+  redisPort: number;
+  entry: string;
+  dir: string;
+  results: Results;
+  failures: string[];
+  /** Instructions per request in each window, by `<config id> <kind>`. */
+  windows: Map<string, number[]>;
+}
+
+async function countConfig(config: Config, shared: Shared): Promise<void> {
+  const { options } = shared;
+  const outFile = join(shared.dir, `${config.id.replace(/[^a-z0-9+-]/gi, '_')}.out`);
+  const server = await startServer({
+    framework: config.framework,
+    library: config.library,
+    entry: shared.entry,
+    wrapper: callgrind(outFile),
+    // V8's helper threads (parallel GC, concurrent compiler) spin while they wait, and under callgrind's
+    // one-thread-at-a-time scheduling how long depends on the machine's load: their work goes on the main thread.
+    nodeFlags: ['--single-threaded'],
+    stdin: true,
+    startTimeoutMs: 300_000,
+    env: {
+      BENCH_SECRET: shared.secret,
+      BENCH_REDIS_PORT: String(shared.redisPort),
+      BENCH_PREFIX: shared.prefix,
+      BENCH_MARKERS: '1',
+      ...config.env,
+    },
+  });
+  const counted: Counted = { server, outFile, dumps: 0, marks: 0 };
+  try {
+    const reference = LIBRARIES[config.library]?.reference;
+    const cookie = reference ? bareCookie() : await newSessionCookie(server.port);
+    if (!reference) await verifyCookie(server.port, cookie);
+    const wantsPool = config.kinds.some((kind) => kind.scenario === 'pool');
+    const poolSize = options.http.poolSize;
+    const pool = !wantsPool
+      ? []
+      : reference
+        ? Array.from({ length: poolSize }, (_, i) => bareCookie(i))
+        : await cookiePool(server.port, poolSize);
+    // Each route as one stream of requests; the pool route walks on through its cookies.
+    const offsets = new Map<Kind, number>();
+    const run = async (kind: Kind, count: number) => {
+      const offset = offsets.get(kind) ?? 0;
+      await sequential(server.port, kind.route, kind.scenario === 'pool' ? pool : [cookie], count, offset);
+      offsets.set(kind, offset + count);
+    };
+    // Every route warms up before any is counted, so the first counted route is as warm as the last.
+    for (const kind of config.kinds) await run(kind, options.warmup);
+    for (const kind of config.kinds) {
+      const window = () => countWindow(counted, () => run(kind, options.requests), options.requests);
+      // Counts swing for the first windows after warm-up ends (by up to 2.5× on an app that does nothing),
+      // then hold within a fraction of a percent: uncounted windows until two in a row agree.
+      let previous = await window();
+      for (let settle = 1; settle < MAX_SETTLING_WINDOWS; settle++) {
+        const next = await window();
+        const agree = Math.abs(next - previous) / previous < SETTLED;
+        previous = next;
+        if (agree) break;
+      }
+      const perWindow: number[] = [];
+      for (let i = 0; i < options.windows; i++) perWindow.push(await window());
+      record(shared.results, config.id, kindKey(kind), 0, asResult(median(perWindow), options.requests * options.windows));
+      shared.windows.set(`${config.id} ${kindKey(kind)}`, perWindow);
+      log(
+        `${config.id} ${kindKey(kind)}: ${Math.round(median(perWindow))} instructions per request (windows ${perWindow.map((n) => Math.round(n)).join(' / ')})`,
+      );
+    }
+  } finally {
+    await stopServer(server);
+  }
+}
+
+/**
+ * A window's count in the shape the HTTP benchmark's statistics read: "requests per second" becomes
+ * requests per 10⁹ instructions, so its `1e6 / rps` (the added-µs arithmetic) is thousands of
+ * instructions per request and every target computes unchanged.
+ */
+function asResult(instructionsPerRequest: number, requests: number): LoadResult {
+  const kiloInstructions = instructionsPerRequest / 1000;
+  return { rps: 1e6 / kiloInstructions, p99ms: Number.NaN, requests, errors: 0, non2xx: 0, cpuUs: kiloInstructions };
+}
+
+async function inLanes(configs: Config[], jobs: number, work: (config: Config) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < configs.length) await work(configs[next++] as Config);
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, configs.length) }, lane));
+}
+
+const k = (n: number) => (Number.isFinite(n) ? (n / 1000).toFixed(1) : '-');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
+const verdict = (pass: boolean | undefined) => (pass === undefined ? 'n/a' : pass ? 'yes' : '**no**');
+
+function targetTable(rows: TargetRow[]): string[] {
+  const shown = rows.filter((row) => row.rps && !row.target.startsWith('2b'));
+  return [
+    '| target | framework | hallpass | route | limit | hallpass | reference | ratio | met |',
+    '|---|---|---|---|---|---:|---|---:|---|',
+    ...shown.map((row) => {
+      const m = row.rps as NonNullable<TargetRow['rps']>;
+      // For /untouched the measure is a rate (requests per 10⁹ instructions): show instructions per request instead.
+      const show = (n: number) => (row.unit === 'µs' ? `${n.toFixed(1)} k` : `${(1e6 / n).toFixed(1)} k`);
+      return `| ${row.target} | ${row.framework} | ${row.subject} | ${row.route} | ${row.limit} | ${show(m.value)} | ${m.referenceLabel} ${show(m.reference)} | ${f2(m.ratio)}× | ${verdict(m.pass)} |`;
+    }),
+  ];
+}
+
+function frameworkTable(framework: Framework, configs: Config[], results: Results, windows: Map<string, number[]>): string[] {
+  const lines = [
+    `### ${FRAMEWORK_LABEL[framework]}`,
+    '',
+    '| library | store | scenario | route | instructions/request | added over bare | × bare | each window |',
+    '|---|---|---|---|---:|---:|---:|---|',
+  ];
+  for (const config of configs.filter((c) => c.framework === framework)) {
+    const info = LIBRARIES[config.library];
+    for (const kind of config.kinds) {
+      const s = summarise(results, config.id, `${framework}/bare`, kindKey(kind));
+      const store = `${info?.store ?? ''}${config.variant ? `, ${config.variant}` : ''}`;
+      const scenario = kind.scenario === 'same' ? 'same cookie' : 'pool';
+      if (!s) {
+        lines.push(`| ${info?.label} | ${store} | ${scenario} | /${kind.route} | failed | | | |`);
+        continue;
+      }
+      const isBare = config.library === 'bare';
+      const counts = windows.get(`${config.id} ${kindKey(kind)}`) ?? [];
+      lines.push(
+        `| ${info?.label} | ${store} | ${scenario} | /${kind.route} | ${k(s.cpuUs * 1000)} k | ${isBare ? '-' : `${k(s.addedCpuUs * 1000)} k`} | ${isBare ? '1.00' : f2(1 / s.cpuRatio)} | ${counts.map(k).join(' / ')} |`,
+      );
+    }
+  }
+  return lines;
+}
+
+export async function runInstructionCount(argv: readonly string[]): Promise<string> {
+  const options = parseOptions(argv);
+  if (!hasCommand('valgrind')) throw new Error('valgrind is not installed (Debian: apt-get install valgrind)');
+  const startedAt = new Date();
+  const redis = await startRedis('0');
+  const entry = buildServers();
+  const shared: Shared = {
+    options,
+    secret: randomBytes(32).toString('base64url'),
+    prefix: `hallpass-instructions:${process.pid}:`,
+    redisPort: redis.port,
+    entry,
+    dir: mkdtempSync(join(tmpdir(), 'hallpass-instructions-')),
+    results: new Map(),
+    failures: [],
+    windows: new Map(),
+  };
+  const configs = options.http.frameworks.flatMap((framework) => configsFor(framework, options.http, true));
+  try {
+    await inLanes(configs, options.jobs, async (config) => {
+      log(`${config.id}: starting under callgrind`);
+      try {
+        await countConfig(config, shared);
+      } catch (error) {
+        shared.failures.push(`${config.id}: ${(error as Error).message.split('\n')[0]}`);
+        log(`${config.id}: FAILED ${(error as Error).message}`);
+      }
+    });
+  } finally {
+    closeClient();
+    await redis.stop();
+    rmSync(shared.dir, { recursive: true, force: true });
+    removeBuild();
+  }
+  const targets = computeTargets(configs, shared.results, {});
+  const minutes = ((Date.now() - startedAt.getTime()) / 60_000).toFixed(1);
+  const valgrind = /valgrind-(\S+)/.exec((await import('node:child_process')).execFileSync('valgrind', ['--version']).toString())?.[1];
+  const flags = argv.filter((arg) => arg !== '--no-write').join(' ');
+  const lines = [
+    '# Instructions per request',
+    '',
+    `What each session library adds to a request, counted in CPU instructions by valgrind's callgrind instead of timed: the servers, routes, cookies and targets of [BENCHMARKS.md](BENCHMARKS.md), in a unit the machine's other work cannot move. Counted ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${minutes} min.`,
+    '',
+    'Reproduce:',
+    '',
+    '```sh',
+    `npm run bench -- instructions${flags ? ` ${flags}` : ''}`,
+    '```',
+    '',
+    '## Targets',
+    '',
+    "The issue's targets with added instructions per request in place of added µs (thousands, \"k\"; a library's count minus its framework's bare app's). For `/untouched` the ratio is the bare app's instructions per request over hallpass's, the req/s ratio a saturated core would show if time followed instructions. Target 2b, against a tight-loop crypto floor, is left to BENCHMARKS.md.",
+    '',
+    ...targetTable(targets),
+    '',
+    '## Method',
+    '',
+    `- Each server runs as in the HTTP benchmark (compiled JavaScript, same secret, cookies and routes) under \`valgrind --tool=callgrind\`, ${options.jobs} at a time, with V8's \`--single-threaded\`: V8's helper threads (parallel GC, concurrent compiler) spin while they wait, and under callgrind, which runs one thread at a time, how long depends on the machine's load (figures moved by 2× under load without the flag); single-threaded, the same work runs on the main thread and counts there.`,
+    `- Requests go one at a time over one keep-alive connection: ${options.warmup} per route to warm up (V8 optimises the hot code), every route before any is counted, then ${Math.ceil(options.warmup / 10)} more of the route and ${options.windows} counted windows of ${options.requests}. After warm-up, the count of one window swings (by up to 2.5× on the bare app, whose routes all do the same) for the first few windows and then holds within a fraction of a percent, so uncounted windows run until two in a row agree within ${SETTLED * 100}% (at most ${MAX_SETTLING_WINDOWS}); the figure is the median of the counted windows, each window's instructions divided by its requests. Libraries that allocate more keep a wider spread from the garbage collections that fall into some windows and not others (see each window's figure in the tables). The same-cookie scenario sends one cookie; the pool scenario cycles through ${options.http.poolSize} distinct valid cookies, more than hallpass's default cache of 1000, so with the cache on every lookup misses as well.`,
+    "- A window starts and ends at the server's markers: a line on its stdin makes it call `uv_os_gethostname`, which `--zero-before` watches, and the next line `uv_os_getpriority`, which `--dump-before` watches; the server answers each line, so no request overtakes a marker. Every thread of the process counts.",
+    `- Left out unless named in \`--only\`: ${SLOW_PEERS.join(' and ')}, whose requests take 50–100× longer under callgrind than natively; the timed benchmark puts them at 20–60× hallpass's added cost. Without hono-sessions, Hono has no peer here and its target rows are absent.`,
+    '- Not counted: the kernel (system calls, the loopback network), waiting on memory and caches. One request at a time also means no batching of several requests in one event-loop turn, which the timed benchmark has under 32 connections. Read the figures as the user-space work each library asks of the CPU.',
+    '',
+    '## Results',
+    '',
+  ];
+  for (const framework of options.http.frameworks) lines.push(...frameworkTable(framework, configs, shared.results, shared.windows), '');
+  if (shared.failures.length > 0) lines.push('## Failures', '', ...shared.failures.map((f) => `- ${f}`), '');
+  lines.push(
+    '## Versions',
+    '',
+    '| component | version |',
+    '|---|---|',
+    ...[...collectVersions(), ['valgrind', valgrind ?? 'unknown'] as [string, string]].map(([name, version]) => `| ${name} | ${version} |`),
+    '',
+  );
+  const markdown = lines.join('\n');
+  console.log(markdown);
+  if (options.out) {
+    writeFileSync(options.out, `${markdown}\n`);
+    log(`wrote ${options.out}`);
+  }
+  return markdown;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runInstructionCount(process.argv.slice(2)).catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
