@@ -42,7 +42,8 @@ export const USAGE = `node --import tsx bench/http/index.ts [flags]
   --tsx                   run the servers' TypeScript through tsx (default: compiled with tsc's emitter first)
   --out file              markdown output (default BENCHMARKS.md; --no-write to skip)`;
 
-const list = (value: string | undefined) =>
+/** A comma-separated flag as its items; undefined when the flag was not given. */
+export const list = (value: string | undefined) =>
   value
     ?.split(',')
     .map((item) => item.trim())

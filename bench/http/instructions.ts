@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_NO_CACHE_OPTIONS, type HttpBenchOptions } from './args.js';
+import { DEFAULT_NO_CACHE_OPTIONS, type HttpBenchOptions, list } from './args.js';
 import { buildServers, removeBuild } from './build.js';
 import { bareCookie, closeClient, cookiePool, get, newSessionCookie, verifyCookie } from './client.js';
 import {
@@ -44,6 +44,7 @@ import {
 import { configsFor } from './index.js';
 import type { LoadResult } from './load.js';
 import { hasCommand, type RunningServer, startRedis, startServer, stopServer } from './processes.js';
+import { f2, verdict } from './report.js';
 import { type Results, record, summarise } from './stats.js';
 import { computeTargets, type TargetRow } from './targets.js';
 import { collectVersions } from './versions.js';
@@ -90,11 +91,6 @@ const SETTLED = 0.03;
 
 const log = (message: string) => process.stderr.write(`[instructions] ${message}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const list = (value: string | undefined) =>
-  value
-    ?.split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
 
 function parseOptions(argv: readonly string[]): Options {
   const { values } = parseArgs({
@@ -333,8 +329,6 @@ async function inLanes(configs: Config[], jobs: number, work: (config: Config) =
 }
 
 const k = (n: number) => (Number.isFinite(n) ? (n / 1000).toFixed(1) : '-');
-const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
-const verdict = (pass: boolean | undefined) => (pass === undefined ? 'n/a' : pass ? 'yes' : '**no**');
 
 function targetTable(rows: TargetRow[]): string[] {
   const shown = rows.filter((row) => row.rps && !row.target.startsWith('2b'));

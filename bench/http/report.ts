@@ -22,9 +22,9 @@ export interface RunReport {
 }
 
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
-const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
+export const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
 const int = (n: number) => (Number.isFinite(n) ? String(Math.round(n)) : '-');
-const verdict = (pass: boolean | undefined) => (pass === undefined ? 'n/a' : pass ? 'yes' : '**no**');
+export const verdict = (pass: boolean | undefined) => (pass === undefined ? 'n/a' : pass ? 'yes' : '**no**');
 
 function targetTable(rows: TargetRow[]): string[] {
   const cell = (m: Measure | undefined, unit: TargetRow['unit']) => {
