@@ -22,7 +22,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -59,7 +59,9 @@ const USAGE = `npm run bench -- instructions [flags]
   --pool n (2000)     distinct cookies in the pool scenario (more than hallpass's 1000-entry cache)
   --jobs n (2)        servers counted at once (keep it below the cores: an oversubscribed machine widens the spread)
   --out file          markdown output (default INSTRUCTIONS.md; --no-write to skip), rewritten after each server
-  --from-log file     render the markdown from an earlier run's log (its stderr) instead of counting`;
+  --from-log file     render the markdown from an earlier run's log (its stderr) instead of counting
+  --keep-dumps dir    keep each counted window's callgrind dump there (<config>.<scenario>-<route>.<n>.out),
+                      to see where the instructions go: callgrind_annotate --inclusive=no <dump>`;
 
 interface Options {
   http: HttpBenchOptions;
@@ -70,6 +72,8 @@ interface Options {
   out?: string;
   /** Render from an earlier run's log instead of counting. */
   fromLog?: string;
+  /** Where each counted window's dump is kept, when asked. */
+  keepDumps?: string;
 }
 
 /**
@@ -108,6 +112,7 @@ function parseOptions(argv: readonly string[]): Options {
       out: { type: 'string', default: 'INSTRUCTIONS.md' },
       'no-write': { type: 'boolean', default: false },
       'from-log': { type: 'string' },
+      'keep-dumps': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -147,6 +152,7 @@ function parseOptions(argv: readonly string[]): Options {
     jobs: count('jobs', values.jobs),
     out: values['no-write'] ? undefined : values.out,
     fromLog: values['from-log'],
+    keepDumps: values['keep-dumps'],
   };
 }
 
@@ -163,15 +169,16 @@ function callgrind(outFile: string): string[] {
   ];
 }
 
-/** Waits for callgrind's n-th dump and reads its instruction total. */
-async function readDump(outFile: string, n: number): Promise<number> {
+/** Waits for callgrind's n-th dump and reads its instruction total; the dump is removed, or moved to `keepAs`. */
+async function readDump(outFile: string, n: number, keepAs?: string): Promise<number> {
   const file = `${outFile}.${n}`;
   for (let waited = 0; waited < 120_000; waited += 100) {
     if (existsSync(file)) {
       // `totals:` is the dump's last line: present once the file is complete.
       const match = /^totals: (\d+)/m.exec(readFileSync(file, 'utf8'));
       if (match) {
-        rmSync(file);
+        if (keepAs) renameSync(file, keepAs);
+        else rmSync(file);
         return Number(match[1]);
       }
     }
@@ -217,13 +224,13 @@ function mark(counted: Counted): Promise<void> {
   });
 }
 
-/** One window: zero the counter, run the requests, dump; instructions per request. */
-async function countWindow(counted: Counted, run: () => Promise<void>, requests: number): Promise<number> {
+/** One window: zero the counter, run the requests, dump; instructions per request. `keepAs`: where its dump goes. */
+async function countWindow(counted: Counted, run: () => Promise<void>, requests: number, keepAs?: string): Promise<number> {
   await mark(counted);
   await run();
   await mark(counted);
   counted.dumps++;
-  return (await readDump(counted.outFile, counted.dumps)) / requests;
+  return (await readDump(counted.outFile, counted.dumps, keepAs)) / requests;
 }
 
 interface Shared {
@@ -284,7 +291,7 @@ async function countConfig(config: Config, shared: Shared): Promise<void> {
     const turns = 10;
     for (let turn = 0; turn < turns; turn++) for (const kind of config.kinds) await run(kind, Math.ceil(options.warmup / turns));
     for (const kind of config.kinds) {
-      const window = () => countWindow(counted, () => run(kind, options.requests), options.requests);
+      const window = (keepAs?: string) => countWindow(counted, () => run(kind, options.requests), options.requests, keepAs);
       // Counts swing for the first windows after warm-up ends (by up to 2.3× on an app that does nothing),
       // then hold within a few percent: uncounted windows first.
       let previous = await window();
@@ -295,7 +302,9 @@ async function countConfig(config: Config, shared: Shared): Promise<void> {
         if (agree && settle >= MIN_SETTLING_WINDOWS - 1) break;
       }
       const perWindow: number[] = [];
-      for (let i = 0; i < options.windows; i++) perWindow.push(await window());
+      const keep = (i: number) =>
+        options.keepDumps && join(options.keepDumps, `${config.id.replace('/', '.')}.${kindKey(kind).replace('/', '-')}.${i + 1}.out`);
+      for (let i = 0; i < options.windows; i++) perWindow.push(await window(keep(i) || undefined));
       // The cheapest window is the steady cost: the others differ by what lands in them now and then
       // (a major collection, a recompilation), which would swing a median of a few windows.
       const steady = Math.min(...perWindow);
@@ -375,6 +384,7 @@ export async function runInstructionCount(argv: readonly string[]): Promise<stri
   const options = parseOptions(argv);
   if (options.fromLog) return finish(options, fromLog(options, argv));
   if (!hasCommand('valgrind')) throw new Error('valgrind is not installed (Debian: apt-get install valgrind)');
+  if (options.keepDumps) mkdirSync(options.keepDumps, { recursive: true });
   const startedAt = new Date();
   const redis = await startRedis('0');
   const entry = buildServers();
@@ -460,7 +470,7 @@ function render(options: Options, argv: readonly string[], configs: Config[], co
   const targets = computeTargets(configs, counts.results, {});
   const valgrind = hasCommand('valgrind') ? /valgrind-(\S+)/.exec(execFileSync('valgrind', ['--version']).toString())?.[1] : undefined;
   // The command that counts these figures again: without where the markdown went or which log it came from.
-  const dropped = new Set(['--no-write', '--from-log', '--out']);
+  const dropped = new Set(['--no-write', '--from-log', '--out', '--keep-dumps']);
   const flags = argv.filter((arg, i) => !dropped.has(arg) && !dropped.has(argv[i - 1] as string)).join(' ');
   const lines = [
     '# Instructions per request',

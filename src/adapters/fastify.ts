@@ -47,7 +47,7 @@ export function fastifySession<T extends SessionData>(sessions: Sessions<T>, opt
     app.addHook('onRequest', (request, _reply, done) => {
       let opened: Session<SessionData> | Promise<Session<SessionData>>;
       try {
-        opened = openSession(source, () => request.headers.cookie, options);
+        opened = openSession(source, request, options);
       } catch (error) {
         return done(unavailable(error) as Error);
       }

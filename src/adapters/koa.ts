@@ -71,7 +71,7 @@ export function koaSession<T extends SessionData>(
   const middleware = async (ctx: Context, next: () => Promise<unknown>) => {
     let session: Session<SessionData>;
     try {
-      const opened = openSession(source, () => ctx.req.headers.cookie, core);
+      const opened = openSession(source, ctx.req, core);
       // Await only what waits (a store): cookie mode takes no extra microtask.
       session = opened instanceof Promise ? await opened : opened;
     } catch (error) {

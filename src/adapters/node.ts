@@ -127,7 +127,8 @@ export function attachSessionNow<T extends SessionData>(
   options: AdapterOptions = {},
   gateOn: GatePlacement = 'response',
 ): Session<T> | Promise<Session<T>> {
-  const opened = openSession(sessions, () => req.headers.cookie, options);
+  // The request itself, not a closure over it: read for its Cookie header on the session's first use.
+  const opened = openSession(sessions, req, options);
   if (opened instanceof Promise) return opened.then((session) => arrangeCommit(sessions, req, res, session, options, gateOn));
   return arrangeCommit(sessions, req, res, opened, options, gateOn);
 }
@@ -150,19 +151,18 @@ function arrangeCommit<T extends SessionData>(
   (req as SessionRequest<T>).session = session;
   // An anonymous session (store down, onStoreError "anonymous") is never saved: nothing to arrange.
   if (DETACHED.has(session)) return session;
-  const commit = () => sessions.commitNow(session);
   // A commit that may wait for a store must hold the response's first write, so its gate goes in
   // now. One that never waits (cookie mode) can go in when the app first uses the session: even
   // a write call made before that (its callee read first, as in \`res.end(token(session))\`)
   // reaches the gated writeHead, and the commit runs there. An untouched request costs nothing.
   if (sessions.mode === 'server' || sessions.options.revocationStore) {
-    gateResponse(res, commit, options, gateOn);
+    gateResponse(res, () => sessions.commitNow(session), options, gateOn);
     return session;
   }
   session.whenUsed(() => {
     // Used only after the headers left: reading is fine, a change must throw rather than vanish.
     if (res.headersSent) session.markCommitted();
-    else gateResponse(res, commit, options, gateOn);
+    else gateResponse(res, () => sessions.commitNow(session), options, gateOn);
   });
   return session;
 }

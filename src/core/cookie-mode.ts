@@ -89,16 +89,19 @@ export function cookieMode(options: ResolvedOptions) {
     return newState(newSessionId(), now, values.length);
   }
 
+  // One backend for every session: a session keeps its request's cookie source and hands it back here.
+  const lazy: SessionBackend = {
+    load: (source) => loadSync(readCookie(cookieHeaderOf(source as CookieSource), options.name)),
+    freshIdentity: identity,
+  };
+
   function load(source: CookieSource): Session<SessionData> | Promise<Session<SessionData>> {
     if (options.revocationStore) {
       const values = readCookie(cookieHeaderOf(source), options.name);
-      if (values.length > 0) {
-        return loadAsync(values).then((state) => new Session({ load: () => state, freshIdentity: identity }, state));
-      }
+      if (values.length > 0) return loadAsync(values).then((state) => new Session(lazy, state));
     }
     // Even the Cookie header waits for the first access: an untouched session costs one small object.
-    const backend: SessionBackend = { load: () => loadSync(readCookie(cookieHeaderOf(source), options.name)), freshIdentity: identity };
-    return new Session(backend);
+    return new Session(lazy, undefined, source);
   }
 
   function cookieFor(state: SessionState, now: number): string {

@@ -7,7 +7,7 @@ import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
 import { adoptData } from './json-value.js';
 import type { ResolvedOptions } from './options.js';
 import { isTokenShaped, newToken } from './random.js';
-import { isEmpty, newState, Session, type SessionState } from './session.js';
+import { isEmpty, newState, Session, type SessionBackend, type SessionState } from './session.js';
 import { callStore } from './store-call.js';
 import type { SessionData, SessionStore, StorePatch, StoreRecord } from './types.js';
 
@@ -30,11 +30,13 @@ export function serverMode(options: ResolvedOptions) {
     const token = newToken();
     return { id: storeKeyFor(token), token };
   };
-  const backendFor = (state: SessionState) => ({ load: () => state, freshIdentity: identity });
+  // The state is at hand when a session is made; a fresh one is still handed over lazily, as its
+  // `source`, so that `session.loaded` stays false (nothing to commit) until the app uses it.
+  const backend: SessionBackend = { load: (state) => state as SessionState, freshIdentity: identity };
 
   function fresh(now: number, cookiesSent: number): Session<SessionData> {
     const { id, token } = identity();
-    return new Session(backendFor(newState(id, now, cookiesSent, token)), undefined);
+    return new Session(backend, undefined, newState(id, now, cookiesSent, token));
   }
 
   async function load(source: CookieSource): Promise<Session<SessionData>> {
@@ -62,7 +64,7 @@ export function serverMode(options: ResolvedOptions) {
       state.data = adoptData(record.data) ?? state.data;
       state.userId = record.userId;
       state.isNew = false;
-      return new Session(backendFor(state), state);
+      return new Session(backend, state);
     }
     // A fresh identity, never the one the cookie offered: a planted token is never adopted.
     const session = fresh(now, values.length);

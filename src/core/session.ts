@@ -48,9 +48,13 @@ export function newState(id: string, now: number, cookiesSent: number, token?: s
   };
 }
 
-/** Supplies the state on first access (lazy decode) and the fresh identity `regenerate` needs. */
+/**
+ * Supplies the state on first access (lazy decode) and the fresh identity `regenerate` needs. One
+ * backend serves every session of a `createSessions`: what it needs of the request (its cookie
+ * source) is the `source` each session was made with, so a request allocates no backend of its own.
+ */
 export interface SessionBackend {
-  load(): SessionState;
+  load(source: unknown): SessionState;
   freshIdentity(): { id: string; token?: string };
 }
 
@@ -72,18 +76,23 @@ type Key<T> = Extract<keyof T, string>;
 export class Session<T extends SessionData = SessionData> {
   #backend: SessionBackend;
   #state: SessionState | undefined;
+  /** What `backend.load` reads the state from; dropped once loaded. */
+  #source: unknown;
   #committed = false;
   #onFirstUse: (() => void) | undefined;
 
-  constructor(backend: SessionBackend, state?: SessionState) {
+  /** `state` when it is known now; otherwise `backend.load(source)` supplies it on first use. */
+  constructor(backend: SessionBackend, state?: SessionState, source?: unknown) {
     this.#backend = backend;
     this.#state = state;
+    this.#source = source;
   }
 
   /** The loaded state; decodes the cookie on first use. @internal */
   get state(): SessionState {
     if (this.#state === undefined) {
-      this.#state = this.#backend.load();
+      this.#state = this.#backend.load(this.#source);
+      this.#source = undefined;
       const onFirstUse = this.#onFirstUse;
       if (onFirstUse !== undefined) {
         this.#onFirstUse = undefined;
