@@ -26,6 +26,7 @@ export interface LibraryInfo {
 export const LIBRARIES: Record<string, LibraryInfo> = {
   bare: { label: '(none)', store: '-', hallpass: false, cookieMode: false, reference: true },
   noop: { label: '(no-op middleware)', store: '-', hallpass: false, cookieMode: false, reference: true },
+  'noop-session': { label: '(middleware setting req.session)', store: '-', hallpass: false, cookieMode: false, reference: true },
   'hallpass-sealed': { label: 'hallpass', store: 'cookie, sealed (AES-256-GCM)', hallpass: true, cookieMode: true },
   'hallpass-signed': { label: 'hallpass', store: 'cookie, signed (HMAC-SHA256)', hallpass: true, cookieMode: true },
   'hallpass-memory': { label: 'hallpass', store: 'memoryStore', hallpass: true, cookieMode: false },
@@ -53,9 +54,11 @@ export const MATRIX: Record<Framework, string[]> = {
   // On node:http and Express hallpass also runs on node-redis, connect-redis's client, to compare the session layers alone;
   // node:http runs the connect-style peers in front of its handler, free of Express's own cost per request.
   node: ['bare', ...HALLPASS, 'hallpass-redis-node', 'express-session', 'express-session-redis', 'cookie-session', 'iron-session'],
+  // `noop-session`: on Express, the price of giving a request any own property (below).
   express: [
     'bare',
     'noop',
+    'noop-session',
     ...HALLPASS,
     'hallpass-redis-node',
     'express-session',
@@ -73,6 +76,7 @@ export const MATRIX: Record<Framework, string[]> = {
 export const QUICK = new Set([
   'bare',
   'noop',
+  'noop-session',
   'hallpass-sealed',
   'hallpass-signed',
   'hallpass-redis',

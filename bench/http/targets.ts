@@ -34,6 +34,12 @@ const subjectName = (config: Config) =>
   `${SUBJECTS[config.library] ?? config.library.replace(/^hallpass-/, '')}${config.variant ? ` (${config.variant})` : ''}`;
 const peerName = (config: Config) => `${LIBRARIES[config.library]?.label}${config.library.endsWith('-redis') ? ' + connect-redis' : ''}`;
 
+/** The reference apps target 4 is also read against, when the run has them. */
+const UNTOUCHED_REFERENCES = [
+  { library: 'noop', target: '4b. untouched session vs a no-op middleware', label: 'no-op middleware' },
+  { library: 'noop-session', target: '4c. untouched session vs a middleware that only sets req.session', label: 'req.session middleware' },
+];
+
 export function computeTargets(configs: Config[], results: Results, floor: Record<string, number>): TargetRow[] {
   const rows: TargetRow[] = [];
   const bareOf = (framework: Framework) => `${framework}/bare`;
@@ -168,21 +174,24 @@ export function computeTargets(configs: Config[], results: Results, floor: Recor
       rps: ratio(s.rps, bare.rps, s.ratio),
       cpu: ratio(1e6 / s.cpuUs, 1e6 / bare.cpuUs, s.cpuRatio),
     });
-    // The same request against the framework's price of one middleware that does nothing: what is hallpass's own.
-    const noopId = `${config.framework}/noop`;
-    const vsNoop = configs.some((c) => c.id === noopId) && summarise(results, config.id, noopId, 'same/untouched');
-    const noop = vsNoop && summarise(results, noopId, noopId, 'same/untouched');
-    if (!vsNoop || !noop) continue;
-    rows.push({
-      target: '4b. untouched session vs a no-op middleware',
-      framework: FRAMEWORK_LABEL[config.framework],
-      subject: subjectName(config),
-      route: '/untouched',
-      unit: 'req/s',
-      limit: '≥ 0.97×',
-      rps: ratio(vsNoop.rps, noop.rps, vsNoop.ratio, 'no-op middleware'),
-      cpu: ratio(1e6 / vsNoop.cpuUs, 1e6 / noop.cpuUs, vsNoop.cpuRatio, 'no-op middleware'),
-    });
+    // The same request against the framework's price of one middleware that does nothing (4b), and
+    // of one that only sets `req.session` (4c): what is hallpass's own.
+    for (const reference of UNTOUCHED_REFERENCES) {
+      const referenceId = `${config.framework}/${reference.library}`;
+      const against = configs.some((c) => c.id === referenceId) && summarise(results, config.id, referenceId, 'same/untouched');
+      const own = against && summarise(results, referenceId, referenceId, 'same/untouched');
+      if (!against || !own) continue;
+      rows.push({
+        target: reference.target,
+        framework: FRAMEWORK_LABEL[config.framework],
+        subject: subjectName(config),
+        route: '/untouched',
+        unit: 'req/s',
+        limit: '≥ 0.97×',
+        rps: ratio(against.rps, own.rps, against.ratio, reference.label),
+        cpu: ratio(1e6 / against.cpuUs, 1e6 / own.cpuUs, against.cpuRatio, reference.label),
+      });
+    }
   }
   return rows;
 }

@@ -9,6 +9,7 @@ import { HALLPASS_VARIANTS, type HallpassVariant, hallpassSessions } from './hal
 type Counter = { count?: number };
 
 const json = (res: Response, body: string) => res.type('application/json').send(body);
+const NO_SESSION = Object.freeze({});
 
 /** The three routes over a session reached through `get`/`set` accessors. */
 function routes(app: Express, read: (req: Request) => number, write: (req: Request, count: number) => unknown): Express {
@@ -99,6 +100,15 @@ export const expressServers: Record<string, Starter> = {
   bare: bare(),
   // One middleware that does nothing: what Express charges for any session middleware.
   noop: bare((app) => app.use((_req, _res, next) => next())),
+  // One that only gives the request a `session` property, as every session middleware must. Express
+  // sets each request's prototype, and on Node 20 (V8 11) a property added after that gives the
+  // request a hidden class of its own, which costs more than the middleware (bench/profile.md).
+  'noop-session': bare((app) =>
+    app.use((req, _res, next) => {
+      (req as unknown as { session: object }).session = NO_SESSION;
+      next();
+    }),
+  ),
   ...Object.fromEntries(HALLPASS_VARIANTS.map((variant) => [variant, hallpass(variant)])),
   'express-session': connectPeer((ctx) => expressSessionMiddleware(ctx, 'memory')),
   'express-session-redis': connectPeer((ctx) => expressSessionMiddleware(ctx, 'redis')),
