@@ -21,12 +21,21 @@ export interface LibraryInfo {
   cookieMode: boolean;
   /** A reference app, not a session library: no session cookie, never a peer. */
   reference?: boolean;
+  /** A reference for `/untouched` only (a middleware's own price), not run on the other routes. */
+  untouchedOnly?: boolean;
 }
 
 export const LIBRARIES: Record<string, LibraryInfo> = {
   bare: { label: '(none)', store: '-', hallpass: false, cookieMode: false, reference: true },
-  noop: { label: '(no-op middleware)', store: '-', hallpass: false, cookieMode: false, reference: true },
-  'noop-session': { label: '(middleware setting req.session)', store: '-', hallpass: false, cookieMode: false, reference: true },
+  noop: { label: '(no-op middleware)', store: '-', hallpass: false, cookieMode: false, reference: true, untouchedOnly: true },
+  'noop-session': {
+    label: '(middleware setting req.session)',
+    store: '-',
+    hallpass: false,
+    cookieMode: false,
+    reference: true,
+    untouchedOnly: true,
+  },
   'hallpass-sealed': { label: 'hallpass', store: 'cookie, sealed (AES-256-GCM)', hallpass: true, cookieMode: true },
   'hallpass-signed': { label: 'hallpass', store: 'cookie, signed (HMAC-SHA256)', hallpass: true, cookieMode: true },
   'hallpass-memory': { label: 'hallpass', store: 'memoryStore', hallpass: true, cookieMode: false },

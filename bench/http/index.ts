@@ -35,8 +35,7 @@ export function configsFor(framework: Framework, options: HttpBenchOptions, redi
     if (library !== 'bare' && options.only && !options.only.has(library)) continue;
     if (library !== 'bare' && !options.only && options.quick && !QUICK.has(library)) continue;
     if (LIBRARIES[library]?.redis && !redisAvailable) continue;
-    // The no-op middlewares are references for /untouched only.
-    const own = library === 'noop' || library === 'noop-session' ? kinds.filter((kind) => kind.route === 'untouched') : kinds;
+    const own = LIBRARIES[library]?.untouchedOnly ? kinds.filter((kind) => kind.route === 'untouched') : kinds;
     if (own.length === 0) continue;
     configs.push({ id: `${framework}/${library}`, framework, library, kinds: own });
     const poolKinds = kinds.filter((kind) => kind.scenario === 'pool');

@@ -302,9 +302,11 @@ async function countConfig(config: Config, shared: Shared): Promise<void> {
         if (agree && settle >= MIN_SETTLING_WINDOWS - 1) break;
       }
       const perWindow: number[] = [];
-      const keep = (i: number) =>
-        options.keepDumps && join(options.keepDumps, `${config.id.replace('/', '.')}.${kindKey(kind).replace('/', '-')}.${i + 1}.out`);
-      for (let i = 0; i < options.windows; i++) perWindow.push(await window(keep(i) || undefined));
+      const keepAs = (i: number) =>
+        options.keepDumps
+          ? join(options.keepDumps, `${config.id.replace('/', '.')}.${kindKey(kind).replace('/', '-')}.${i + 1}.out`)
+          : undefined;
+      for (let i = 0; i < options.windows; i++) perWindow.push(await window(keepAs(i)));
       // The cheapest window is the steady cost: the others differ by what lands in them now and then
       // (a major collection, a recompilation), which would swing a median of a few windows.
       const steady = Math.min(...perWindow);
