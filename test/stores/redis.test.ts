@@ -6,7 +6,7 @@ import { redisStore } from 'hallpass/redis';
 import { describeSessionsOverStore, describeStoreConformance } from 'hallpass/testing';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { hasBinary, startRedisServer } from '../support/redis-server.js';
+import { hasBinary, startRedisServer, waitFor } from '../support/redis-server.js';
 import { needService, reachable } from '../support/services.js';
 
 // The shared Redis on 6379: every key of this run starts with its own prefix, removed afterwards.
@@ -138,6 +138,45 @@ describe('redisStore specifics', { skip }, () => {
       assert.deepEqual({ ...(await s.get('k1'))?.data }, { a: 1, b: 2 });
     } finally {
       client.disconnect();
+      await server.stop();
+    }
+  });
+
+  it("node-redis: the store's commands answer to storeTimeout, not the client's per-command timer; the app's own commands keep it", {
+    skip: !hasBinary('redis-server'),
+  }, async () => {
+    const server = await startRedisServer();
+    // The offline queue on (node-redis's default) and a client timer of 50 ms: while Redis is away a
+    // command waits in the client's queue, and that timer is the only one node-redis runs on it.
+    const client = createClient({
+      url: `redis://127.0.0.1:${server.port}`,
+      commandOptions: { timeout: 50 },
+      socket: { reconnectStrategy: 20 },
+    });
+    client.on('error', () => {}); // the reconnect attempts while the server is down
+    try {
+      await client.connect();
+      const s = redisStore(client);
+      await server.kill();
+      await waitFor('the client to notice', async () => !client.isReady);
+      // The session layer's deadline applies: ERR_STORE_TIMEOUT at storeTimeout, not the client's TimeoutError.
+      const short = createSessions({ store: s, storeTimeout: 150 });
+      const error = await short.load(`hallpass=${randomBytes(32).toString('base64url')}`).then(
+        () => assert.fail('load must reject'),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof StoreError);
+      assert.equal(error.code, 'ERR_STORE_TIMEOUT');
+      // Without the session layer, a store command waits for Redis to come back; the app's PING does not.
+      const settled = Promise.allSettled([client.ping(), s.get('k1')]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await server.start();
+      const [own, fromStore] = await settled;
+      assert.equal(own.status, 'rejected', "the app's PING keeps the client's 50 ms timer");
+      assert.equal(((own as PromiseRejectedResult).reason as Error).constructor.name, 'TimeoutError');
+      assert.deepEqual(fromStore, { status: 'fulfilled', value: null }, 'answered by the restarted (empty) server');
+    } finally {
+      await client.close().catch(() => {});
       await server.stop();
     }
   });
