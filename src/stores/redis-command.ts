@@ -6,7 +6,7 @@ export interface IoRedisLike {
   call(command: string, ...args: string[]): Promise<unknown>;
 }
 
-/** The per-command options the store passes to node-redis (v5 reads `timeout`; v4 ignores it). */
+/** The per-command options the store passes to node-redis (5 and later read `timeout`; 4 ignores it). */
 export interface NodeRedisCommandOptions {
   timeout?: number;
 }
@@ -45,7 +45,7 @@ export function defineScript(source: string): RedisScript {
 }
 
 /**
- * node-redis 5 gives every command a 5 s `AbortSignal.timeout` unless told otherwise. That timer
+ * node-redis 6 gives every command a 5 s `AbortSignal.timeout` unless told otherwise. That timer
  * only covers the time a command waits to be written (node-redis drops it once the command is on
  * the wire, though the signal itself lives on for the full 5 s), and on Node 20 it costs more CPU
  * than the rest of the command: about 15 µs against 3–6 µs, measured with sequential `HGETALL`s.
