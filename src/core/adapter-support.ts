@@ -1,6 +1,6 @@
 import type { CookieSource } from './cookie-source.js';
 import { StoreError } from './errors.js';
-import { newState, Session, type SessionState } from './session.js';
+import { newState, Session, type SessionBackend, type SessionState } from './session.js';
 import type { Sessions } from './sessions.js';
 import type { SessionData } from './types.js';
 
@@ -15,13 +15,14 @@ export interface AdapterOptions {
   onError?: (error: unknown) => void;
 }
 
+/** The anonymous session is created already loaded: `load` only hands back the state it was given. */
+const ANONYMOUS_BACKEND: SessionBackend = { load: (state) => state as SessionState, freshIdentity: () => ({ id: 'anonymous' }) };
+
 /** A session with no cookie behind it that is never saved: what `onStoreError: "anonymous"` serves. */
 export function anonymousSession<T extends SessionData>(): Session<T> {
   const state = newState('anonymous', Math.floor(Date.now() / 1000), 0);
   return new Session<T>(ANONYMOUS_BACKEND, state);
 }
-
-const ANONYMOUS_BACKEND = { load: (state: unknown) => state as SessionState, freshIdentity: () => ({ id: 'anonymous' }) };
 
 export const DETACHED = new WeakSet<object>();
 
