@@ -1,5 +1,7 @@
 export type { CodecOptions } from './codecs/envelope.js';
 export { sealedCodec } from './codecs/sealed.js';
+export type { SodiumSecretbox } from './codecs/secretbox.js';
+export { secretboxCodec } from './codecs/secretbox.js';
 export { signedCodec } from './codecs/signed.js';
 export type { CommitResult } from './core/commit-result.js';
 export type { HallpassErrorCode, TokenErrorCode } from './core/errors.js';

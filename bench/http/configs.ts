@@ -38,6 +38,7 @@ export const LIBRARIES: Record<string, LibraryInfo> = {
   },
   'hallpass-sealed': { label: 'hallpass', store: 'cookie, sealed (AES-256-GCM)', hallpass: true, cookieMode: true },
   'hallpass-signed': { label: 'hallpass', store: 'cookie, signed (HMAC-SHA256)', hallpass: true, cookieMode: true },
+  'hallpass-secretbox': { label: 'hallpass', store: 'cookie, secretboxCodec (libsodium)', hallpass: true, cookieMode: true },
   'hallpass-memory': { label: 'hallpass', store: 'memoryStore', hallpass: true, cookieMode: false },
   'hallpass-redis': { label: 'hallpass', store: 'Redis (ioredis)', hallpass: true, redis: true, cookieMode: false },
   'hallpass-redis-node': { label: 'hallpass', store: 'Redis (node-redis)', hallpass: true, redis: true, cookieMode: false },
@@ -56,6 +57,9 @@ export const LIBRARIES: Record<string, LibraryInfo> = {
   'koa-session': { label: 'koa-session', store: 'cookie, keygrip HMAC-SHA1', hallpass: false, cookieMode: true },
   'hono-sessions': { label: 'hono-sessions', store: 'CookieStore, iron seal', hallpass: false, cookieMode: true },
 };
+
+/** hallpass's cookie-mode configs: in the pool scenario each also runs with its verified-cookie cache off. */
+export const COOKIE_CODECS = new Set(['hallpass-sealed', 'hallpass-signed', 'hallpass-secretbox']);
 
 const HALLPASS = ['hallpass-sealed', 'hallpass-signed', 'hallpass-memory', 'hallpass-redis'];
 
@@ -76,7 +80,8 @@ export const MATRIX: Record<Framework, string[]> = {
     'iron-session',
   ],
   // `noop`: one middleware shaped like hallpass's that does nothing, the framework's own price of any middleware.
-  fastify: ['bare', 'noop', ...HALLPASS, 'secure-session', 'fastify-session'],
+  // `hallpass-secretbox`: hallpass on libsodium, the primitive @fastify/secure-session uses.
+  fastify: ['bare', 'noop', ...HALLPASS, 'hallpass-secretbox', 'secure-session', 'fastify-session'],
   hono: ['bare', 'noop', ...HALLPASS, 'hono-sessions'],
   koa: ['bare', 'noop', ...HALLPASS, 'koa-session'],
 };
@@ -88,6 +93,7 @@ export const QUICK = new Set([
   'noop-session',
   'hallpass-sealed',
   'hallpass-signed',
+  'hallpass-secretbox',
   'hallpass-redis',
   'hallpass-redis-node',
   'iron-session',

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { type HttpBenchOptions, parseHttpArgs } from './args.js';
 import { buildServers, removeBuild } from './build.js';
 import { closeClient } from './client.js';
-import { type Config, type Framework, type Kind, LIBRARIES, MATRIX, QUICK } from './configs.js';
+import { COOKIE_CODECS, type Config, type Framework, type Kind, LIBRARIES, MATRIX, QUICK } from './configs.js';
 import { startFloorWorker } from './floor-worker.js';
 import { hasCommand, pinSelf, type RedisServer, startRedis } from './processes.js';
 import { type RunReport, renderReport } from './report.js';
@@ -39,7 +39,7 @@ export function configsFor(framework: Framework, options: HttpBenchOptions, redi
     if (own.length === 0) continue;
     configs.push({ id: `${framework}/${library}`, framework, library, kinds: own });
     const poolKinds = kinds.filter((kind) => kind.scenario === 'pool');
-    if (options.noCacheOptions && (library === 'hallpass-sealed' || library === 'hallpass-signed') && poolKinds.length > 0) {
+    if (options.noCacheOptions && COOKIE_CODECS.has(library) && poolKinds.length > 0) {
       configs.push({
         id: `${framework}/${library}+cache-off`,
         framework,

@@ -1,4 +1,4 @@
-// Packages the benchmark uses that ship no types (and whose @types are not installed): only what it calls.
+// Packages the benchmark (and, for sodium-native, the tests) use that ship no types (and whose @types are not installed): only what they call.
 declare module 'cookie-session' {
   import type { RequestHandler } from 'express';
   export default function cookieSession(options: { name?: string; keys: string[] }): RequestHandler;
@@ -20,4 +20,16 @@ declare module 'autocannon' {
     non2xx: number;
   }
   export default function autocannon(options: Options): Promise<Result>;
+}
+
+declare module 'sodium-native' {
+  const sodium: {
+    crypto_secretbox_KEYBYTES: number;
+    crypto_secretbox_NONCEBYTES: number;
+    crypto_secretbox_MACBYTES: number;
+    randombytes_buf(buffer: Buffer): void;
+    crypto_secretbox_easy(box: Buffer, message: Buffer, nonce: Buffer, key: Buffer): void;
+    crypto_secretbox_open_easy(message: Buffer, box: Buffer, nonce: Buffer, key: Buffer): boolean;
+  };
+  export default sodium;
 }

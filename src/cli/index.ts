@@ -9,8 +9,8 @@ const USAGE = `Usage:
 
 inspect options:
   --secret S        the secret (repeat for rotated secrets); default: $SESSION_SECRET ($JWT_SECRET for jwt)
-  --format F        auto (default), sealed, signed, starlette, jwt
-  --name N          the cookie name, which sealed and signed cookies are bound to (default hallpass;
+  --format F        auto (default), sealed, signed, secretbox (needs sodium-native), starlette, jwt
+  --name N          the cookie name, which hallpass cookies are bound to (default hallpass;
                     a pasted "name=value" pair sets it too)
   --now T           the time to check against, Unix seconds (default: now)
   --max-age N       absolute lifetime in seconds (default 1209600)

@@ -1,23 +1,34 @@
 import { sealedCodec } from '../codecs/sealed.js';
+import { type SodiumSecretbox, secretboxCodec } from '../codecs/secretbox.js';
 import { signedCodec } from '../codecs/signed.js';
 import { expiryProblem } from '../core/expiry.js';
 import { checkSecrets } from '../core/keys.js';
 import { DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_AGE, resolveOptions } from '../core/options.js';
 import type { InspectArgs, InspectResult } from './inspect-result.js';
 
-const NAMED_VALUE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)=([hs]1\..*)$/;
+const NAMED_VALUE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)=([hsx]1\..*)$/;
 
 /**
- * Decodes and verifies a hallpass `sealed` or `signed` cookie offline. The cookie name is part of
- * what is authenticated: it comes from `--name` (default `hallpass`) or from a `name=value` pair
- * pasted as is.
+ * Decodes and verifies a hallpass `sealed`, `signed` or `secretbox` cookie offline (`secretbox`
+ * needs libsodium's module, `sodium`). The cookie name is part of what is authenticated: it comes
+ * from `--name` (default `hallpass`) or from a `name=value` pair pasted as is.
  */
-export function inspectHallpassCookie(format: 'sealed' | 'signed', input: string, args: InspectArgs): InspectResult {
+export function inspectHallpassCookie(
+  format: 'sealed' | 'signed' | 'secretbox',
+  input: string,
+  args: InspectArgs,
+  sodium?: SodiumSecretbox,
+): InspectResult {
   const named = NAMED_VALUE.exec(input);
   const name = named?.[1] ?? args.flags.name ?? 'hallpass';
   const value = named?.[2] ?? input;
   const secrets = checkSecrets('--secret', args.secrets);
-  const codec = format === 'sealed' ? sealedCodec(secrets, { name }) : signedCodec(secrets, { name });
+  const codec =
+    format === 'secretbox'
+      ? secretboxCodec(sodium as SodiumSecretbox, secrets, { name })
+      : format === 'sealed'
+        ? sealedCodec(secrets, { name })
+        : signedCodec(secrets, { name });
   const maxAge = args.maxAge ?? DEFAULT_MAX_AGE;
   const idleTimeout = args.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
   const opened = codec.decode(value, args.now);
@@ -38,4 +49,18 @@ export function inspectHallpassCookie(format: 'sealed' | 'signed', input: string
     lastSeenAt: envelope.lastSeenAt,
     expiresAt,
   };
+}
+
+/** The app's own `sodium-native`, which hallpass does not depend on: a clear error when it is not installed. */
+export async function loadSodium(): Promise<SodiumSecretbox> {
+  // A specifier in a variable: hallpass neither depends on the package nor bundles its types.
+  const specifier = 'sodium-native';
+  try {
+    const module = (await import(specifier)) as { default?: SodiumSecretbox };
+    return module.default ?? (module as unknown as SodiumSecretbox);
+  } catch {
+    throw new Error(
+      'Inspecting a secretbox cookie needs libsodium: install sodium-native where you run hallpass (npm install sodium-native).',
+    );
+  }
 }

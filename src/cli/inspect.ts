@@ -1,4 +1,4 @@
-import { inspectHallpassCookie } from './inspect-hallpass.js';
+import { inspectHallpassCookie, loadSodium } from './inspect-hallpass.js';
 import { inspectJwt } from './inspect-jwt.js';
 import type { InspectArgs, Inspector, InspectResult } from './inspect-result.js';
 import { inspectStarletteCookie } from './inspect-starlette.js';
@@ -7,14 +7,16 @@ import { inspectStarletteCookie } from './inspect-starlette.js';
 export const inspectors: Record<string, Inspector> = {
   sealed: (value, args) => inspectHallpassCookie('sealed', value, args),
   signed: (value, args) => inspectHallpassCookie('signed', value, args),
+  secretbox: async (value, args) => inspectHallpassCookie('secretbox', value, args, await loadSodium()),
   starlette: inspectStarletteCookie,
   jwt: inspectJwt,
 };
 
 export function detectFormat(value: string): string {
-  const bare = value.replace(/^[^=.]+=(?=[hs]1\.)/, '');
+  const bare = value.replace(/^[^=.]+=(?=[hsx]1\.)/, '');
   if (bare.startsWith('h1.')) return 'sealed';
   if (bare.startsWith('s1.')) return 'signed';
+  if (bare.startsWith('x1.')) return 'secretbox';
   return isJwt(value) ? 'jwt' : 'starlette';
 }
 

@@ -1,5 +1,5 @@
 /**
- * Property-based tests of every cookie codec (sealed, signed, Starlette) and of cookie-mode loading:
+ * Property-based tests of every cookie codec (sealed, signed, secretbox, Starlette) and of cookie-mode loading:
  * no input throws, decode(encode(x)) gives back x for any JSON object, and no input the server did
  * not produce ever opens (random strings, strings shaped like real cookies, and real cookies with
  * random edits). Case counts are in each test's name.
@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type Codec, createSessions, type Envelope, type Json, sealedCodec, signedCodec } from 'hallpass';
+import { type Codec, createSessions, type Envelope, type Json, sealedCodec, secretboxCodec, signedCodec } from 'hallpass';
 import { starletteCodec } from 'hallpass/starlette';
+import sodium from 'sodium-native';
 import { SECRET } from '../support/core-fixtures.js';
 import { keyIdFor } from '../support/forge.js';
 
@@ -16,6 +17,7 @@ const NOW = 1_750_000_000;
 const CODECS: Array<[string, Codec]> = [
   ['sealed', sealedCodec([SECRET])],
   ['signed', signedCodec([SECRET])],
+  ['secretbox', secretboxCodec(sodium, [SECRET])],
   ['starlette', starletteCodec({ secret_key: SECRET, max_age: 3600 })],
 ];
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -33,6 +35,7 @@ const asJson = (value: unknown) => JSON.parse(JSON.stringify(value));
 const lookalikes: Record<string, fc.Arbitrary<string>> = {
   sealed: b64url(0, 300).map((blob) => `h1.${keyIdFor(SECRET, 'sealed')}.${blob}`),
   signed: fc.tuple(b64url(0, 200), b64url(43, 43)).map(([json, tag]) => `s1.${keyIdFor(SECRET, 'signed')}.${json}.${tag}`),
+  secretbox: b64url(0, 300).map((blob) => `x1.${keyIdFor(SECRET, 'secretbox')}.${blob}`),
   starlette: fc
     .tuple(fc.base64String({ maxLength: 200 }), b64url(6, 6), b64url(27, 27))
     .map(([payload, stamp, signature]) => `${payload}.${stamp}.${signature}`),

@@ -12,9 +12,9 @@ function keyFor(secret: string, purpose: string): { id: string; raw: Buffer } {
   return { id, raw };
 }
 
-/** The public key id a secret gets for a codec (`sealed` or `signed`). */
-export function keyIdFor(secret: string, codec: 'sealed' | 'signed'): string {
-  return keyFor(secret, `${codec}/v1`).id;
+/** The public key id a secret gets for a codec (`sealed`, `signed`, or `secretbox`, whose key is bound to the cookie name). */
+export function keyIdFor(secret: string, codec: 'sealed' | 'signed' | 'secretbox', name = 'hallpass'): string {
+  return keyFor(secret, codec === 'secretbox' ? `secretbox/v1/${name}` : `${codec}/v1`).id;
 }
 
 /** Seals `plaintext` as `h1.<key id>.<base64url(iv ‖ ciphertext ‖ tag)>`, bound to the cookie `name`. */

@@ -1,6 +1,6 @@
-/** The four hallpass configurations measured on every framework, built the way an app would build them. */
+/** The hallpass configurations the benchmark measures, built the way an app would build them. */
 
-import { createSessions, memoryStore, type SessionOptions, type Sessions } from 'hallpass';
+import { createSessions, memoryStore, type SessionOptions, type Sessions, secretboxCodec } from 'hallpass';
 import { redisStore } from 'hallpass/redis';
 import { Redis } from 'ioredis';
 import type { ServerContext } from './context.js';
@@ -8,6 +8,7 @@ import type { ServerContext } from './context.js';
 export const HALLPASS_VARIANTS = [
   'hallpass-sealed',
   'hallpass-signed',
+  'hallpass-secretbox',
   'hallpass-memory',
   'hallpass-redis',
   'hallpass-redis-node',
@@ -30,6 +31,10 @@ export async function hallpassSessions(variant: HallpassVariant, ctx: ServerCont
       return createSessions({ secret: ctx.secret, ...extra });
     case 'hallpass-signed':
       return createSessions({ secret: ctx.secret, codec: 'signed', ...extra });
+    case 'hallpass-secretbox': {
+      const { default: sodium } = await import('sodium-native');
+      return createSessions({ codec: secretboxCodec(sodium, [ctx.secret]), ...extra });
+    }
     case 'hallpass-memory':
       // Sized for the 10,000-cookie pool plus the sessions the checks create.
       return createSessions({ store: memoryStore({ max: 50_000 }), ...extra });

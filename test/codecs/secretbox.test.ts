@@ -1,0 +1,238 @@
+import assert from 'node:assert/strict';
+import { createHash, hkdfSync } from 'node:crypto';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { ConfigError, type Envelope, type SodiumSecretbox, secretboxCodec } from 'hallpass';
+import sodium from 'sodium-native';
+import { main } from '../../src/cli/index.js';
+import { cookiePair, cookieValue, harness, OLD_SECRET, OTHER_SECRET, SECRET } from '../support/core-fixtures.js';
+import { envelopeJson } from '../support/forge.js';
+
+const NOW = 1_750_000_000;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+function sample(): Envelope {
+  return {
+    id: 'q1w2e3r4t5y6u7i8o9p0aa',
+    createdAt: NOW - 100,
+    lastSeenAt: NOW - 10,
+    userId: 'user-42',
+    data: Object.assign(Object.create(null), { user_id: 'alice', cart: ['apple', 'pear'], text: 'é ☃ \u{1F600} "quoted" ;,' }),
+  };
+}
+
+/** The documented key schedule, written out independently: HKDF-SHA256 per secret and cookie name. */
+function keyFor(secret: string, name = 'hallpass'): { id: string; raw: Buffer } {
+  const raw = Buffer.from(hkdfSync('sha256', secret, 'hallpass', `hallpass/secretbox/v1/${name}`, 32));
+  return { id: createHash('sha256').update('hallpass/key-id').update(raw).digest('base64url').slice(0, 6), raw };
+}
+
+/** Seals `plaintext` as `x1.<key id>.<base64url(nonce ‖ box)>` with libsodium directly. */
+function forge(secret: string, plaintext: string, name = 'hallpass'): string {
+  const { id, raw } = keyFor(secret, name);
+  const message = Buffer.from(plaintext);
+  const nonce = Buffer.alloc(24);
+  sodium.randombytes_buf(nonce);
+  const box = Buffer.alloc(message.length + 16);
+  sodium.crypto_secretbox_easy(box, message, nonce, raw);
+  return `x1.${id}.${Buffer.concat([nonce, box]).toString('base64url')}`;
+}
+
+function refused(value: string, reason?: string, codec = secretboxCodec(sodium, [SECRET])): void {
+  const result = codec.decode(value, NOW);
+  assert.equal(result.ok, false, `expected ${JSON.stringify(value.slice(0, 80))} to be refused`);
+  if (reason && !result.ok) assert.equal(result.reason, reason, JSON.stringify(value.slice(0, 80)));
+}
+
+describe('secretbox codec', () => {
+  const codec = secretboxCodec(sodium, [SECRET]);
+
+  it('round-trips an envelope, with and without a user', () => {
+    const envelope = sample();
+    const opened = codec.decode(codec.encode(envelope), NOW);
+    assert.ok(opened.ok);
+    assert.equal(opened.stale, false);
+    assert.deepEqual({ ...opened.envelope, data: { ...opened.envelope.data } }, { ...envelope, data: { ...envelope.data } });
+    assert.equal(Object.getPrototypeOf(opened.envelope.data), null, 'decoded data has no prototype');
+    const { userId: _, ...anonymous } = envelope;
+    const again = codec.decode(codec.encode(anonymous), NOW);
+    assert.equal(again.ok && again.envelope.userId, undefined);
+  });
+
+  it('writes x1.<key id>.<nonce ‖ box> with the key id of the documented key schedule', () => {
+    const envelope = sample();
+    const parts = codec.encode(envelope).split('.');
+    assert.equal(parts.length, 3);
+    assert.equal(parts[0], 'x1');
+    assert.equal(parts[1], keyFor(SECRET).id);
+    const json = `{"id":"${envelope.id}","created":${envelope.createdAt},"seen":${envelope.lastSeenAt},"user":"user-42","data":${JSON.stringify(envelope.data)}}`;
+    assert.equal(Buffer.from(parts[2] as string, 'base64url').length, 24 + 16 + Buffer.byteLength(json));
+    assert.match(parts[2] as string, /^[A-Za-z0-9_-]+$/);
+  });
+
+  it('opens a cookie built independently from the documented format', () => {
+    const result = codec.decode(forge(SECRET, envelopeJson({ created: NOW - 5, seen: NOW - 1, data: { n: 1 } })), NOW);
+    assert.equal(result.ok, true);
+    assert.deepEqual(result.ok && { ...result.envelope.data }, { n: 1 });
+  });
+
+  it('hides the data and draws a fresh nonce per cookie', () => {
+    const nonces = new Set<string>();
+    for (let i = 0; i < 500; i++) {
+      const value = codec.encode(sample());
+      const bytes = Buffer.from(value.split('.')[2] as string, 'base64url');
+      assert.equal(bytes.toString('latin1').includes('alice'), false);
+      nonces.add(bytes.subarray(0, 24).toString('hex'));
+    }
+    assert.equal(nonces.size, 500);
+  });
+
+  it('binds a value to its cookie name: a codec for another name does not open it', () => {
+    const value = codec.encode(sample());
+    refused(value, 'unknown-key', secretboxCodec(sodium, [SECRET], { name: 'sid' }));
+    // The same key id forced onto a value sealed for another name still fails authentication.
+    const other = forge(SECRET, envelopeJson({ created: NOW, seen: NOW }), 'sid').split('.');
+    refused(`x1.${keyFor(SECRET).id}.${other[2]}`, 'tampered');
+  });
+
+  it('refuses another secret as unknown-key, and its box under our key id as tampered', () => {
+    const foreign = secretboxCodec(sodium, [OTHER_SECRET]).encode(sample());
+    refused(foreign, 'unknown-key');
+    refused(`x1.${keyFor(SECRET).id}.${foreign.split('.')[2]}`, 'tampered');
+  });
+
+  it('refuses a newer version as unsupported-version and other prefixes as malformed', () => {
+    const value = codec.encode(sample());
+    refused(`x2${value.slice(2)}`, 'unsupported-version');
+    refused(`h1${value.slice(2)}`, 'malformed');
+    for (const bad of ['', 'x1', 'x1.', `x1.${keyFor(SECRET).id}`, `x1.${keyFor(SECRET).id}.`, `x1.${keyFor(SECRET).id}.AAAA`]) {
+      refused(bad);
+    }
+    // A box with nothing in it (nonce and tag only) carries no session.
+    refused(`x1.${keyFor(SECRET).id}.${Buffer.alloc(40).toString('base64url')}`, 'malformed');
+  });
+
+  it('refuses every position changed to every other base64url character', () => {
+    const value = codec.encode(sample());
+    let tried = 0;
+    for (let index = 0; index < value.length; index++) {
+      for (const replacement of ALPHABET) {
+        if (replacement === value[index]) continue;
+        refused(value.slice(0, index) + replacement + value.slice(index + 1));
+        tried++;
+      }
+    }
+    assert.ok(tried > 63 * 100, `tried ${tried} variants`);
+  });
+
+  it('refuses well-sealed plaintext that is not a session envelope as malformed', () => {
+    for (const plaintext of ['[]', 'null', '{"id":"","created":1,"seen":1,"data":{}}', 'not json']) {
+      refused(forge(SECRET, plaintext), 'malformed');
+    }
+  });
+
+  it('never throws, whatever the input', () => {
+    const prefix = `x1.${keyFor(SECRET).id}.`;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((tail) => prefix + tail),
+          fc.base64String().map((tail) => prefix + tail),
+        ),
+        (value) => {
+          assert.equal(codec.decode(value, NOW).ok, false);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('stops start-up with a clear error when not given libsodium or a strong secret', () => {
+    for (const notSodium of [undefined, null, {}, { crypto_secretbox_easy() {} }, 'sodium-native']) {
+      assert.throws(
+        () => secretboxCodec(notSodium as unknown as SodiumSecretbox, [SECRET]),
+        (error: unknown) => error instanceof ConfigError && error.code === 'ERR_OPTION' && /sodium-native/.test(error.message),
+      );
+    }
+    assert.throws(
+      () => secretboxCodec(sodium, ['too-short']),
+      (error: unknown) => error instanceof ConfigError && error.code === 'ERR_SECRET_TOO_SHORT',
+    );
+    // An unset environment variable.
+    assert.throws(
+      () => secretboxCodec(sodium, process.env.HALLPASS_TEST_UNSET_SECRET),
+      (error: unknown) => error instanceof ConfigError && error.code === 'ERR_SECRET_MISSING',
+    );
+  });
+});
+
+describe('secretbox codec in createSessions', () => {
+  it('carries a session across requests and refuses a tampered cookie with an invalid event', async () => {
+    const h = harness({ codec: secretboxCodec(sodium, [SECRET]) });
+    const first = await h.request(undefined, (s) => s.set('user_id', 'alice'));
+    assert.match(cookieValue(first.result.setCookie), /^x1\./);
+    const next = await h.sessions.load(cookiePair(first.result.setCookie));
+    assert.equal(next.get('user_id'), 'alice');
+    const value = cookieValue(first.result.setCookie);
+    const flipped = value.slice(0, -3) + (value.at(-3) === 'A' ? 'B' : 'A') + value.slice(-2);
+    const tampered = await h.sessions.load(`hallpass=${flipped}`);
+    assert.equal(tampered.get('user_id'), undefined);
+    assert.deepEqual(h.log.invalid(), ['tampered']);
+  });
+
+  it('re-seals an old-key cookie with the newest key on its next write', async () => {
+    const before = harness({ codec: secretboxCodec(sodium, [OLD_SECRET]) });
+    const old = await before.request(undefined, (s) => s.set('user_id', 'alice'));
+    const h = harness({ codec: secretboxCodec(sodium, [SECRET, OLD_SECRET]) });
+    const { result, session } = await h.request(cookiePair(old.result.setCookie), (s) => s.set('visits', 1));
+    assert.equal(cookieValue(result.setCookie).split('.')[1], keyFor(SECRET).id);
+    assert.deepEqual(h.log.events, [{ type: 'resealed', id: session.id }]);
+  });
+
+  it('opens a cookie once: the verified-cookie cache answers the same value again', async () => {
+    let opens = 0;
+    const counting: SodiumSecretbox = {
+      crypto_secretbox_easy: (...args) => sodium.crypto_secretbox_easy(...args),
+      crypto_secretbox_open_easy: (...args) => {
+        opens++;
+        return sodium.crypto_secretbox_open_easy(...args);
+      },
+      randombytes_buf: (buffer) => sodium.randombytes_buf(buffer),
+    };
+    const h = harness({ codec: secretboxCodec(counting, [SECRET]) });
+    const { result } = await h.request(undefined, (s) => s.set('user_id', 'alice'));
+    for (let i = 0; i < 3; i++) assert.equal((await h.sessions.load(cookiePair(result.setCookie))).get('user_id'), 'alice');
+    assert.equal(opens, 1);
+  });
+});
+
+describe('hallpass inspect on a secretbox cookie', () => {
+  async function run(argv: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const out = { write: (text: string) => (stdout += text) } as unknown as Parameters<typeof main>[1];
+    const err = { write: (text: string) => (stderr += text) } as unknown as Parameters<typeof main>[2];
+    const status = await main(argv, out, err);
+    return { status, stdout, stderr };
+  }
+
+  it('recognises x1 cookies, opens them with sodium-native and checks the cookie name', async () => {
+    const value = secretboxCodec(sodium, [SECRET]).encode(sample());
+    const flags = ['--secret', SECRET, '--now', String(NOW), '--json'];
+    const valid = await run(['inspect', `hallpass=${value}`, ...flags]);
+    assert.equal(valid.status, 0, valid.stderr);
+    assert.deepEqual(JSON.parse(valid.stdout), {
+      valid: true,
+      reason: null,
+      format: 'secretbox',
+      session: { ...sample().data },
+      createdAt: NOW - 100,
+      lastSeenAt: NOW - 10,
+      expiresAt: NOW - 10 + 86400,
+    });
+    const renamed = await run(['inspect', `sid=${value}`, ...flags]);
+    assert.equal(renamed.status, 1);
+    assert.equal(JSON.parse(renamed.stdout).reason, 'unknown-key');
+  });
+});
