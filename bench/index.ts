@@ -3,11 +3,13 @@
  * `npm run bench -- jwt` for tokens, `npm run bench -- http [flags]` for HTTP throughput against
  * every peer (flags after `http` go to it: `--quick`, `--frameworks fastify,node`, ...; see
  * bench/http/args.ts), `npm run bench -- instructions [flags]` for the same servers' instructions
- * per request under callgrind (bench/http/instructions.ts).
+ * per request under callgrind (bench/http/instructions.ts), `npm run bench -- calls` for the
+ * instructions per call of each codec and the primitives under it (bench/http/per-call-count.ts).
  */
 import { runCodecBench } from './codecs.js';
 import { runHttpBench } from './http/index.js';
 import { runInstructionCount } from './http/instructions.js';
+import { runPerCallCount } from './http/per-call-count.js';
 import { runJwtBench } from './jwt.js';
 
 const suites = process.argv.slice(2);
@@ -20,6 +22,10 @@ for (const suite of suites) {
   }
   if (suite === 'instructions') {
     await runInstructionCount(process.argv.slice(process.argv.indexOf('instructions') + 1));
+    break;
+  }
+  if (suite === 'calls') {
+    await runPerCallCount(process.argv.slice(process.argv.indexOf('calls') + 1));
     break;
   }
   if (suite === 'jwt') {

@@ -1,0 +1,75 @@
+/**
+ * Instructions per call of the steps a session library takes per request, counted by valgrind's
+ * callgrind: `npm run bench -- calls [--count n] [--only text]`. Prints markdown.
+ *
+ * Each operation of bench/http/servers/per-call.ts runs in its own process under callgrind twice,
+ * once with the warm-up alone and once with `--count` more calls; the difference of the two totals
+ * over `--count` is the operation's cost per call, with start-up, compilation and warm-up
+ * cancelled out. It answers what the HTTP instruction counts cannot: how much of a request's
+ * session work is the primitive itself and how much the calls around it.
+ */
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { buildServers, removeBuild } from './build.js';
+import { hasCommand } from './processes.js';
+import { collectVersions } from './versions.js';
+
+const run = promisify(execFile);
+
+const USAGE = `npm run bench -- calls [flags]
+  --count n      calls counted per operation, after 20,000 to warm up (default 10000)
+  --only text    only the operations whose name contains text`;
+
+/** The instructions one process spent in all, from callgrind's closing summary. */
+async function totalInstructions(entry: string, operation: string, count: number): Promise<number> {
+  const { stderr } = await run(
+    'valgrind',
+    ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', entry, operation, String(count)],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+  const collected = /Collected : (\d+)/.exec(stderr);
+  if (!collected) throw new Error(`callgrind printed no total for ${JSON.stringify(operation)}:\n${stderr.slice(-2000)}`);
+  return Number(collected[1]);
+}
+
+export async function runPerCallCount(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { count: { type: 'string', default: '10000' }, only: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (!hasCommand('valgrind')) throw new Error('valgrind is not installed (Debian: apt-get install valgrind)');
+  const count = Number(values.count);
+  if (!Number.isSafeInteger(count) || count <= 0) throw new Error(`--count must be a positive integer, got ${values.count}`);
+  const entry = join(dirname(buildServers()), 'per-call.js');
+  try {
+    const { stdout } = await run(process.execPath, [entry, '--list']);
+    const operations = (JSON.parse(stdout) as string[]).filter((name) => !values.only || name.includes(values.only));
+    const rows: string[] = [];
+    for (const operation of operations) {
+      // Both processes of one operation at once: callgrind counts instructions, so they do not disturb each other's figure.
+      const [base, loaded] = await Promise.all([totalInstructions(entry, operation, 0), totalInstructions(entry, operation, count)]);
+      const perCall = (loaded - base) / count;
+      console.error(`[calls] ${operation}: ${Math.round(perCall)} instructions per call`);
+      rows.push(`| ${operation} | ${(perCall / 1000).toFixed(1)} k |`);
+    }
+    const versions = new Map(collectVersions());
+    console.log(
+      [
+        `# Instructions per call (Node ${process.version}, sodium-native ${versions.get('sodium-native') ?? 'unknown'})`,
+        '',
+        `Each operation: 20,000 calls to warm up, then ${count} counted; the figure is the difference between that process's total and a process that only warms up, divided by ${count}. About 200 bytes of session JSON.`,
+        '',
+        '| operation | instructions per call |',
+        '|---|---:|',
+        ...rows,
+      ].join('\n'),
+    );
+  } finally {
+    removeBuild();
+  }
+}
