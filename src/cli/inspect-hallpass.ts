@@ -58,9 +58,12 @@ export async function loadSodium(): Promise<SodiumSecretbox> {
   try {
     const module = (await import(specifier)) as { default?: SodiumSecretbox };
     return module.default ?? (module as unknown as SodiumSecretbox);
-  } catch {
+  } catch (error) {
     throw new Error(
       'Inspecting a secretbox cookie needs libsodium: install sodium-native where you run hallpass (npm install sodium-native).',
+      {
+        cause: error,
+      },
     );
   }
 }

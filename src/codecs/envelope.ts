@@ -1,11 +1,12 @@
 import { adoptData } from '../core/json-value.js';
 import type { Envelope } from '../core/types.js';
 
-/** Options of `sealedCodec` and `signedCodec`. */
+/** Options of `sealedCodec`, `signedCodec` and `secretboxCodec`. */
 export interface CodecOptions {
   /**
    * The cookie name the values travel under; it is authenticated with them, so a value moved to
-   * another cookie name does not open. Default `"hallpass"`. `createSessions` passes its `name`.
+   * another cookie name does not open. Default `"hallpass"`. `createSessions` passes its `name`
+   * to the codecs it builds, and refuses a codec object bound to another name than its own.
    */
   name?: string;
 }
@@ -16,7 +17,16 @@ export interface CodecOptions {
  */
 export const builtInCodecs = new WeakSet<object>();
 
-/** The JSON both hallpass codecs carry: `{"id","created","seen","user"?,"data"}`, times in Unix seconds. */
+/** The cookie name each of hallpass's codecs is bound to, so `createSessions` can check it matches its own. */
+export const boundCookieNames = new WeakMap<object, string>();
+
+/** Marks a codec as hallpass's own, bound to the cookie `name`. */
+export function registerBuiltInCodec(codec: object, name: string): void {
+  builtInCodecs.add(codec);
+  boundCookieNames.set(codec, name);
+}
+
+/** The JSON hallpass's codecs carry: `{"id","created","seen","user"?,"data"}`, times in Unix seconds. */
 export function envelopeToJson(envelope: Envelope): string {
   const user = envelope.userId === undefined ? '' : `"user":${JSON.stringify(envelope.userId)},`;
   return `{"id":${JSON.stringify(envelope.id ?? '')},"created":${envelope.createdAt},"seen":${envelope.lastSeenAt},${user}"data":${JSON.stringify(envelope.data)}}`;

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { type DerivedKey, deriveKeyring } from '../core/keys.js';
 import { randomBytesPooled } from '../core/random.js';
 import type { Codec, Envelope, OpenResult } from '../core/types.js';
-import { builtInCodecs, type CodecOptions, decodeBase64urlStrict, envelopeFromJson, envelopeToJson } from './envelope.js';
+import { type CodecOptions, decodeBase64urlStrict, envelopeFromJson, envelopeToJson, registerBuiltInCodec } from './envelope.js';
 
 const VERSION = 'h1';
 const IV_BYTES = 12;
@@ -69,7 +69,7 @@ export function sealedCodec(secrets: readonly string[], options: CodecOptions = 
       return { ok: true, envelope, stale: index !== 0 };
     },
   };
-  builtInCodecs.add(codec);
+  registerBuiltInCodec(codec, name);
   return codec;
 }
 

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type DerivedKey, deriveKeyring } from '../core/keys.js';
 import type { Codec, Envelope, OpenResult } from '../core/types.js';
-import { builtInCodecs, type CodecOptions, decodeBase64urlStrict, envelopeFromJson, envelopeToJson } from './envelope.js';
+import { type CodecOptions, decodeBase64urlStrict, envelopeFromJson, envelopeToJson, registerBuiltInCodec } from './envelope.js';
 
 const VERSION = 's1';
 const PREFIX = `${VERSION}.`;
@@ -22,7 +22,8 @@ const TAG_BYTES = 32;
  * ```
  */
 export function signedCodec(secrets: readonly string[], options: CodecOptions = {}): Codec {
-  const bound = `${options.name ?? 'hallpass'}=`;
+  const name = options.name ?? 'hallpass';
+  const bound = `${name}=`;
   const keyring = deriveKeyring(secrets, 'signed/v1');
   const newest = keyring[0] as DerivedKey;
   // id -> position of its first key (the same secret listed twice opens as the newer one).
@@ -63,6 +64,6 @@ export function signedCodec(secrets: readonly string[], options: CodecOptions = 
       return { ok: true, envelope, stale: index !== 0 };
     },
   };
-  builtInCodecs.add(codec);
+  registerBuiltInCodec(codec, name);
   return codec;
 }

@@ -1,3 +1,4 @@
+import { boundCookieNames } from '../codecs/envelope.js';
 import { sealedCodec } from '../codecs/sealed.js';
 import { signedCodec } from '../codecs/signed.js';
 import { type CookieAttributes, checkAttributeValue, checkCookieName } from './cookie.js';
@@ -180,6 +181,14 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (options.store === undefined) {
     if (options.codec !== undefined && typeof options.codec === 'object') {
       codec = options.codec;
+      // hallpass's codecs authenticate the cookie name: one built for another name would bind every cookie to that name instead.
+      const bound = codec !== null ? boundCookieNames.get(codec) : undefined;
+      if (bound !== undefined && bound !== name) {
+        throw new ConfigError(
+          'ERR_OPTION',
+          `\`codec\` is bound to the cookie name ${JSON.stringify(bound)} but \`name\` is ${JSON.stringify(name)}: build the codec with the same name, e.g. { name: ${JSON.stringify(name)}, codec: secretboxCodec(sodium, secret, { name: ${JSON.stringify(name)} }) }.`,
+        );
+      }
     } else {
       const secrets = checkSecrets('secret', options.secret);
       if (options.codec === undefined || options.codec === 'sealed') codec = sealedCodec(secrets, { name });

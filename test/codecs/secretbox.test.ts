@@ -131,14 +131,15 @@ describe('secretbox codec', () => {
     }
   });
 
-  it('never throws, whatever the input', () => {
+  it('never throws, whatever the input, including base64url bodies that reach libsodium', () => {
     const prefix = `x1.${keyFor(SECRET).id}.`;
+    const body = fc.array(fc.constantFrom(...ALPHABET), { minLength: 54, maxLength: 300 }).map((chars) => chars.join(''));
     fc.assert(
       fc.property(
         fc.oneof(
           fc.string(),
           fc.string().map((tail) => prefix + tail),
-          fc.base64String().map((tail) => prefix + tail),
+          body.map((tail) => prefix + tail),
         ),
         (value) => {
           assert.equal(codec.decode(value, NOW).ok, false);
@@ -148,8 +149,27 @@ describe('secretbox codec', () => {
     );
   });
 
+  it('marks a cookie opened with an older secret of the list as stale', () => {
+    const rotated = secretboxCodec(sodium, [SECRET, OLD_SECRET]);
+    const staleness = (value: string) => {
+      const result = rotated.decode(value, NOW);
+      assert.ok(result.ok);
+      return result.stale;
+    };
+    assert.equal(staleness(secretboxCodec(sodium, [OLD_SECRET]).encode(sample())), true);
+    assert.equal(staleness(rotated.encode(sample())), false);
+  });
+
   it('stops start-up with a clear error when not given libsodium or a strong secret', () => {
-    for (const notSodium of [undefined, null, {}, { crypto_secretbox_easy() {} }, 'sodium-native']) {
+    // libsodium-wrappers' shape: the same names, but results returned instead of written into buffers.
+    const wrappersLike = {
+      crypto_secretbox_KEYBYTES: 32,
+      crypto_secretbox_NONCEBYTES: 24,
+      crypto_secretbox_easy: (message: Uint8Array) => new Uint8Array(message.length + 16),
+      crypto_secretbox_open_easy: (box: Uint8Array) => new Uint8Array(Math.max(0, box.length - 16)),
+      randombytes_buf: (length: number) => new Uint8Array(length),
+    };
+    for (const notSodium of [undefined, null, {}, { crypto_secretbox_easy() {} }, 'sodium-native', wrappersLike]) {
       assert.throws(
         () => secretboxCodec(notSodium as unknown as SodiumSecretbox, [SECRET]),
         (error: unknown) => error instanceof ConfigError && error.code === 'ERR_OPTION' && /sodium-native/.test(error.message),
@@ -181,6 +201,16 @@ describe('secretbox codec in createSessions', () => {
     assert.deepEqual(h.log.invalid(), ['tampered']);
   });
 
+  it('refuses a codec bound to another cookie name than the sessions use', () => {
+    assert.throws(
+      () => harness({ name: 'sid', codec: secretboxCodec(sodium, [SECRET]) }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.code === 'ERR_OPTION' && /bound to the cookie name "hallpass"/.test(error.message),
+    );
+    const h = harness({ name: 'sid', codec: secretboxCodec(sodium, [SECRET], { name: 'sid' }) });
+    assert.equal(h.sessions.options.name, 'sid');
+  });
+
   it('re-seals an old-key cookie with the newest key on its next write', async () => {
     const before = harness({ codec: secretboxCodec(sodium, [OLD_SECRET]) });
     const old = await before.request(undefined, (s) => s.set('user_id', 'alice'));
@@ -201,6 +231,7 @@ describe('secretbox codec in createSessions', () => {
       randombytes_buf: (buffer) => sodium.randombytes_buf(buffer),
     };
     const h = harness({ codec: secretboxCodec(counting, [SECRET]) });
+    opens = 0; // the codec's own check at start-up opened one
     const { result } = await h.request(undefined, (s) => s.set('user_id', 'alice'));
     for (let i = 0; i < 3; i++) assert.equal((await h.sessions.load(cookiePair(result.setCookie))).get('user_id'), 'alice');
     assert.equal(opens, 1);

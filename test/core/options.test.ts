@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, createSessions, HallpassError, memoryStore, type SessionOptions } from 'hallpass';
+import { ConfigError, createSessions, HallpassError, memoryStore, type SessionOptions, sealedCodec, signedCodec } from 'hallpass';
 import { SECRET } from '../support/core-fixtures.js';
 
 /** Asserts `createSessions(options)` throws a ConfigError with `code` and a message matching every pattern. */
@@ -229,5 +229,22 @@ describe('createSessions option checks', () => {
     it('picks the signed codec by name', () => {
       assert.equal(createSessions({ secret: SECRET, codec: 'signed' }).options.codec?.kind, 'signed');
     });
+  });
+});
+
+describe('a codec object and the cookie name', () => {
+  it("refuses hallpass's own codec built for another cookie name, naming the fix", () => {
+    refuses(
+      { name: 'sid', codec: sealedCodec([SECRET]) },
+      'ERR_OPTION',
+      /bound to the cookie name "hallpass" but `name` is "sid"/,
+      /\{ name: "sid" \}/,
+    );
+    refuses({ codec: signedCodec([SECRET], { name: 'sid' }) }, 'ERR_OPTION', /bound to the cookie name "sid" but `name` is "hallpass"/);
+  });
+
+  it('accepts it built for the same name', () => {
+    assert.equal(createSessions({ name: 'sid', codec: sealedCodec([SECRET], { name: 'sid' }) }).options.name, 'sid');
+    assert.equal(createSessions({ codec: signedCodec([SECRET]) }).options.codec?.kind, 'signed');
   });
 });
