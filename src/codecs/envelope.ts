@@ -1,5 +1,5 @@
 import { adoptData } from '../core/json-value.js';
-import type { Envelope } from '../core/types.js';
+import type { Envelope, OpenResult } from '../core/types.js';
 
 /** Options of `sealedCodec`, `signedCodec` and `secretboxCodec`. */
 export interface CodecOptions {
@@ -70,4 +70,37 @@ export function decodeBase64urlStrict(text: string): Buffer | undefined {
     if (bits & (rest === 2 ? 0b1111 : 0b11)) return undefined;
   }
   return Buffer.from(text, 'base64url');
+}
+
+/** Why a cookie could not be opened. */
+type Refusal = Extract<OpenResult, { ok: false }>;
+
+export const MALFORMED: Refusal = Object.freeze({ ok: false, reason: 'malformed' });
+
+/**
+ * Reads `<version>.<key id>.<base64url blob>`, the shape of the sealed and secretbox cookies: the
+ * position of the key named in `keyIds` and the decoded blob (longer than `overheadBytes`), or why
+ * the value cannot be opened. A value of the same letter and another number is
+ * `unsupported-version`, anything else that does not fit `malformed`.
+ */
+export function readKeyedBlob(
+  value: string,
+  version: string,
+  keyIds: readonly string[],
+  overheadBytes: number,
+): { index: number; blob: Buffer } | Refusal {
+  const firstDot = value.indexOf('.');
+  if (firstDot === -1) return MALFORMED;
+  if (firstDot !== version.length || !value.startsWith(version)) {
+    const head = value.slice(0, firstDot);
+    const sameLetter = head.length > 1 && head[0] === version[0] && /^\d+$/.test(head.slice(1));
+    return { ok: false, reason: sameLetter ? 'unsupported-version' : 'malformed' };
+  }
+  const secondDot = value.indexOf('.', firstDot + 1);
+  if (secondDot === -1) return MALFORMED;
+  const index = keyIds.indexOf(value.slice(firstDot + 1, secondDot));
+  if (index === -1) return { ok: false, reason: 'unknown-key' };
+  const blob = decodeBase64urlStrict(value.slice(secondDot + 1));
+  if (!blob || blob.length <= overheadBytes) return MALFORMED;
+  return { index, blob };
 }

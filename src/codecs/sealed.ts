@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { type DerivedKey, deriveKeyring } from '../core/keys.js';
 import { randomBytesPooled } from '../core/random.js';
 import type { Codec, Envelope, OpenResult } from '../core/types.js';
-import { type CodecOptions, decodeBase64urlStrict, envelopeFromJson, envelopeToJson, registerBuiltInCodec } from './envelope.js';
+import { type CodecOptions, envelopeFromJson, envelopeToJson, MALFORMED, readKeyedBlob, registerBuiltInCodec } from './envelope.js';
 
 const VERSION = 'h1';
 const IV_BYTES = 12;
@@ -29,6 +29,7 @@ export function sealedCodec(secrets: readonly string[], options: CodecOptions = 
   const keyring = deriveKeyring(secrets, 'sealed/v1');
   // The associated data is fixed per key: computed once, not per request.
   const aads = keyring.map((entry) => Buffer.from(`${name}=${VERSION}.${entry.id}`));
+  const keyIds = keyring.map((entry) => entry.id);
   const newest = keyring[0] as DerivedKey;
   const prefix = `${VERSION}.${newest.id}.`;
 
@@ -43,18 +44,9 @@ export function sealedCodec(secrets: readonly string[], options: CodecOptions = 
       return prefix + Buffer.concat([iv, body, final, cipher.getAuthTag()]).toString('base64url');
     },
     decode(value: string): OpenResult {
-      const firstDot = value.indexOf('.');
-      if (firstDot === -1) return MALFORMED;
-      if (firstDot !== VERSION.length || !value.startsWith(VERSION)) {
-        return { ok: false, reason: /^h\d+$/.test(value.slice(0, firstDot)) ? 'unsupported-version' : 'malformed' };
-      }
-      const secondDot = value.indexOf('.', firstDot + 1);
-      if (secondDot === -1) return MALFORMED;
-      const keyId = value.slice(firstDot + 1, secondDot);
-      const index = keyring.findIndex((entry) => entry.id === keyId);
-      if (index === -1) return { ok: false, reason: 'unknown-key' };
-      const blob = decodeBase64urlStrict(value.slice(secondDot + 1));
-      if (!blob || blob.length <= IV_BYTES + TAG_BYTES) return MALFORMED;
+      const read = readKeyedBlob(value, VERSION, keyIds, IV_BYTES + TAG_BYTES);
+      if (!('blob' in read)) return read;
+      const { index, blob } = read;
       let plaintext: string;
       try {
         const decipher = createDecipheriv('aes-256-gcm', (keyring[index] as DerivedKey).key, blob.subarray(0, IV_BYTES));
@@ -72,5 +64,3 @@ export function sealedCodec(secrets: readonly string[], options: CodecOptions = 
   registerBuiltInCodec(codec, name);
   return codec;
 }
-
-const MALFORMED: OpenResult = Object.freeze({ ok: false, reason: 'malformed' });

@@ -1,7 +1,7 @@
 import { ConfigError } from '../core/errors.js';
 import { checkSecrets, type DerivedKey, deriveKeyring } from '../core/keys.js';
 import type { Codec, Envelope, OpenResult } from '../core/types.js';
-import { type CodecOptions, decodeBase64urlStrict, envelopeFromJson, envelopeToJson, registerBuiltInCodec } from './envelope.js';
+import { type CodecOptions, envelopeFromJson, envelopeToJson, MALFORMED, readKeyedBlob, registerBuiltInCodec } from './envelope.js';
 
 const VERSION = 'x1';
 const NONCE_BYTES = 24;
@@ -53,6 +53,7 @@ export function secretboxCodec(sodium: SodiumSecretbox, secret: string | readonl
     id: entry.id,
     key: entry.key.export(),
   }));
+  const keyIds = keyring.map((entry) => entry.id);
   const newest = keyring[0] as (typeof keyring)[number];
   const prefix = `${VERSION}.${newest.id}.`;
 
@@ -68,18 +69,9 @@ export function secretboxCodec(sodium: SodiumSecretbox, secret: string | readonl
       return prefix + out.toString('base64url');
     },
     decode(value: string): OpenResult {
-      const firstDot = value.indexOf('.');
-      if (firstDot === -1) return MALFORMED;
-      if (firstDot !== VERSION.length || !value.startsWith(VERSION)) {
-        return { ok: false, reason: /^x\d+$/.test(value.slice(0, firstDot)) ? 'unsupported-version' : 'malformed' };
-      }
-      const secondDot = value.indexOf('.', firstDot + 1);
-      if (secondDot === -1) return MALFORMED;
-      const keyId = value.slice(firstDot + 1, secondDot);
-      const index = keyring.findIndex((entry) => entry.id === keyId);
-      if (index === -1) return { ok: false, reason: 'unknown-key' };
-      const blob = decodeBase64urlStrict(value.slice(secondDot + 1));
-      if (!blob || blob.length <= NONCE_BYTES + MAC_BYTES) return MALFORMED;
+      const read = readKeyedBlob(value, VERSION, keyIds, NONCE_BYTES + MAC_BYTES);
+      if (!('blob' in read)) return read;
+      const { index, blob } = read;
       const message = Buffer.allocUnsafe(blob.length - NONCE_BYTES - MAC_BYTES);
       let opened: boolean;
       try {
@@ -140,5 +132,3 @@ const notSodium = () =>
     'ERR_OPTION',
     "secretboxCodec's first argument must be sodium-native's module (or another with its API): install sodium-native and pass it, `import sodium from 'sodium-native'; secretboxCodec(sodium, process.env.SESSION_SECRET)`.",
   );
-
-const MALFORMED: OpenResult = Object.freeze({ ok: false, reason: 'malformed' });

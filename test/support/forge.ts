@@ -4,7 +4,9 @@
  * the codecs payloads the library itself would never write, and it pins the wire format: if the
  * codecs drift from it, the forged cookies stop opening.
  */
+import assert from 'node:assert/strict';
 import { createCipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import type { Codec, Envelope } from 'hallpass';
 
 function keyFor(secret: string, purpose: string): { id: string; raw: Buffer } {
   const raw = Buffer.from(hkdfSync('sha256', secret, 'hallpass', `hallpass/${purpose}`, 32));
@@ -42,4 +44,30 @@ export function forge(codec: 'sealed' | 'signed', secret: string, plaintext: str
 export function envelopeJson(fields: { id?: unknown; created: unknown; seen: unknown; user?: unknown; data?: unknown }): string {
   const { id = 'AAAAAAAAAAAAAAAAAAAAAA', data = {}, ...rest } = fields;
   return JSON.stringify({ id, ...rest, data });
+}
+
+/** Asserts `codec` opens what it sealed: the same envelope, fresh (not stale), data without a prototype; a missing user stays missing. */
+export function assertRoundTrip(codec: Codec, envelope: Envelope, now: number): void {
+  const result = codec.decode(codec.encode(envelope), now);
+  assert.ok(result.ok, JSON.stringify(result));
+  assert.equal(result.stale, false);
+  assert.deepEqual({ ...result.envelope, data: { ...result.envelope.data } }, { ...envelope, data: { ...envelope.data } });
+  assert.equal(Object.getPrototypeOf(result.envelope.data), null, 'decoded data has no prototype');
+  if (envelope.userId === undefined) assert.equal('userId' in result.envelope, false);
+}
+
+/** An envelope with a user, nested data and characters that need escaping, dated relative to `now`. */
+export function sampleEnvelope(now: number): Envelope {
+  return {
+    id: 'q1w2e3r4t5y6u7i8o9p0aa',
+    createdAt: now - 100,
+    lastSeenAt: now - 10,
+    userId: 'user-42',
+    data: Object.assign(Object.create(null), {
+      user_id: 'alice',
+      cart: ['apple', 'pear'],
+      nested: { n: 1.5, ok: true, none: null },
+      text: 'é ☃ \u{1F600} "quoted" ;,',
+    }),
+  };
 }
