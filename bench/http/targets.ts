@@ -3,7 +3,7 @@
  * is given twice: from requests per second (the issue's definition) and from the server's CPU time
  * per request (far steadier when other work shares the machine).
  */
-import { type Config, FRAMEWORK_LABEL, type Framework, LIBRARIES } from './configs.js';
+import { COOKIE_CODECS, type Config, FRAMEWORK_LABEL, type Framework, LIBRARIES } from './configs.js';
 import { type Results, type Summary, summarise } from './stats.js';
 
 /** One way of measuring a target: the subject's figure, the reference's, their ratio, and whether the limit holds. */
@@ -81,7 +81,7 @@ export function computeTargets(configs: Config[], results: Results, floor: Recor
   };
   /** hallpass's cookie codecs on a framework; in the pool scenario the cache-off variant stands in when there is one. */
   const hallpassCookie = (framework: Framework, pool: boolean) =>
-    ['hallpass-sealed', 'hallpass-signed', 'hallpass-secretbox'].flatMap((library) => {
+    [...COOKIE_CODECS].flatMap((library) => {
       const mine = configs.filter((c) => c.framework === framework && c.library === library);
       const cacheOff = mine.find((c) => c.variant !== undefined);
       const plain = mine.find((c) => c.variant === undefined);

@@ -23,13 +23,12 @@ declare module 'autocannon' {
 }
 
 declare module 'sodium-native' {
-  const sodium: {
+  import type { SodiumSecretbox } from 'hallpass';
+
+  const sodium: SodiumSecretbox & {
     crypto_secretbox_KEYBYTES: number;
     crypto_secretbox_NONCEBYTES: number;
     crypto_secretbox_MACBYTES: number;
-    randombytes_buf(buffer: Buffer): void;
-    crypto_secretbox_easy(box: Buffer, message: Buffer, nonce: Buffer, key: Buffer): void;
-    crypto_secretbox_open_easy(message: Buffer, box: Buffer, nonce: Buffer, key: Buffer): boolean;
   };
   export default sodium;
 }

@@ -12,19 +12,11 @@ export interface CodecOptions {
 }
 
 /**
- * The codecs hallpass itself built: their output is base64url and dots by construction, so the
- * core skips the cookie-value check it applies to a codec object the app supplies.
+ * The codecs hallpass itself built, each with the cookie name it is bound to: their output is
+ * base64url and dots by construction, so the core skips the cookie-value check it applies to a
+ * codec object the app supplies, and `createSessions` checks the name matches its own.
  */
-export const builtInCodecs = new WeakSet<object>();
-
-/** The cookie name each of hallpass's codecs is bound to, so `createSessions` can check it matches its own. */
-export const boundCookieNames = new WeakMap<object, string>();
-
-/** Marks a codec as hallpass's own, bound to the cookie `name`. */
-export function registerBuiltInCodec(codec: object, name: string): void {
-  builtInCodecs.add(codec);
-  boundCookieNames.set(codec, name);
-}
+export const builtInCodecs = new WeakMap<object, string>();
 
 /** The JSON hallpass's codecs carry: `{"id","created","seen","user"?,"data"}`, times in Unix seconds. */
 export function envelopeToJson(envelope: Envelope): string {

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { type DerivedKey, deriveKeyring } from '../core/keys.js';
 import { randomBytesPooled } from '../core/random.js';
 import type { Codec, Envelope, OpenResult } from '../core/types.js';
-import { type CodecOptions, envelopeFromJson, envelopeToJson, MALFORMED, readKeyedBlob, registerBuiltInCodec } from './envelope.js';
+import { builtInCodecs, type CodecOptions, envelopeFromJson, envelopeToJson, MALFORMED, readKeyedBlob } from './envelope.js';
 
 const VERSION = 'h1';
 const IV_BYTES = 12;
@@ -61,6 +61,6 @@ export function sealedCodec(secrets: readonly string[], options: CodecOptions = 
       return { ok: true, envelope, stale: index !== 0 };
     },
   };
-  registerBuiltInCodec(codec, name);
+  builtInCodecs.set(codec, name);
   return codec;
 }

@@ -1,12 +1,11 @@
 import { ConfigError } from '../core/errors.js';
-import { checkSecrets, type DerivedKey, deriveKeyring } from '../core/keys.js';
+import { checkSecrets, deriveKeyring } from '../core/keys.js';
 import type { Codec, Envelope, OpenResult } from '../core/types.js';
-import { type CodecOptions, envelopeFromJson, envelopeToJson, MALFORMED, readKeyedBlob, registerBuiltInCodec } from './envelope.js';
+import { builtInCodecs, type CodecOptions, envelopeFromJson, envelopeToJson, MALFORMED, readKeyedBlob } from './envelope.js';
 
 const VERSION = 'x1';
 const NONCE_BYTES = 24;
 const MAC_BYTES = 16;
-const KEY_BYTES = 32;
 
 /**
  * The part of libsodium's API the codec calls, as `sodium-native` (and `sodium-universal`)
@@ -49,13 +48,12 @@ export function secretboxCodec(sodium: SodiumSecretbox, secret: string | readonl
   const name = options.name ?? 'hallpass';
   // The cookie name goes into the key: secretbox has no associated data to bind it with. The
   // version prefix is not authenticated either, so a later format must take a new HKDF label.
-  const keyring = deriveKeyring(checkSecrets('secret', secret), `secretbox/v1/${name}`).map((entry: DerivedKey) => ({
-    id: entry.id,
-    key: entry.key.export(),
-  }));
+  const keyring = deriveKeyring(checkSecrets('secret', secret), `secretbox/v1/${name}`);
   const keyIds = keyring.map((entry) => entry.id);
-  const newest = keyring[0] as (typeof keyring)[number];
-  const prefix = `${VERSION}.${newest.id}.`;
+  // libsodium takes keys as bytes.
+  const keys = keyring.map((entry) => entry.key.export());
+  const newestKey = keys[0] as Buffer;
+  const prefix = `${VERSION}.${keyIds[0]}.`;
 
   const codec: Codec = {
     kind: 'secretbox',
@@ -65,7 +63,7 @@ export function secretboxCodec(sodium: SodiumSecretbox, secret: string | readonl
       const out = Buffer.allocUnsafe(NONCE_BYTES + MAC_BYTES + message.length);
       const nonce = out.subarray(0, NONCE_BYTES);
       sodium.randombytes_buf(nonce);
-      sodium.crypto_secretbox_easy(out.subarray(NONCE_BYTES), message, nonce, newest.key);
+      sodium.crypto_secretbox_easy(out.subarray(NONCE_BYTES), message, nonce, newestKey);
       return prefix + out.toString('base64url');
     },
     decode(value: string): OpenResult {
@@ -79,7 +77,7 @@ export function secretboxCodec(sodium: SodiumSecretbox, secret: string | readonl
           message,
           blob.subarray(NONCE_BYTES),
           blob.subarray(0, NONCE_BYTES),
-          (keyring[index] as (typeof keyring)[number]).key,
+          keys[index] as Buffer,
         );
       } catch {
         return { ok: false, reason: 'tampered' };
@@ -91,7 +89,7 @@ export function secretboxCodec(sodium: SodiumSecretbox, secret: string | readonl
     },
   };
   selfTest(codec);
-  registerBuiltInCodec(codec, name);
+  builtInCodecs.set(codec, name);
   return codec;
 }
 
@@ -111,19 +109,15 @@ function selfTest(codec: Codec): void {
   if (!opened?.ok || opened.envelope.id !== envelope.id || opened.envelope.data.check !== true) throw notSodium();
 }
 
-/** A clear start-up error when the module handed in is not libsodium's. */
+/** A clear start-up error when what was handed in does not even have libsodium's functions (the self-test checks the rest). */
 function checkSodium(sodium: unknown): void {
-  const module = sodium as Partial<
-    Record<keyof SodiumSecretbox | 'crypto_secretbox_KEYBYTES' | 'crypto_secretbox_NONCEBYTES', unknown>
-  > | null;
+  const module = sodium as Partial<Record<keyof SodiumSecretbox, unknown>> | null;
   const usable =
     typeof module === 'object' &&
     module !== null &&
     typeof module.crypto_secretbox_easy === 'function' &&
     typeof module.crypto_secretbox_open_easy === 'function' &&
-    typeof module.randombytes_buf === 'function' &&
-    (module.crypto_secretbox_KEYBYTES === undefined || module.crypto_secretbox_KEYBYTES === KEY_BYTES) &&
-    (module.crypto_secretbox_NONCEBYTES === undefined || module.crypto_secretbox_NONCEBYTES === NONCE_BYTES);
+    typeof module.randombytes_buf === 'function';
   if (!usable) throw notSodium();
 }
 

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type DerivedKey, deriveKeyring } from '../core/keys.js';
 import type { Codec, Envelope, OpenResult } from '../core/types.js';
-import { type CodecOptions, decodeBase64urlStrict, envelopeFromJson, envelopeToJson, registerBuiltInCodec } from './envelope.js';
+import { builtInCodecs, type CodecOptions, decodeBase64urlStrict, envelopeFromJson, envelopeToJson } from './envelope.js';
 
 const VERSION = 's1';
 const PREFIX = `${VERSION}.`;
@@ -64,6 +64,6 @@ export function signedCodec(secrets: readonly string[], options: CodecOptions = 
       return { ok: true, envelope, stale: index !== 0 };
     },
   };
-  registerBuiltInCodec(codec, name);
+  builtInCodecs.set(codec, name);
   return codec;
 }

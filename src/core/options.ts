@@ -1,4 +1,4 @@
-import { boundCookieNames } from '../codecs/envelope.js';
+import { builtInCodecs } from '../codecs/envelope.js';
 import { sealedCodec } from '../codecs/sealed.js';
 import { signedCodec } from '../codecs/signed.js';
 import { type CookieAttributes, checkAttributeValue, checkCookieName } from './cookie.js';
@@ -182,7 +182,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     if (options.codec !== undefined && typeof options.codec === 'object') {
       codec = options.codec;
       // hallpass's codecs authenticate the cookie name: one built for another name would bind every cookie to that name instead.
-      const bound = codec !== null ? boundCookieNames.get(codec) : undefined;
+      const bound = codec !== null ? builtInCodecs.get(codec) : undefined;
       if (bound !== undefined && bound !== name) {
         throw new ConfigError(
           'ERR_OPTION',

@@ -20,7 +20,7 @@ function countingSealed(secrets = [SECRET]): Codec & { decodes: number } {
       return inner.decode(value, now);
     },
   };
-  builtInCodecs.add(codec);
+  builtInCodecs.set(codec, 'hallpass');
   return codec;
 }
 
