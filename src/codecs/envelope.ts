@@ -68,6 +68,16 @@ export function decodeBase64urlStrict(text: string): Buffer | undefined {
 type Refusal = Extract<OpenResult, { ok: false }>;
 
 export const MALFORMED: Refusal = Object.freeze({ ok: false, reason: 'malformed' });
+const UNSUPPORTED_VERSION: Refusal = Object.freeze({ ok: false, reason: 'unsupported-version' });
+
+/**
+ * Why a value that does not start with `<version>.` is refused: the same letter with another
+ * number (`h2.` for `h1`) is `unsupported-version`, anything else `malformed`.
+ */
+export function wrongVersion(value: string, version: string): Refusal {
+  const head = value.slice(0, Math.max(0, value.indexOf('.')));
+  return head.length > 1 && head[0] === version[0] && /^\d+$/.test(head.slice(1)) ? UNSUPPORTED_VERSION : MALFORMED;
+}
 
 /**
  * Reads `<version>.<key id>.<base64url blob>`, the shape of the sealed and secretbox cookies: the
@@ -82,12 +92,7 @@ export function readKeyedBlob(
   overheadBytes: number,
 ): { index: number; blob: Buffer } | Refusal {
   const firstDot = value.indexOf('.');
-  if (firstDot === -1) return MALFORMED;
-  if (firstDot !== version.length || !value.startsWith(version)) {
-    const head = value.slice(0, firstDot);
-    const sameLetter = head.length > 1 && head[0] === version[0] && /^\d+$/.test(head.slice(1));
-    return { ok: false, reason: sameLetter ? 'unsupported-version' : 'malformed' };
-  }
+  if (firstDot !== version.length || !value.startsWith(version)) return wrongVersion(value, version);
   const secondDot = value.indexOf('.', firstDot + 1);
   if (secondDot === -1) return MALFORMED;
   const index = keyIds.indexOf(value.slice(firstDot + 1, secondDot));

@@ -1,7 +1,15 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type DerivedKey, deriveKeyring } from '../core/keys.js';
 import type { Codec, Envelope, OpenResult } from '../core/types.js';
-import { builtInCodecs, type CodecOptions, decodeBase64urlStrict, envelopeFromJson, envelopeToJson } from './envelope.js';
+import {
+  builtInCodecs,
+  type CodecOptions,
+  decodeBase64urlStrict,
+  envelopeFromJson,
+  envelopeToJson,
+  MALFORMED,
+  wrongVersion,
+} from './envelope.js';
 
 const VERSION = 's1';
 const PREFIX = `${VERSION}.`;
@@ -44,13 +52,10 @@ export function signedCodec(secrets: readonly string[], options: CodecOptions = 
     },
     decode(value: string): OpenResult {
       // s1.<key id>.<payload>.<tag>, sliced by position: no array, no intermediate parts.
-      if (!value.startsWith(PREFIX)) {
-        const version = value.slice(0, Math.max(0, value.indexOf('.')));
-        return { ok: false, reason: /^s\d+$/.test(version) ? 'unsupported-version' : 'malformed' };
-      }
+      if (!value.startsWith(PREFIX)) return wrongVersion(value, VERSION);
       const keyEnd = value.indexOf('.', PREFIX.length);
       const tagStart = value.lastIndexOf('.');
-      if (keyEnd === -1 || tagStart <= keyEnd || value.indexOf('.', keyEnd + 1) !== tagStart) return { ok: false, reason: 'malformed' };
+      if (keyEnd === -1 || tagStart <= keyEnd || value.indexOf('.', keyEnd + 1) !== tagStart) return MALFORMED;
       const index = keyIndex.get(value.slice(PREFIX.length, keyEnd));
       if (index === undefined) return { ok: false, reason: 'unknown-key' };
       const tag = decodeBase64urlStrict(value.slice(tagStart + 1));
@@ -60,7 +65,7 @@ export function signedCodec(secrets: readonly string[], options: CodecOptions = 
       // The tag covers the payload text itself, so any other spelling of it already failed above:
       // the lenient (and faster) decoder is safe here.
       const envelope = envelopeFromJson(Buffer.from(value.slice(keyEnd + 1, tagStart), 'base64url').toString('utf8'));
-      if (!envelope) return { ok: false, reason: 'malformed' };
+      if (!envelope) return MALFORMED;
       return { ok: true, envelope, stale: index !== 0 };
     },
   };

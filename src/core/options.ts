@@ -182,11 +182,11 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     if (options.codec !== undefined && typeof options.codec === 'object') {
       codec = options.codec;
       // hallpass's codecs authenticate the cookie name: one built for another name would bind every cookie to that name instead.
-      const bound = codec !== null ? builtInCodecs.get(codec) : undefined;
+      const bound = builtInCodecs.get(codec);
       if (bound !== undefined && bound !== name) {
         throw new ConfigError(
           'ERR_OPTION',
-          `\`codec\` is bound to the cookie name ${JSON.stringify(bound)} but \`name\` is ${JSON.stringify(name)}: build the codec with the same name, e.g. { name: ${JSON.stringify(name)}, codec: secretboxCodec(sodium, secret, { name: ${JSON.stringify(name)} }) }.`,
+          `\`codec\` is bound to the cookie name ${JSON.stringify(bound)} but \`name\` is ${JSON.stringify(name)}: build the codec with the same name, e.g. { name: ${JSON.stringify(name)}, codec: ${codec.kind}Codec(..., { name: ${JSON.stringify(name)} }) }.`,
         );
       }
     } else {
