@@ -1,7 +1,7 @@
 import { builtInCodecs } from '../codecs/envelope.js';
 import type { CommitResult } from './commit-result.js';
 import { NOTHING } from './commit-result.js';
-import { expireCookie, isCookieValue, readCookie, serializeCookie } from './cookie.js';
+import { cookieCandidates, expireCookie, isCookieValue, serializeCookie } from './cookie.js';
 import { type CookieSource, cookieHeaderOf } from './cookie-source.js';
 import { CookieTooLargeError, HallpassError } from './errors.js';
 import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
@@ -89,15 +89,18 @@ export function cookieMode(options: ResolvedOptions) {
     return newState(newSessionId(), now, values.length);
   }
 
+  const excess = () => emit?.({ type: 'invalid', reason: 'duplicate', codec: codec.kind });
+  const candidates = (source: CookieSource) => cookieCandidates(cookieHeaderOf(source), options.name, excess);
+
   // One backend for every session: a session keeps its request's cookie source and hands it back here.
   const lazy: SessionBackend = {
-    load: (source) => loadSync(readCookie(cookieHeaderOf(source as CookieSource), options.name)),
+    load: (source) => loadSync(candidates(source as CookieSource)),
     freshIdentity: identity,
   };
 
   function load(source: CookieSource): Session<SessionData> | Promise<Session<SessionData>> {
     if (options.revocationStore) {
-      const values = readCookie(cookieHeaderOf(source), options.name);
+      const values = candidates(source);
       if (values.length > 0) return loadAsync(values).then((state) => new Session(lazy, state));
     }
     // Even the Cookie header waits for the first access: an untouched session costs one small object.

@@ -69,6 +69,26 @@ export function readCookie(header: string | null | undefined, name: string): str
   return values;
 }
 
+/**
+ * How many distinct values of the session cookie a request may offer. Browsers send two or three
+ * when cookies of one name were set for different paths or domains; any more is an attacker
+ * multiplying the work (a decryption or a store call) one request costs.
+ */
+export const MAX_COOKIE_CANDIDATES = 3;
+
+/**
+ * The distinct values the `Cookie` header carries for `name`, in header order, at most
+ * `MAX_COOKIE_CANDIDATES` of them; `onExcess` is called once when more were sent (they are ignored).
+ */
+export function cookieCandidates(header: string | null | undefined, name: string, onExcess?: () => void): string[] {
+  const values = readCookie(header, name);
+  if (values.length < 2) return values;
+  const distinct = [...new Set(values)];
+  if (distinct.length <= MAX_COOKIE_CANDIDATES) return distinct;
+  onExcess?.();
+  return distinct.slice(0, MAX_COOKIE_CANDIDATES);
+}
+
 /** Serialises a `Set-Cookie` value. `maxAge` undefined makes a browser-session cookie. */
 export function serializeCookie(name: string, value: string, attributes: CookieAttributes, maxAge?: number): string {
   let out = `${name}=${value}; Path=${attributes.path}`;

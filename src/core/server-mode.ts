@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { CommitResult } from './commit-result.js';
 import { NOTHING, VARY_ONLY } from './commit-result.js';
-import { expireCookie, readCookie, serializeCookie } from './cookie.js';
+import { cookieCandidates, expireCookie, serializeCookie } from './cookie.js';
 import { type CookieSource, cookieHeaderOf } from './cookie-source.js';
 import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
 import { adoptData } from './json-value.js';
@@ -40,7 +40,9 @@ export function serverMode(options: ResolvedOptions) {
   }
 
   async function load(source: CookieSource): Promise<Session<SessionData>> {
-    const values = readCookie(cookieHeaderOf(source), options.name);
+    const values = cookieCandidates(cookieHeaderOf(source), options.name, () =>
+      emit?.({ type: 'invalid', reason: 'duplicate', codec: 'store' }),
+    );
     const now = nowSeconds();
     for (const token of values) {
       if (!isTokenShaped(token)) {

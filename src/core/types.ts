@@ -31,6 +31,8 @@ export type InvalidReason =
   | 'future'
   | 'revoked'
   | 'unknown'
+  /** More distinct values of the session cookie than a request may offer: the rest were ignored. */
+  | 'duplicate'
   | 'unsupported-version';
 
 export type OpenResult =
@@ -84,17 +86,33 @@ export interface UserSession {
 }
 
 /**
- * The server-side store contract. `get`, `set` and `destroy` are the whole required contract;
- * every bundled store also implements `touch`, `patch` and the per-user index. TTLs are in seconds.
+ * The server-side store contract. `get`, `set`, `destroy`, `touch` and `patch` are required: the
+ * writes that follow a load (`touch`, `patch`) never create a record, so a request that loaded
+ * before a logout cannot bring the session back, and `createSessions` refuses a store without
+ * them. The per-user index and `compareAndSet` are optional. TTLs are in seconds.
  */
 export interface SessionStore {
   get(key: string): Promise<StoreRecord | null | undefined>;
   set(key: string, record: StoreRecord, ttlSeconds: number): Promise<void>;
-  destroy(key: string): Promise<void>;
-  /** Slide the expiry without rewriting data. */
-  touch?(key: string, lastSeenAt: number, ttlSeconds: number): Promise<void>;
-  /** Apply changed keys atomically; resolves `false` when the record no longer exists (nothing is created). */
-  patch?(key: string, patch: StorePatch, ttlSeconds: number): Promise<boolean>;
+  /** Deletes the record; resolves `true` when a live record was deleted, `false` when there was none. */
+  destroy(key: string): Promise<boolean>;
+  /** Slides the expiry without rewriting data; resolves `false` (creating nothing) when the record no longer exists. */
+  touch(key: string, lastSeenAt: number, ttlSeconds: number): Promise<boolean>;
+  /** Applies changed keys atomically; resolves `false` when the record no longer exists (nothing is created). */
+  patch(key: string, patch: StorePatch, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Compare-and-set: applies `patch` only if the record exists and its data key `field` holds
+   * exactly the string `expected`, atomically; resolves whether it applied. JWT refresh rotation
+   * needs it, so that of two refreshes with one token exactly one wins.
+   */
+  compareAndSet?(key: string, field: string, expected: string, patch: StorePatch, ttlSeconds: number): Promise<boolean>;
+  /**
+   * `true` when the store may drop a record before its TTL to make room (an LRU, Memcached, Redis
+   * with an evicting `maxmemory-policy`); `false` when it keeps every record until its TTL.
+   * Revocations (cookie-mode logouts, JWT revocation) are refused on a store that does not declare
+   * `evicts: false`: an evicted revocation brings a logged-out cookie back.
+   */
+  readonly evicts?: boolean;
   listByUser?(userId: string): Promise<UserSession[]>;
   /** Destroys every session of the user except the listed keys; resolves how many were destroyed. */
   destroyByUser?(userId: string, exceptKeys?: readonly string[]): Promise<number>;
@@ -108,4 +126,14 @@ export type SessionEvent =
   | { type: 'destroyed'; id: string }
   | { type: 'resealed'; id: string }
   | { type: 'conflict'; id: string; detail: string }
+  /**
+   * The in-memory revocation list was full and dropped its oldest entries: `scope: "user"` when one
+   * user's own entries were past their share, `"all"` when the whole list was. A dropped entry's
+   * cookie could be accepted again until it expires.
+   */
+  | { type: 'revocation-overflow'; scope: 'user' | 'all'; dropped: number; userId?: string }
+  /** A response that sets the session cookie had `Cache-Control: public`; hallpass made it `private, no-store`. */
+  | { type: 'cache-control-replaced'; previous: string }
+  /** A sealing key has sealed enough cookies that it is time to rotate it (see docs/security.md). */
+  | { type: 'key-rotation-due'; keyId: string; seals: number }
   | { type: 'store-error'; operation: string; error: Error };
