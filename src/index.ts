@@ -11,6 +11,8 @@ export { FLASH_KEY, flash, takeFlashes } from './core/flash.js';
 export type { MemoryStoreOptions } from './core/memory-store.js';
 export { memoryStore } from './core/memory-store.js';
 export type { ResolvedOptions, SessionOptions } from './core/options.js';
+export type { MemoryRevocationsOptions, Revocations, RevokedSession } from './core/revocations.js';
+export { memoryRevocations } from './core/revocations.js';
 export { Session } from './core/session.js';
 export type { Sessions } from './core/sessions.js';
 export { createSessions } from './core/sessions.js';

@@ -6,6 +6,7 @@
  * SESSION_COOKIE        cookie name (default "hallpass")
  * SESSION_MAX_AGE       absolute lifetime in seconds (default 14 days)
  * SESSION_STORE         memory | sqlite | redis | memcached | postgres (default: none, cookie mode)
+ * SESSION_REVOCATIONS   cookie mode: a SQLite file for logouts (default .hallpass/revocations.sqlite) | memory
  * SESSION_SECURE=false  drop the Secure attribute (plain-HTTP hosts other than localhost)
  * JWT_SECRET            the HS256 key of the token routes (generated outside production)
  */
@@ -13,6 +14,7 @@ import { createServer } from 'node:http';
 import { ConfigError, createSessions, type SessionOptions } from 'hallpass';
 import { createDemoApp, type DemoData } from './app.js';
 import { cookieOptionsFrom, secondsFrom, secretFrom } from './config.js';
+import { type ChosenRevocations, revocationsFrom } from './revocations.js';
 import { storeFrom } from './stores.js';
 import { createTokenRoutes } from './tokens.js';
 
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
   const chosen = await storeFrom(env);
   const options: SessionOptions = { ...cookieOptionsFrom(env) };
   let mode: string;
+  let revocations: ChosenRevocations | undefined;
   if (chosen) {
     options.store = chosen.store;
     mode = `server mode, ${chosen.name} store`;
@@ -46,7 +49,9 @@ async function main(): Promise<void> {
     }
     options.secret = secretFrom(env, 'SESSION_SECRET', log);
     options.codec = codec;
-    mode = `cookie mode, ${codec}`;
+    revocations = await revocationsFrom(env);
+    options.revocations = revocations.revocations;
+    mode = `cookie mode, ${codec}, ${revocations.where}`;
   }
   const sessions = createSessions<DemoData>(options);
   const tokenRoutes = await createTokenRoutes(env, log, chosen?.store);
@@ -58,7 +63,12 @@ async function main(): Promise<void> {
     const actualPort = typeof address === 'object' && address ? address.port : port;
     log(`hallpass demo (${mode}) listening on http://${host}:${actualPort}`);
   });
-  const stop = () => server.close(() => void chosen?.close().finally(() => process.exit(0)));
+  const stop = () =>
+    server.close(async () => {
+      revocations?.close();
+      await chosen?.close();
+      process.exit(0);
+    });
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -155,7 +155,7 @@ function arrangeCommit<T extends SessionData>(
   // now. One that never waits (cookie mode) can go in when the app first uses the session: even
   // a write call made before that (its callee read first, as in \`res.end(token(session))\`)
   // reaches the gated writeHead, and the commit runs there. An untouched request costs nothing.
-  if (sessions.mode === 'server' || sessions.options.revocationStore) {
+  if (sessions.mode === 'server' || !sessions.options.revocations?.synchronous) {
     gateResponse(res, () => sessions.commitNow(session), options, gateOn);
     return session;
   }

@@ -7,13 +7,15 @@ import { CookieTooLargeError, HallpassError } from './errors.js';
 import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
 import type { ResolvedOptions } from './options.js';
 import { newSessionId } from './random.js';
-import { memoryRevocations, type RevocationList, storeRevocations } from './revocations.js';
+import type { Revocations } from './revocations.js';
+import { warnIfLogoutsAreForgotten } from './revocations-warning.js';
 import { isEmpty, newState, Session, type SessionBackend, type SessionState } from './session.js';
 import type { Codec, Envelope, OpenResult, SessionData } from './types.js';
 import { VerifiedCookies } from './verified-cookies.js';
 
 export const MAX_COOKIE_BYTES = 4096;
 const OVERSIZED: OpenResult = Object.freeze({ ok: false, reason: 'oversized' });
+const MALFORMED: OpenResult = Object.freeze({ ok: false, reason: 'malformed' });
 
 /**
  * Cookie mode: the whole session travels in the cookie, sealed or signed by the codec. Decoding
@@ -22,14 +24,13 @@ const OVERSIZED: OpenResult = Object.freeze({ ok: false, reason: 'oversized' });
  */
 export function cookieMode(options: ResolvedOptions) {
   const codec = options.codec as Codec;
-  const revocations: RevocationList = options.revocationStore
-    ? storeRevocations(options.revocationStore, options.now, options.storeTimeout, options.onEvent)
-    : memoryRevocations(options.now);
+  const revocations = options.revocations as Revocations;
   const emit = options.onEvent;
   const nowSeconds = () => Math.floor(options.now() / 1000);
   const identity = () => ({ id: newSessionId() });
   const builtIn = builtInCodecs.has(codec);
   const checkValues = !builtIn;
+  warnIfLogoutsAreForgotten(codec, revocations);
   // Only hallpass's own codecs: they judge nothing by the clock, so a remembered result stays true.
   const verified = builtIn && options.cookieCache > 0 ? new VerifiedCookies(options.cookieCache) : undefined;
 
@@ -38,7 +39,7 @@ export function cookieMode(options: ResolvedOptions) {
     let result: OpenResult | undefined = verified?.recall(value);
     const remembered = result !== undefined;
     if (!remembered) {
-      result = value.length > MAX_COOKIE_BYTES ? OVERSIZED : codec.decode(value, now);
+      result = value.length > MAX_COOKIE_BYTES ? OVERSIZED : builtIn ? codec.decode(value, now) : decodeGuarded(value, now);
       if (!result.ok) {
         emit?.({ type: 'invalid', reason: result.reason, codec: codec.kind });
         return undefined;
@@ -55,15 +56,28 @@ export function cookieMode(options: ResolvedOptions) {
     state.lastSeenAt = envelope.lastSeenAt;
     state.data = envelope.data;
     state.userId = envelope.userId;
+    state.loadedUserId = envelope.userId;
     state.isNew = false;
     state.stale = stale;
     state.hasInnerId = envelope.id !== undefined;
     return state;
   }
 
-  function revoked(state: SessionState): boolean | Promise<boolean> {
-    if (!state.hasInnerId) return false;
-    const answer = revocations.isRevoked(state.id, state.createdAt + options.maxAge);
+  /** A codec object from the app may throw on input it did not expect: that is a bad cookie, not a 500. */
+  function decodeGuarded(value: string, now: number): OpenResult {
+    try {
+      return codec.decode(value, now);
+    } catch {
+      return MALFORMED;
+    }
+  }
+
+  /** Only a session that held a user is ever revoked, so only such a cookie needs the check. */
+  const mayBeRevoked = (state: SessionState) => state.hasInnerId && state.loadedUserId !== undefined;
+
+  function revoked(state: SessionState, now: number): boolean | Promise<boolean> {
+    if (!mayBeRevoked(state)) return false;
+    const answer = revocations.isRevoked(state.id, now);
     const report = (isRevoked: boolean) => {
       if (isRevoked) emit?.({ type: 'invalid', reason: 'revoked', codec: codec.kind });
       return isRevoked;
@@ -75,7 +89,7 @@ export function cookieMode(options: ResolvedOptions) {
     const now = nowSeconds();
     for (const value of values) {
       const state = open(value, now, values.length);
-      if (state && !(revoked(state) as boolean)) return state;
+      if (state && !(revoked(state, now) as boolean)) return state;
     }
     return newState(newSessionId(), now, values.length);
   }
@@ -84,7 +98,7 @@ export function cookieMode(options: ResolvedOptions) {
     const now = nowSeconds();
     for (const value of values) {
       const state = open(value, now, values.length);
-      if (state && !(await revoked(state))) return state;
+      if (state && !(await revoked(state, now))) return state;
     }
     return newState(newSessionId(), now, values.length);
   }
@@ -99,7 +113,7 @@ export function cookieMode(options: ResolvedOptions) {
   };
 
   function load(source: CookieSource): Session<SessionData> | Promise<Session<SessionData>> {
-    if (options.revocationStore) {
+    if (!revocations.synchronous) {
       const values = candidates(source);
       if (values.length > 0) return loadAsync(values).then((state) => new Session(lazy, state));
     }
@@ -122,6 +136,17 @@ export function cookieMode(options: ResolvedOptions) {
     return cookie;
   }
 
+  /**
+   * Until when a revocation must stand: no cookie of the session can be accepted after its absolute
+   * deadline, nor after the idle timeout counted from now (every cookie issued so far was seen by
+   * now), with the clock leeway other servers may be allowed.
+   */
+  function revokedUntil(createdAt: number, now: number): number {
+    let until = createdAt + options.maxAge;
+    if (options.idleTimeout !== false) until = Math.min(until, now + options.idleTimeout);
+    return until + options.clockLeeway;
+  }
+
   function commit(session: Session<SessionData>): CommitResult | Promise<CommitResult> {
     session.markCommitted();
     if (!session.loaded) return NOTHING;
@@ -129,11 +154,19 @@ export function cookieMode(options: ResolvedOptions) {
     const vary = state.accessed;
     const now = nowSeconds();
     const hadCookie = !state.isNew;
+    const loadedCreatedAt = state.createdAt;
+    // The user changed without a regenerate() (a logout by `userId = undefined`, a switch of user):
+    // the old cookie must not keep the old user, so the session moves to a new inner ID.
+    if (hadCookie && state.loadedUserId !== undefined && state.userId !== state.loadedUserId && !state.regenerate) {
+      state.regenerate = { previousId: state.id, keepData: true };
+      state.id = newSessionId();
+    }
     const originalId = state.regenerate?.previousId ?? state.id;
     const pending: Array<void | Promise<void>> = [];
     const retire = (id: string) => {
-      if (state.hasInnerId === false) return;
-      pending.push(revocations.revoke(id, state.createdAt + options.maxAge));
+      if (!mayBeRevoked(state)) return;
+      const entry = { id, userId: state.loadedUserId as string, until: revokedUntil(loadedCreatedAt, now) };
+      pending.push(revocations.revoke(entry, now));
     };
     const done = (result: CommitResult) =>
       pending.some((item) => item instanceof Promise) ? Promise.all(pending).then(() => result) : result;

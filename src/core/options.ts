@@ -4,6 +4,7 @@ import { signedCodec } from '../codecs/signed.js';
 import { type CookieAttributes, checkAttributeValue, checkCookieName } from './cookie.js';
 import { ConfigError } from './errors.js';
 import { checkSecrets } from './keys.js';
+import { checkRevocations, memoryRevocations, type Revocations, storeRevocations } from './revocations.js';
 import type { Codec, SessionEvent, SessionStore } from './types.js';
 
 /** Options of `createSessions`. Every time is in seconds unless its name says otherwise. */
@@ -53,9 +54,24 @@ export interface SessionOptions {
   /** A server-side store: switches to server mode, where the cookie holds only a random token. */
   store?: SessionStore;
   /**
-   * Cookie mode: where logged-out and regenerated session IDs are remembered until they would have
-   * expired, so a copy of an old cookie cannot come back. Default: this process's memory (fine for
-   * one instance); give a shared store when several instances serve the same users.
+   * Cookie mode: where logged-out sessions are remembered until their cookies would have expired
+   * anyway, so a copy of a cookie taken before the logout is refused. Only sessions that held a
+   * user (`session.userId`) are recorded. Default `memoryRevocations()`: this process only,
+   * forgotten on restart (production warns at start-up). `sqliteRevocations(db)` from
+   * `hallpass/sqlite` keeps them in a file (survives restarts, shared by the host's processes).
+   *
+   * @example
+   * ```ts
+   * import Database from 'better-sqlite3'
+   * import { sqliteRevocations } from 'hallpass/sqlite'
+   * createSessions({ secret: process.env.SESSION_SECRET, revocations: sqliteRevocations(new Database('revocations.db')) })
+   * ```
+   */
+  revocations?: Revocations;
+  /**
+   * Cookie mode: keep revocations in this shared store (Redis, PostgreSQL, SQLite), so every
+   * instance refuses a logged-out cookie. The store must declare `evicts: false`; for Redis, set
+   * `maxmemory-policy noeviction`. A request whose cookie holds a user makes one store call.
    */
   revocationStore?: SessionStore;
   /** Milliseconds a store call may take before it fails with `ERR_STORE_TIMEOUT`. Default 500. */
@@ -78,7 +94,8 @@ export interface ResolvedOptions {
   codec?: Codec;
   cookieCache: number;
   store?: SessionStore;
-  revocationStore?: SessionStore;
+  /** Cookie mode only. */
+  revocations?: Revocations;
   storeTimeout: number;
   onEvent?: (event: SessionEvent) => void;
   now: () => number;
@@ -174,8 +191,21 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
       throw new ConfigError('ERR_OPTION', `\`${hook}\` must be a function, got ${typeof options[hook]}.`);
     }
   }
-  if (options.store !== undefined) checkStore('store', options.store);
-  if (options.revocationStore !== undefined) checkStore('revocationStore', options.revocationStore);
+  if (options.store !== undefined) checkStore('store', options.store, STORE_METHODS);
+  if (options.revocationStore !== undefined) checkStore('revocationStore', options.revocationStore, ['get', 'set', 'destroy']);
+  if (options.revocations !== undefined && options.revocationStore !== undefined) {
+    throw new ConfigError(
+      'ERR_OPTION',
+      'Give `revocations` or `revocationStore`, not both: `revocationStore: store` is short for revocations kept in that store.',
+    );
+  }
+  if (options.store !== undefined && (options.revocations !== undefined || options.revocationStore !== undefined)) {
+    throw new ConfigError(
+      'ERR_OPTION',
+      '`revocations` and `revocationStore` are for cookie mode; with a `store`, a logout deletes the record itself. Remove them.',
+    );
+  }
+  const onEvent = guardEvents(options.onEvent);
 
   let codec: Codec | undefined;
   if (options.store === undefined) {
@@ -221,9 +251,16 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     codec,
     cookieCache,
     store: options.store,
-    revocationStore: options.revocationStore,
+    revocations:
+      options.store !== undefined
+        ? undefined
+        : options.revocations !== undefined
+          ? checkRevocations(options.revocations)
+          : options.revocationStore !== undefined
+            ? storeRevocations(options.revocationStore, { timeoutMs: storeTimeout, onEvent })
+            : memoryRevocations({ onEvent }),
     storeTimeout,
-    onEvent: guardEvents(options.onEvent),
+    onEvent,
     now: options.now ?? Date.now,
   };
 }
@@ -243,12 +280,15 @@ function guardEvents(onEvent: SessionOptions['onEvent']): ResolvedOptions['onEve
   };
 }
 
-function checkStore(option: string, store: unknown): void {
+const STORE_METHODS = ['get', 'set', 'destroy', 'touch', 'patch'] as const;
+
+function checkStore(option: string, store: unknown, methods: readonly (keyof SessionStore)[]): void {
   const candidate = store as Partial<SessionStore> | null;
-  if (!candidate || typeof candidate.get !== 'function' || typeof candidate.set !== 'function' || typeof candidate.destroy !== 'function') {
+  const missing = candidate ? methods.filter((method) => typeof candidate[method] !== 'function') : methods;
+  if (missing.length > 0) {
     throw new ConfigError(
       'ERR_OPTION',
-      `\`${option}\` must implement get, set and destroy (see the SessionStore contract), e.g. memoryStore().`,
+      `\`${option}\` must implement ${methods.join(', ')} (see the SessionStore contract in docs/stores.md); it has no ${missing.join(', ')}.${methods.includes('patch') ? ' touch and patch must never create a record, so that a request that loaded before a logout cannot bring the session back.' : ''}`,
     );
   }
 }

@@ -12,6 +12,8 @@ export interface SessionState {
   createdAt: number;
   lastSeenAt: number;
   userId?: string;
+  /** Cookie mode: the user the cookie carried when the request came in (what a logout must revoke). */
+  loadedUserId?: string;
   /** True when no valid cookie or record backed this session. */
   isNew: boolean;
   /** How many cookie values the request carried for our name (to know whether one must be expired). */

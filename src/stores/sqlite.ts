@@ -12,6 +12,9 @@
  * ```
  * @module
  */
+export type { SqliteRevocationsOptions } from './sqlite-revocations.js';
+export { sqliteRevocations } from './sqlite-revocations.js';
+
 import { applyPatch } from '../core/json-value.js';
 import type { SessionData, SessionStore, StorePatch, StoreRecord } from '../core/types.js';
 import {

@@ -282,3 +282,20 @@ describe('cookie mode Set-Cookie', () => {
     });
   });
 });
+
+describe('a codec object from the app that throws', () => {
+  it('treats a throw from decode as a malformed cookie: an empty session and an invalid event, never a 500', async () => {
+    const throwing = {
+      kind: 'app-codec',
+      encode: () => 'opaque',
+      decode: (): never => {
+        throw new TypeError('unexpected input');
+      },
+    };
+    const h = harness({ codec: throwing });
+    const session = await h.sessions.load('hallpass=anything-at-all');
+    assert.equal(session.isNew, true);
+    assert.deepEqual(session.toJSON(), {});
+    assert.deepEqual(h.log.events, [{ type: 'invalid', reason: 'malformed', codec: 'app-codec' }]);
+  });
+});

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, createSessions, HallpassError, memoryStore, type SessionOptions, sealedCodec, signedCodec } from 'hallpass';
+import {
+  ConfigError,
+  createSessions,
+  HallpassError,
+  memoryRevocations,
+  memoryStore,
+  type SessionOptions,
+  sealedCodec,
+  signedCodec,
+} from 'hallpass';
 import { SECRET } from '../support/core-fixtures.js';
 
 /** Asserts `createSessions(options)` throws a ConfigError with `code` and a message matching every pattern. */
@@ -177,8 +186,19 @@ describe('createSessions option checks', () => {
     });
 
     it('refuses a store without get, set and destroy', () => {
-      refuses({ store: { get: async () => null } as never }, 'ERR_OPTION', /`store` must implement get, set and destroy/);
+      refuses({ store: { get: async () => null } as never }, 'ERR_OPTION', /`store` must implement get, set, destroy, touch, patch/);
       refuses({ secret: SECRET, revocationStore: {} as never }, 'ERR_OPTION', /`revocationStore`/);
+    });
+
+    it('refuses a store without touch and patch, which a load must be able to follow without re-creating a record', () => {
+      const legacy = { get: async () => null, set: async () => {}, destroy: async () => false };
+      refuses({ store: legacy as never }, 'ERR_OPTION', /it has no touch, patch/, /never create a record/);
+    });
+
+    it('refuses revocations given twice, or in server mode', () => {
+      refuses({ secret: SECRET, revocations: memoryRevocations(), revocationStore: memoryStore() }, 'ERR_OPTION', /not both/);
+      refuses({ store: memoryStore(), revocations: memoryRevocations() }, 'ERR_OPTION', /for cookie mode/);
+      refuses({ secret: SECRET, revocations: { isRevoked: () => false } as never }, 'ERR_OPTION', /`revocations` must implement/);
     });
 
     it('refuses a flag that is not a boolean, such as "false" from the environment', () => {

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { memoryStore, type SessionStore, StoreError } from 'hallpass';
-import { memoryRevocations } from '../../src/core/revocations.js';
+import { memoryRevocations, memoryStore, type SessionEvent, type SessionOptions, type SessionStore, StoreError } from 'hallpass';
+import { sqliteRevocations, sqliteStore } from 'hallpass/sqlite';
 import { frozenClock } from '../support/clock.js';
 import { cookiePair, harness } from '../support/core-fixtures.js';
+import { openDatabase } from '../support/sqlite.js';
 
 const EXPIRED = 'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
 
-const variants: Array<[string, () => { revocationStore?: SessionStore }]> = [
+const variants: Array<[string, () => Partial<SessionOptions>]> = [
   ['the default in-memory list', () => ({})],
-  ['a revocation store', () => ({ revocationStore: memoryStore() })],
+  ['sqliteRevocations', () => ({ revocations: sqliteRevocations(openDatabase(':memory:')) })],
+  ['a revocation store', () => ({ revocationStore: sqliteStore(openDatabase(':memory:'), { cleanupIntervalMs: 0 }) })],
 ];
 
 for (const [label, extra] of variants) {
@@ -51,73 +53,123 @@ for (const [label, extra] of variants) {
       assert.equal(fresh.get('user_id'), 'alice');
     });
 
-    it('loads a cookie-less request without waiting on anything', () => {
-      const h = harness(extra());
-      assert.equal(h.sessions.loadNow(undefined) instanceof Promise, false);
+    it('refuses the old cookie when the app drops the user without regenerate()', async () => {
+      const { h, cookie } = await loggedIn();
+      const { result } = await h.request(cookie, (s) => {
+        s.userId = undefined;
+        s.delete('user_id');
+        s.set('theme', 'dark');
+      });
+      const after = await h.sessions.load(cookiePair(result.setCookie));
+      assert.equal(after.get('theme'), 'dark');
+      assert.equal(after.userId, undefined);
+      const replay = await h.sessions.load(cookie);
+      assert.equal(replay.isNew, true, 'the copy that still names alice is refused');
+      assert.deepEqual(h.log.invalid(), ['revoked']);
     });
 
     it('keeps other sessions valid', async () => {
       const { h, cookie } = await loggedIn();
-      const other = await h.request(undefined, (s) => s.set('user_id', 'bob'));
+      const other = await h.request(undefined, (s) => {
+        s.set('user_id', 'bob');
+        s.userId = 'bob';
+      });
       await h.request(cookie, (s) => s.destroy());
       assert.equal((await h.sessions.load(cookiePair(other.result.setCookie))).get('user_id'), 'bob');
+    });
+
+    it('records nothing for a guest session that ends (a flash shown, a cart emptied)', async () => {
+      const revocations = extra().revocations ?? memoryRevocations();
+      const spy = countingRevocations(revocations);
+      const h = harness({ revocations: spy });
+      for (let i = 0; i < 50; i++) {
+        const { result } = await h.request(undefined, (s) => s.set('flash', 'hello'));
+        await h.request(cookiePair(result.setCookie), (s) => s.delete('flash'));
+      }
+      assert.equal(spy.revoked, 0);
     });
   });
 }
 
-describe('revocation store', () => {
-  it('shares logouts between instances', async () => {
-    const shared = memoryStore();
-    const a = harness({ revocationStore: shared });
-    const b = harness({ revocationStore: shared, now: a.clock.now });
-    const { result } = await a.request(undefined, (s) => s.set('user_id', 'alice'));
-    const cookie = cookiePair(result.setCookie);
-    await a.request(cookie, (s) => s.destroy());
-    assert.equal((await b.sessions.load(cookie)).isNew, true);
-    assert.deepEqual(b.log.invalid(), ['revoked']);
-  });
+/** Counts what a `Revocations` is asked, passing every call through. */
+function countingRevocations(inner: NonNullable<SessionOptions['revocations']>) {
+  const spy = {
+    durable: inner.durable,
+    synchronous: inner.synchronous,
+    revoked: 0,
+    checked: 0,
+    isRevoked(id: string, now: number) {
+      spy.checked++;
+      return inner.isRevoked(id, now);
+    },
+    revoke(entry: Parameters<typeof inner.revoke>[0], now: number) {
+      spy.revoked++;
+      return inner.revoke(entry, now);
+    },
+  };
+  return spy;
+}
 
-  it('keeps a revocation only until the cookie would have expired anyway', async () => {
+describe('revocation lifetimes', () => {
+  it('keeps a revocation only until the idle deadline when that comes before the absolute one', async () => {
     const calls: Array<{ key: string; ttl: number }> = [];
-    const inner = memoryStore();
+    const inner = sqliteStore(openDatabase(':memory:'), { cleanupIntervalMs: 0 });
     const store: SessionStore = {
-      ...inner,
+      evicts: false,
       get: (key) => inner.get(key),
       destroy: (key) => inner.destroy(key),
+      touch: (...args) => inner.touch(...args),
+      patch: (...args) => inner.patch(...args),
       set: (key, record, ttl) => {
         calls.push({ key, ttl });
         return inner.set(key, record, ttl);
       },
     };
-    const h = harness({ revocationStore: store, maxAge: 3600, idleTimeout: false });
-    const { result, session } = await h.request(undefined, (s) => s.set('user_id', 'alice'));
+    const h = harness({ revocationStore: store, maxAge: 14 * 24 * 3600, idleTimeout: 3600, clockLeeway: 60 });
+    const { result, session } = await h.request(undefined, (s) => {
+      s.userId = 'alice';
+    });
     h.clock.advance(600);
     await h.request(cookiePair(result.setCookie), (s) => s.destroy());
-    assert.deepEqual(calls, [{ key: `revoked:${session.id}`, ttl: 3000 }]);
+    // Every cookie of the session was issued by now: none is accepted past now + idleTimeout (+ leeway).
+    assert.deepEqual(calls, [{ key: `revoked:${session.id}`, ttl: 3600 + 60 }]);
   });
 
-  it('reports a logged-out cookie replayed past its lifetime as expired', async () => {
-    const h = harness({ maxAge: 3600, idleTimeout: false });
-    const { result } = await h.request(undefined, (s) => s.set('user_id', 'alice'));
+  it('keeps a revocation only until the absolute deadline when that comes first', async () => {
+    const list = memoryRevocations();
+    const h = harness({ revocations: list, maxAge: 3600, idleTimeout: false, clockLeeway: 0 });
+    const { result } = await h.request(undefined, (s) => {
+      s.userId = 'alice';
+    });
+    h.clock.advance(600);
     const cookie = cookiePair(result.setCookie);
     await h.request(cookie, (s) => s.destroy());
-    h.clock.advance(3600);
+    assert.equal(list.size, 1);
+    h.clock.advance(3000 - 1);
     assert.equal((await h.sessions.load(cookie)).isNew, true);
-    assert.deepEqual(h.log.invalid(), ['expired'], 'refused for its age, the revocation no longer needed');
+    assert.deepEqual(h.log.invalid(), ['revoked']);
+    h.clock.advance(1);
+    assert.equal((await h.sessions.load(cookie)).isNew, true);
+    assert.deepEqual(h.log.invalid(), ['revoked', 'expired'], 'refused for its age, the revocation no longer needed');
   });
 
   it('fails load and commit with a StoreError when the revocation store fails', async () => {
     const broken: SessionStore = {
+      evicts: false,
       get: async () => {
         throw new Error('connection refused');
       },
       set: async () => {
         throw new Error('connection refused');
       },
-      destroy: async () => {},
+      destroy: async () => false,
+      touch: async () => false,
+      patch: async () => false,
     };
     const writer = harness();
-    const { result } = await writer.request(undefined, (s) => s.set('user_id', 'alice'));
+    const { result } = await writer.request(undefined, (s) => {
+      s.userId = 'alice';
+    });
     const cookie = cookiePair(result.setCookie);
     const h = harness({ revocationStore: broken });
     await assert.rejects(h.sessions.load(cookie), (error: unknown) => {
@@ -131,29 +183,187 @@ describe('revocation store', () => {
     session.destroy();
     await assert.rejects(lenient.sessions.commit(session), { code: 'ERR_STORE' });
   });
+
+  it('asks a revocation store nothing for a cookie that never held a user', async () => {
+    let gets = 0;
+    const inner = sqliteStore(openDatabase(':memory:'), { cleanupIntervalMs: 0 });
+    const store: SessionStore = {
+      evicts: false,
+      get: (key) => {
+        gets++;
+        return inner.get(key);
+      },
+      set: (...args) => inner.set(...args),
+      destroy: (key) => inner.destroy(key),
+      touch: (...args) => inner.touch(...args),
+      patch: (...args) => inner.patch(...args),
+    };
+    const h = harness({ revocationStore: store });
+    const guest = await h.request(undefined, (s) => s.set('cart', ['pear']));
+    for (let i = 0; i < 5; i++) await h.request(cookiePair(guest.result.setCookie), (s) => s.get('cart'));
+    assert.equal(gets, 0);
+    const member = await h.request(undefined, (s) => {
+      s.userId = 'alice';
+    });
+    await h.request(cookiePair(member.result.setCookie), (s) => s.get('cart'));
+    assert.equal(gets, 1);
+  });
 });
 
-describe('the in-memory revocation list at its bound', () => {
-  it('fails closed: a flood of logouts cannot push a revoked session back to life', () => {
-    const clock = frozenClock();
-    const list = memoryRevocations(clock.now, 100);
-    const victimUntil = clock.seconds + 3600;
-    list.revoke('victim', victimUntil);
-    clock.advance(10);
-    for (let i = 0; i < 500; i++) list.revoke(`flood-${i}`, clock.seconds + 3600);
-    assert.equal(list.isRevoked('victim', victimUntil), true);
-    // Sessions created before the dropped entries are refused too; newer ones are not.
-    assert.equal(list.isRevoked('older-bystander', victimUntil - 5), true);
-    assert.equal(list.isRevoked('newer-session', clock.seconds + 3600 + 1), false);
+describe('revocation stores that evict are refused', () => {
+  it('refuses memoryStore(), an LRU, as the revocation store, naming the fix', () => {
+    assert.throws(
+      () => harness({ revocationStore: memoryStore() }),
+      (error: Error & { code?: string }) =>
+        error.code === 'ERR_OPTION' && /evicts records/.test(error.message) && /sqliteRevocations/.test(error.message),
+    );
   });
 
-  it('forgets entries whose cookies have expired, so the bound holds without a floor', () => {
+  it('refuses a store that does not declare evicts: false', () => {
+    const inner = sqliteStore(openDatabase(':memory:'), { cleanupIntervalMs: 0 });
+    const undeclared: SessionStore = {
+      get: (key) => inner.get(key),
+      set: (...args) => inner.set(...args),
+      destroy: (key) => inner.destroy(key),
+      touch: (...args) => inner.touch(...args),
+      patch: (...args) => inner.patch(...args),
+    };
+    assert.throws(() => harness({ revocationStore: undeclared }), /does not declare `evicts: false`/);
+  });
+
+  it('refuses revocations in server mode, where a logout deletes the record', () => {
+    assert.throws(() => harness({ store: memoryStore(), revocations: memoryRevocations() }), { code: 'ERR_OPTION' });
+  });
+});
+
+describe('the in-memory revocation list under a flood', () => {
+  const entry = (id: string, userId: string, until: number) => ({ id, userId, until });
+
+  it('never invalidates a live session, whatever other users revoke (no global cut-off)', () => {
     const clock = frozenClock();
-    const list = memoryRevocations(clock.now, 10);
-    for (let i = 0; i < 10; i++) list.revoke(`old-${i}`, clock.seconds + 60);
-    clock.advance(61);
-    for (let i = 0; i < 10; i++) list.revoke(`new-${i}`, clock.seconds + 60);
-    assert.equal(list.isRevoked('new-0', clock.seconds + 60), true);
-    assert.equal(list.isRevoked('bystander', clock.seconds - 1), false, 'nothing was dropped while still live');
+    const list = memoryRevocations({ max: 100, perUser: 4 });
+    const until = clock.seconds + 3600;
+    for (let i = 0; i < 5000; i++) list.revoke(entry(`flood-${i}`, `attacker-${i % 700}`, until), clock.seconds);
+    assert.equal(list.isRevoked('live-victim-session', clock.seconds), false);
+    assert.equal(list.size, 100);
+  });
+
+  it("drops a flooding user's own oldest entries first, never another user's", () => {
+    const clock = frozenClock();
+    const events: SessionEvent[] = [];
+    const list = memoryRevocations({ max: 1000, perUser: 32, onEvent: (event) => events.push(event) });
+    const until = clock.seconds + 3600;
+    list.revoke(entry('victim-old-cookie', 'victim', until), clock.seconds);
+    for (let i = 0; i < 100_000; i++) list.revoke(entry(`attacker-${i}`, 'attacker', until), clock.seconds);
+    assert.equal(list.isRevoked('victim-old-cookie', clock.seconds), true);
+    assert.equal(list.size, 33);
+    assert.equal(list.isRevoked('attacker-99999', clock.seconds), true);
+    assert.equal(list.isRevoked('attacker-0', clock.seconds), false);
+    assert.equal(events.length, 100_000 - 32);
+    assert.deepEqual(events[0], { type: 'revocation-overflow', scope: 'user', dropped: 1, userId: 'attacker' });
+  });
+
+  it('when the whole list is full, drops from the user holding the most entries first', () => {
+    const clock = frozenClock();
+    const events: SessionEvent[] = [];
+    const list = memoryRevocations({ max: 100, perUser: 32, onEvent: (event) => events.push(event) });
+    const until = clock.seconds + 3600;
+    list.revoke(entry('victim-old-cookie', 'victim', until), clock.seconds);
+    // Fifty accounts, each up to its own bound: ten times what the whole list holds.
+    for (let round = 0; round < 32; round++) {
+      for (let user = 0; user < 50; user++) list.revoke(entry(`a${user}-${round}`, `account-${user}`, until), clock.seconds);
+    }
+    assert.equal(list.size, 100);
+    assert.equal(list.isRevoked('victim-old-cookie', clock.seconds), true, 'the victim held one entry, the flooders many');
+    assert.ok(events.every((event) => event.type === 'revocation-overflow' && event.scope === 'all' && event.userId !== 'victim'));
+  });
+
+  it('with as many one-entry accounts as the list holds, drops the oldest and says so', () => {
+    const clock = frozenClock();
+    const events: SessionEvent[] = [];
+    const list = memoryRevocations({ max: 100, onEvent: (event) => events.push(event) });
+    const until = clock.seconds + 3600;
+    list.revoke(entry('victim-old-cookie', 'victim', until), clock.seconds);
+    for (let i = 0; i < 100; i++) list.revoke(entry(`s${i}`, `sybil-${i}`, until), clock.seconds);
+    // The residual risk docs/security.md states: `max` one-entry accounts push out the oldest entry.
+    assert.equal(list.isRevoked('victim-old-cookie', clock.seconds), false);
+    assert.deepEqual(events, [{ type: 'revocation-overflow', scope: 'all', dropped: 1, userId: 'victim' }]);
+  });
+
+  it('forgets entries whose cookies can no longer be accepted, so expired ones never crowd out live ones', () => {
+    const clock = frozenClock();
+    const events: SessionEvent[] = [];
+    const list = memoryRevocations({ max: 10, onEvent: (event) => events.push(event) });
+    for (let i = 0; i < 10; i++) list.revoke(entry(`old-${i}`, `user-${i}`, clock.seconds + 60), clock.seconds);
+    clock.advance(60);
+    assert.equal(list.isRevoked('old-0', clock.seconds), false, 'past its deadline');
+    for (let i = 0; i < 10; i++) list.revoke(entry(`new-${i}`, `user-${i}`, clock.seconds + 60), clock.seconds);
+    assert.equal(list.size, 10);
+    assert.equal(list.isRevoked('new-0', clock.seconds), true);
+    assert.deepEqual(events, [], 'nothing live was dropped');
+  });
+
+  it('keeps the longer deadline when a session is revoked twice', () => {
+    const clock = frozenClock();
+    const list = memoryRevocations();
+    list.revoke(entry('twice', 'alice', clock.seconds + 100), clock.seconds);
+    list.revoke(entry('twice', 'alice', clock.seconds + 50), clock.seconds);
+    list.revoke(entry('twice', 'alice', clock.seconds + 200), clock.seconds);
+    assert.equal(list.size, 1);
+    clock.advance(150);
+    assert.equal(list.isRevoked('twice', clock.seconds), true);
+  });
+
+  it('refuses a bound that is not a whole number of entries', () => {
+    assert.throws(() => memoryRevocations({ max: 0 }), { code: 'ERR_OPTION' });
+    assert.throws(() => memoryRevocations({ perUser: 1.5 }), { code: 'ERR_OPTION' });
+  });
+});
+
+describe('sqliteRevocations', () => {
+  it('survives a restart: a new Sessions on the same file still refuses the logged-out cookie', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'hallpass-revocations-'));
+    try {
+      const path = join(dir, 'revocations.db');
+      const first = openDatabase(path);
+      const before = harness({ revocations: sqliteRevocations(first) });
+      const { result } = await before.request(undefined, (s) => {
+        s.userId = 'alice';
+      });
+      const cookie = cookiePair(result.setCookie);
+      await before.request(cookie, (s) => s.destroy());
+      first.close();
+
+      const second = openDatabase(path);
+      const after = harness({ revocations: sqliteRevocations(second), now: before.clock.now });
+      assert.equal((await after.sessions.load(cookie)).isNew, true);
+      assert.deepEqual(after.log.invalid(), ['revoked']);
+      second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers without a promise, so an untouched request costs no lookup', async () => {
+    const h = harness({ revocations: sqliteRevocations(openDatabase(':memory:')) });
+    const { result } = await h.request(undefined, (s) => {
+      s.userId = 'alice';
+    });
+    const session = h.sessions.loadNow(cookiePair(result.setCookie));
+    assert.equal(session instanceof Promise, false);
+  });
+
+  it('deletes expired rows as it goes and keeps live ones', () => {
+    const db = openDatabase(':memory:');
+    const list = sqliteRevocations(db, { sweepEvery: 10 });
+    const now = 1_750_000_000;
+    for (let i = 0; i < 9; i++) list.revoke({ id: `old-${i}`, userId: 'u', until: now + 10 }, now);
+    list.revoke({ id: 'live', userId: 'u', until: now + 1000 }, now + 20);
+    const count = (db.prepare('SELECT count(*) AS n FROM hallpass_revocations').get() as { n: number }).n;
+    assert.equal(count, 1);
+    assert.equal(list.isRevoked('live', now + 20), true);
   });
 });

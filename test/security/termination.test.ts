@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, memoryStore } from 'hallpass';
-import { memoryRevocations } from '../../src/core/revocations.js';
+import { ConfigError, memoryRevocations, type SessionEvent } from 'hallpass';
+import { sqliteStore } from 'hallpass/sqlite';
 import { frozenClock } from '../support/clock.js';
+import { openDatabase } from '../support/sqlite.js';
 import { ALL_MODES, COOKIE_MODES, type Demo, guest, login, SERVER_MODES, sha256, startDemo, valueOfPair, whoAmI } from './support/demo.js';
 
 const EXPIRE = 'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
@@ -51,7 +52,7 @@ for (const mode of COOKIE_MODES) {
   describe(`B15 cookie-mode logout holds across instances sharing a revocation store (${mode})`, () => {
     it('B15 a cookie logged out on one instance is refused by another', async () => {
       const clock = frozenClock();
-      const revocationStore = memoryStore({ now: clock.now });
+      const revocationStore = sqliteStore(openDatabase(':memory:'), { now: clock.now, cleanupIntervalMs: 0 });
       const one = await startDemo(mode, { clock, sessions: { revocationStore } });
       const two = await startDemo(mode, { clock, sessions: { revocationStore } });
       try {
@@ -80,21 +81,46 @@ for (const mode of COOKIE_MODES) {
   });
 }
 
-describe('B15 the default in-memory revocation list cannot be flushed', () => {
-  it('B15 revoking more IDs than the list holds never revives an earlier revoked session (it must fail closed)', () => {
-    // An attacker who logs in and out in a loop fills the list (1,000,000 entries by default, a few
-    // hours of requests); at the bound the oldest entries are dropped and a stolen cookie that was
-    // logged out opens again. Shown here with a bound of 100. The cookie's own deadline (created +
-    // maxAge) is passed as a second argument so a fail-closed fix can use it.
-    const clock = frozenClock();
-    const list = memoryRevocations(clock.now, 100);
-    const until = clock.seconds + 3600;
-    list.revoke('victim-session-id', until);
-    for (let i = 0; i < 1000; i++) list.revoke(`attacker-${i}`, until);
-    const isRevoked = list.isRevoked as (id: string, untilSeconds: number) => boolean | Promise<boolean>;
-    assert.equal(isRevoked('victim-session-id', until), true);
+for (const mode of COOKIE_MODES) {
+  describe(`B15 no flood of logouts undoes a logout or logs anyone out (${mode})`, () => {
+    it('B15 an attacker logging in and out in a loop logs out no one and revives no logged-out cookie', async () => {
+      const events: SessionEvent[] = [];
+      // Small bounds, so the flood goes well past them: 4 entries per user, 20 in all.
+      const revocations = memoryRevocations({ max: 20, perUser: 4, onEvent: (event) => events.push(event) });
+      const demo = await startDemo(mode, { sessions: { revocations } });
+      try {
+        const victim = (await login(demo, 'alice')).pair;
+        const stolen = (await login(demo, 'bob')).pair;
+        await demo.call('POST', '/logout', { cookie: stolen });
+        for (let i = 0; i < 200; i++) {
+          const { pair } = await login(demo, 'mallory');
+          await demo.call('POST', '/logout', { cookie: pair });
+        }
+        assert.equal(await whoAmI(demo, victim), 'alice', 'a live session stays live');
+        assert.equal(await whoAmI(demo, stolen), undefined, "the thief's copy of bob's logged-out cookie stays refused");
+        assert.equal(revocations.size, 5, "bob's entry and mallory's own four");
+        assert.ok(events.length > 0 && events.every((event) => event.type === 'revocation-overflow' && event.userId === 'mallory'));
+      } finally {
+        await demo.close();
+      }
+    });
+
+    it('B15 guests add no revocation entries, whatever they do', async () => {
+      const revocations = memoryRevocations();
+      const demo = await startDemo(mode, { sessions: { revocations } });
+      try {
+        for (let i = 0; i < 50; i++) {
+          const cart = await guest(demo);
+          await demo.call('POST', '/logout', { cookie: cart });
+          await demo.call('POST', '/session', { cookie: await guest(demo), json: { note: 'x' } });
+        }
+        assert.equal(revocations.size, 0);
+      } finally {
+        await demo.close();
+      }
+    });
   });
-});
+}
 
 for (const mode of SERVER_MODES) {
   describe(`E26 log out everywhere through the per-user index (${mode})`, () => {

@@ -1,0 +1,28 @@
+/**
+ * Bytes of heap per entry of the in-memory revocation list (`memoryRevocations`), full to its
+ * default bound, in the two shapes a flood takes: every entry from one user's share (32 each) and
+ * every entry from a different user (the most memory an entry can take).
+ *
+ *   node --expose-gc --import tsx scripts/revocation-memory.ts
+ */
+import { memoryRevocations } from 'hallpass';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc');
+const now = 1_750_000_000;
+const entries = 100_000;
+
+function measure(label: string, userOf: (i: number) => string): void {
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const list = memoryRevocations();
+  // IDs as cookie mode makes them: 22 base64url characters.
+  for (let i = 0; i < entries; i++) list.revoke({ id: `${i.toString(36).padStart(22, '-')}`, userId: userOf(i), until: now + 86_400 }, now);
+  gc?.();
+  const bytes = (process.memoryUsage().heapUsed - before) / list.size;
+  console.log(`  ${label.padEnd(34)} ${list.size.toLocaleString('en')} entries, ${bytes.toFixed(0)} bytes each`);
+}
+
+console.log(`memoryRevocations() full to its default bound (${entries.toLocaleString('en')}), Node ${process.version}:`);
+measure('32 entries per user', (i) => `user-${Math.floor(i / 32)}`);
+measure('one entry per user (worst case)', (i) => `user-${i}`);

@@ -1,0 +1,27 @@
+import { builtInCodecs } from '../codecs/envelope.js';
+import type { Revocations } from './revocations.js';
+import type { Codec } from './types.js';
+
+let warned = false;
+
+/** The text of the start-up warning: what a restart and other instances do to logouts, and the fix. */
+export const FORGOTTEN_LOGOUTS_WARNING =
+  'hallpass: cookie sessions remember logouts in this process only. A restart or deploy forgets them, ' +
+  'so a cookie copied before a logout is accepted again until it expires, and other instances or ' +
+  'cluster/PM2 workers never refuse it. Set `revocations: sqliteRevocations(db)` (hallpass/sqlite: a ' +
+  'file shared by the processes of this host) or `revocationStore` (a shared store such as Redis) ' +
+  'in createSessions. See docs/security.md, "What a logout guarantees".';
+
+/**
+ * In production, warns once per process (each cluster worker is one) when cookie-mode logouts live
+ * only in this process's memory. Only hallpass's own codecs carry the inner ID a logout revokes;
+ * an app's codec or Starlette's cookies are left alone.
+ */
+export function warnIfLogoutsAreForgotten(codec: Codec, revocations: Revocations): void {
+  if (warned || revocations.durable || !builtInCodecs.has(codec)) return;
+  const runtime = (globalThis as { process?: { env?: Record<string, string | undefined>; emitWarning?: Function } }).process;
+  if (runtime?.env?.NODE_ENV !== 'production') return;
+  warned = true;
+  if (typeof runtime.emitWarning === 'function') runtime.emitWarning(FORGOTTEN_LOGOUTS_WARNING, { code: 'HALLPASS_LOGOUTS_IN_MEMORY' });
+  else console.warn(FORGOTTEN_LOGOUTS_WARNING);
+}
