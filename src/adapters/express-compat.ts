@@ -46,6 +46,15 @@ export function expressCompat<T extends SessionData>(session: Session<T>, owner:
   const read = (key: string): unknown => (snapshot ? snapshot[key] : ended() ? undefined : raw.get(key));
   const keys = (): string[] => (snapshot ? Object.keys(snapshot) : ended() ? [] : raw.keys());
 
+  // Passport keeps the logged-in user at `passport.user`. Mirrored into `userId` (unless the app
+  // set one), a Passport login is one hallpass knows: its logout revokes the cookie in cookie mode,
+  // and "log out everywhere" finds the session in server mode.
+  const followPassport = (key: string) => {
+    if (key !== 'passport' || raw.userId !== undefined) return;
+    const user = (raw.get('passport') as { user?: unknown } | undefined)?.user;
+    if ((typeof user === 'string' && user !== '') || (typeof user === 'number' && Number.isFinite(user))) raw.userId = String(user);
+  };
+
   const later = (callback: Callback | undefined) => {
     if (typeof callback === 'function') process.nextTick(callback);
   };
@@ -77,6 +86,7 @@ export function expressCompat<T extends SessionData>(session: Session<T>, owner:
           if (typeof prop === 'string') assertJsonValue(`${key}.${prop}`, next);
           Reflect.set(target, prop, next);
           raw.set(key, root as SessionData[string]);
+          followPassport(key);
           return true;
         },
         deleteProperty(target, prop) {
@@ -118,6 +128,7 @@ export function expressCompat<T extends SessionData>(session: Session<T>, owner:
       // express-session drops undefined values when it serialises; do the same.
       if (value === undefined) raw.delete(prop as string);
       else raw.set(prop as string, value);
+      followPassport(prop as string);
       return true;
     },
     deleteProperty(_target, prop) {

@@ -179,15 +179,41 @@ export function cookieMode(options: ResolvedOptions) {
       }
       return done(state.cookiesSent > 0 ? { setCookie: expireCookie(options.name, options.cookie), vary: true } : { vary });
     }
+    const write = session.dirty || (hadCookie && touchDue(options, state.lastSeenAt, now));
+    if (!write || isEmpty(state)) return done({ vary });
+    // A request that loaded before a logout must not issue a cookie after it: that cookie would
+    // carry a later last-seen time (or, regenerated, a new ID) than the revocation covers.
+    if (hadCookie && mayBeRevoked(state)) {
+      const answer = revocations.isRevoked(originalId, now);
+      if (answer === true) return endedMeanwhile(state, vary);
+      if (answer instanceof Promise) {
+        return answer.then((revokedNow) => (revokedNow ? endedMeanwhile(state, vary) : issue(state, now, retire, done)));
+      }
+    }
+    return issue(state, now, retire, done);
+  }
+
+  /** The session was logged out by another request while this one ran: expire the cookie, write nothing. */
+  function endedMeanwhile(state: SessionState, vary: boolean): CommitResult {
+    emit?.({ type: 'conflict', id: state.regenerate?.previousId ?? state.id, detail: 'session ended by another request; changes dropped' });
+    return { setCookie: expireCookie(options.name, options.cookie), vary: vary || state.cookiesSent > 0 };
+  }
+
+  /** Writes the session's cookie, retiring the old inner ID first when it was regenerated. */
+  function issue(
+    state: SessionState,
+    now: number,
+    retire: (id: string) => void,
+    done: (result: CommitResult) => CommitResult | Promise<CommitResult>,
+  ): CommitResult | Promise<CommitResult> {
+    const vary = state.accessed;
     if (state.regenerate) {
-      if (hadCookie) {
+      if (!state.isNew) {
         retire(state.regenerate.previousId);
         emit?.({ type: 'regenerated', id: state.id, previousId: state.regenerate.previousId });
       }
       state.createdAt = now;
     }
-    const write = session.dirty || (hadCookie && touchDue(options, state.lastSeenAt, now));
-    if (!write || isEmpty(state)) return done({ vary });
     const setCookie = cookieFor(state, now);
     if (state.isNew) emit?.({ type: 'created', id: state.id });
     else if (state.stale) emit?.({ type: 'resealed', id: state.id });

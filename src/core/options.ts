@@ -4,7 +4,8 @@ import { signedCodec } from '../codecs/signed.js';
 import { type CookieAttributes, checkAttributeValue, checkCookieName } from './cookie.js';
 import { ConfigError } from './errors.js';
 import { checkSecrets } from './keys.js';
-import { checkRevocations, memoryRevocations, type Revocations, storeRevocations } from './revocations.js';
+import { memoryRevocations } from './memory-revocations.js';
+import { checkRevocations, type Revocations, storeRevocations } from './revocations.js';
 import type { Codec, SessionEvent, SessionStore } from './types.js';
 
 /** Options of `createSessions`. Every time is in seconds unless its name says otherwise. */

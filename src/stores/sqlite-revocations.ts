@@ -1,3 +1,4 @@
+import { ConfigError } from '../core/errors.js';
 import type { Revocations } from '../core/revocations.js';
 import { tableName } from './sql-common.js';
 import type { SqliteDatabase } from './sqlite.js';
@@ -34,6 +35,12 @@ export interface SqliteRevocationsOptions {
 export function sqliteRevocations(db: SqliteDatabase, options: SqliteRevocationsOptions = {}): Revocations {
   const { quoted: table, bare } = tableName(options.table ?? 'hallpass_revocations', false);
   const sweepEvery = options.sweepEvery ?? 1000;
+  if (!Number.isSafeInteger(sweepEvery) || sweepEvery < 1) {
+    throw new ConfigError(
+      'ERR_OPTION',
+      `sqliteRevocations: \`sweepEvery\` must be a whole number of revocations, at least 1, got ${String(options.sweepEvery)}.`,
+    );
+  }
   db.exec(
     `CREATE TABLE IF NOT EXISTS ${table} (
       id TEXT PRIMARY KEY NOT NULL,
@@ -52,7 +59,9 @@ export function sqliteRevocations(db: SqliteDatabase, options: SqliteRevocations
   };
   let sinceSweep = 0;
   return {
-    durable: true,
+    // A database in memory is gone with the process: no better than the default, and the
+    // production warning must say so.
+    durable: !inMemory(db),
     synchronous: true,
     isRevoked(id, now) {
       return sql.find.get(id, now) !== undefined;
@@ -65,4 +74,12 @@ export function sqliteRevocations(db: SqliteDatabase, options: SqliteRevocations
       }
     },
   };
+}
+
+/** True for `new Database(':memory:')` (better-sqlite3 says so) and for an in-memory `node:sqlite` database. */
+function inMemory(db: SqliteDatabase): boolean {
+  const described = db as { memory?: boolean; name?: string; location?: () => string | null };
+  if (typeof described.memory === 'boolean') return described.memory;
+  if (typeof described.location === 'function') return !described.location();
+  return described.name === ':memory:' || described.name === '';
 }

@@ -103,6 +103,17 @@ for (const [frameworkName, framework] of [
         assert.deepEqual((await call(url, 'GET', '/me', { cookie })).body, { user: null }, 'the logged-in cookie no longer works');
       });
 
+      it("revokes a copy of the logged-in cookie at logout: Passport's user is the session's userId", async () => {
+        const sessions = sessionsFor();
+        const url = await start(framework, sessions);
+        const cookie = pairOf((await post(url, '/login', form('alice', 'wonderland'))).setCookies[0]);
+        assert.equal((await sessions.load(cookie)).userId, 'alice');
+        const stolen = cookie;
+        await post(url, '/logout', '', cookie);
+        assert.deepEqual((await call(url, 'GET', '/me', { cookie: stolen })).body, { user: null });
+        assert.deepEqual((await call(url, 'GET', '/session', { cookie: stolen })).body, {});
+      });
+
       it('keeps what the session held before login with keepSessionInfo', async () => {
         const url = await start(framework, sessionsFor());
         const beforeLogin = pairOf((await call(url, 'POST', '/visit')).setCookies[0]);

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { memoryRevocations, memoryStore, type SessionEvent, type SessionOptions, type SessionStore, StoreError } from 'hallpass';
+import {
+  memoryRevocations,
+  memoryStore,
+  type Session,
+  type SessionEvent,
+  type SessionOptions,
+  type SessionStore,
+  StoreError,
+} from 'hallpass';
 import { sqliteRevocations, sqliteStore } from 'hallpass/sqlite';
 import { frozenClock } from '../support/clock.js';
 import { cookiePair, harness } from '../support/core-fixtures.js';
@@ -67,6 +75,26 @@ for (const [label, extra] of variants) {
       assert.equal(replay.isNew, true, 'the copy that still names alice is refused');
       assert.deepEqual(h.log.invalid(), ['revoked']);
     });
+
+    for (const [what, work] of [
+      ['a write', (s: Session) => s.set('cart', ['late'])],
+      ['a regenerate()', (s: Session) => s.regenerate()],
+      ['an idle-timeout slide', (s: Session) => s.get('cart')],
+    ] as const) {
+      it(`issues no cookie from ${what} in a request that loaded before a logout and commits after it`, async () => {
+        const { h, cookie } = await loggedIn();
+        h.clock.advance(3 * 3600); // the idle timeout is due to slide
+        const inFlight = await h.sessions.load(cookie);
+        assert.equal(inFlight.userId, 'alice', 'read before the logout');
+        await h.request(cookie, (s) => s.destroy());
+        work(inFlight);
+        const late = await h.sessions.commit(inFlight);
+        assert.equal(late.setCookie, EXPIRED);
+        assert.ok(h.log.events.some((event) => event.type === 'conflict'));
+        h.clock.advance(26 * 3600); // past the revocation's own deadline: nothing re-issued may open
+        assert.equal((await h.sessions.load(cookie)).userId, undefined);
+      });
+    }
 
     it('keeps other sessions valid', async () => {
       const { h, cookie } = await loggedIn();
@@ -297,10 +325,39 @@ describe('the in-memory revocation list under a flood', () => {
     for (let i = 0; i < 10; i++) list.revoke(entry(`old-${i}`, `user-${i}`, clock.seconds + 60), clock.seconds);
     clock.advance(60);
     assert.equal(list.isRevoked('old-0', clock.seconds), false, 'past its deadline');
+    // The wheel sweeps a minute once it is over: an entry counts against the bounds at most a minute past its deadline.
+    clock.advance(60);
     for (let i = 0; i < 10; i++) list.revoke(entry(`new-${i}`, `user-${i}`, clock.seconds + 60), clock.seconds);
     assert.equal(list.size, 10);
     assert.equal(list.isRevoked('new-0', clock.seconds), true);
     assert.deepEqual(events, [], 'nothing live was dropped');
+  });
+
+  it("lets no expired entry take a live one's place, whatever order the deadlines came in", () => {
+    const clock = frozenClock();
+    const events: SessionEvent[] = [];
+    const list = memoryRevocations({ max: 3, onEvent: (event) => events.push(event) });
+    list.revoke(entry('long-lived', 'victim', clock.seconds + 100_000), clock.seconds);
+    list.revoke(entry('short-1', 'u1', clock.seconds + 5), clock.seconds);
+    list.revoke(entry('short-2', 'u2', clock.seconds + 5), clock.seconds);
+    clock.advance(180);
+    list.revoke(entry('new-1', 'u3', clock.seconds + 100), clock.seconds);
+    list.revoke(entry('new-2', 'u4', clock.seconds + 100), clock.seconds);
+    assert.equal(list.size, 3);
+    assert.equal(list.isRevoked('long-lived', clock.seconds), true);
+    assert.deepEqual(events, []);
+  });
+
+  it('sweeps entries of a later turn of its wheel only once they expire', () => {
+    const clock = frozenClock();
+    const list = memoryRevocations();
+    // Deadlines 68 hours apart share a slot of the wheel.
+    list.revoke(entry('soon', 'a', clock.seconds + 120), clock.seconds);
+    list.revoke(entry('later', 'b', clock.seconds + 120 + 4096 * 60), clock.seconds);
+    clock.advance(240);
+    list.revoke(entry('trigger', 'c', clock.seconds + 60), clock.seconds);
+    assert.equal(list.size, 2);
+    assert.equal(list.isRevoked('later', clock.seconds), true);
   });
 
   it('keeps the longer deadline when a session is revoked twice', () => {
@@ -348,12 +405,39 @@ describe('sqliteRevocations', () => {
   });
 
   it('answers without a promise, so an untouched request costs no lookup', async () => {
-    const h = harness({ revocations: sqliteRevocations(openDatabase(':memory:')) });
+    const revocations = countingRevocations(sqliteRevocations(openDatabase(':memory:')));
+    const h = harness({ revocations });
     const { result } = await h.request(undefined, (s) => {
       s.userId = 'alice';
     });
-    const session = h.sessions.loadNow(cookiePair(result.setCookie));
-    assert.equal(session instanceof Promise, false);
+    const cookie = cookiePair(result.setCookie);
+    const untouched = h.sessions.loadNow(cookie);
+    assert.equal(untouched instanceof Promise, false);
+    h.sessions.commitNow(untouched as Exclude<typeof untouched, Promise<unknown>>);
+    assert.equal(revocations.checked, 0, 'a route that never reads its session asks nothing');
+    await h.request(cookie, (s) => s.get('cart'));
+    assert.equal(revocations.checked, 1);
+  });
+
+  it('is durable on a file and not on a database in memory', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'hallpass-revocations-'));
+    try {
+      const db = openDatabase(join(dir, 'revocations.sqlite'));
+      assert.equal(sqliteRevocations(db).durable, true);
+      db.close();
+      assert.equal(sqliteRevocations(openDatabase(':memory:')).durable, false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a sweep interval that would never sweep', () => {
+    for (const sweepEvery of [0, Number.NaN, Number.POSITIVE_INFINITY, 'x' as unknown as number]) {
+      assert.throws(() => sqliteRevocations(openDatabase(':memory:'), { sweepEvery }), { code: 'ERR_OPTION' });
+    }
   });
 
   it('deletes expired rows as it goes and keeps live ones', () => {

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 const fixture = join(import.meta.dirname, 'fixtures/production-start.ts');
 
 /** Runs the fixture in its own process (the warning is once per process) and returns what it wrote. */
-function start(configuration: 'default' | 'sqlite', env: Record<string, string>, where = '') {
+function start(configuration: 'default' | 'sqlite' | 'sqlite-memory', env: Record<string, string>, where = '') {
   const run = spawnSync(process.execPath, ['--import', 'tsx', fixture, configuration, where], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
@@ -32,6 +32,10 @@ describe('production start-up without durable revocations', () => {
     const { stdout, warnings } = start('default', { NODE_ENV: 'production' }, 'cluster');
     assert.match(stdout, /started in a cluster worker/);
     assert.equal(warnings.length, 1);
+  });
+
+  it('warns for sqliteRevocations on a database in memory, which a restart forgets too', () => {
+    assert.equal(start('sqlite-memory', { NODE_ENV: 'production' }).warnings.length, 1);
   });
 
   it('says nothing with durable revocations, or outside production', () => {

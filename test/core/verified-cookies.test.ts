@@ -59,7 +59,12 @@ describe('verified-cookie cache (cookieCache)', () => {
   });
 
   it('still refuses a remembered cookie after logout (revocation is checked on every request)', async () => {
-    const { h, codec, cookie } = await setup();
+    const { h, codec } = await setup();
+    const member = await h.request(undefined, (s) => {
+      s.userId = 'alice';
+    });
+    const cookie = cookiePair(member.result.setCookie);
+    codec.decodes = 0;
     await h.request(cookie, (s) => s.get('cart'));
     await h.request(cookie, (s) => s.destroy());
     const { session } = await h.request(cookie, (s) => s.get('cart'));
