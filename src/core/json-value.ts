@@ -2,11 +2,22 @@ import { SessionValueError } from './errors.js';
 import type { Json, SessionData } from './types.js';
 
 /**
+ * How deeply session values may nest: arrays and objects at most this many levels inside one
+ * another (`[[1]]` is 2 levels). Sessions hold a few levels; the limit keeps every walk over
+ * session data (this check, JSON.stringify at commit) far below the engine's call stack, which a
+ * few thousand levels exhaust with a RangeError. `session.set` refuses a deeper value, and a
+ * cookie or store record holding one reads as no session, so what one request writes, the next
+ * can always read.
+ */
+export const MAX_NESTING = 64;
+
+/**
  * Refuses anything that would not survive a JSON round trip unchanged, at `set` time, so the
- * mistake surfaces where it was made rather than at commit.
+ * mistake surfaces where it was made rather than at commit: a value that is not JSON data, a
+ * cycle, or arrays and objects nested more than `MAX_NESTING` levels deep.
  */
 export function assertJsonValue(key: string, value: unknown): asserts value is Json {
-  const problem = findProblem(value, new Set());
+  const problem = findProblem(value, new Set(), 1);
   if (problem) {
     throw new SessionValueError(
       'ERR_SESSION_VALUE',
@@ -15,7 +26,8 @@ export function assertJsonValue(key: string, value: unknown): asserts value is J
   }
 }
 
-function findProblem(value: unknown, seen: Set<object>): string | undefined {
+/** What makes `value` unfit for a session, if anything; `depth` is the level an array or object here would be at. */
+function findProblem(value: unknown, seen: Set<object>, depth: number): string | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -25,10 +37,12 @@ function findProblem(value: unknown, seen: Set<object>): string | undefined {
     case 'object': {
       if (value === null) return undefined;
       if (seen.has(value)) return 'a circular reference';
+      // Checked before descending, so the walk itself never goes deeper than the limit.
+      if (depth > MAX_NESTING) return `arrays and objects nested more than ${MAX_NESTING} levels deep`;
       seen.add(value);
       if (Array.isArray(value)) {
         for (const item of value) {
-          const problem = findProblem(item, seen);
+          const problem = findProblem(item, seen, depth + 1);
           if (problem) return problem;
         }
       } else {
@@ -38,7 +52,7 @@ function findProblem(value: unknown, seen: Set<object>): string | undefined {
           return `a ${name}${name === 'Date' ? ' (store date.toISOString() instead)' : ''}`;
         }
         for (const item of Object.values(value)) {
-          const problem = findProblem(item, seen);
+          const problem = findProblem(item, seen, depth + 1);
           if (problem) return problem;
         }
       }
@@ -50,9 +64,24 @@ function findProblem(value: unknown, seen: Set<object>): string | undefined {
   }
 }
 
-/** Takes a parsed JSON object as session data: a null-prototype object, so no key can reach a prototype. */
+/** Whether arrays and objects nest deeper than `MAX_NESTING` inside `value`, itself at `depth`; stops at the limit. */
+function nestsTooDeep(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > MAX_NESTING) return true;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    if (nestsTooDeep(item, depth + 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * Takes a parsed JSON object as session data: a null-prototype object, so no key can reach a
+ * prototype. `undefined` for anything else, or for data whose values nest deeper than `set`
+ * accepts (the data object is level 0, as the session is to `set`'s values).
+ */
 export function adoptData(parsed: unknown): SessionData | undefined {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  if (nestsTooDeep(parsed, 0)) return undefined;
   Object.setPrototypeOf(parsed, null);
   return parsed as SessionData;
 }

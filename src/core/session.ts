@@ -195,7 +195,10 @@ export class Session<T extends SessionData = SessionData> {
     return Object.hasOwn(data, key) ? data[key] : fallback;
   }
 
-  /** Stores a JSON value. Anything else (a Date, a Map, a function, NaN, a cycle) throws `SessionValueError` now. */
+  /**
+   * Stores a JSON value. Anything else (a Date, a Map, a function, NaN, a cycle, or arrays and
+   * objects nested more than 64 levels deep) throws `SessionValueError` now.
+   */
   set<K extends Key<T>>(key: K, value: T[K]): void {
     if (typeof key !== 'string') throw new SessionValueError('ERR_SESSION_VALUE', 'Session keys must be strings.');
     assertJsonValue(key, value);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { type Codec, sealedCodec, signedCodec } from 'hallpass';
+import { deriveKey } from '../../src/core/keys.js';
 import { OLD_SECRET, OTHER_SECRET, SECRET } from '../support/core-fixtures.js';
 import { assertRoundTrip, envelopeJson, forge, forgeSealed, keyIdFor, sampleEnvelope } from '../support/forge.js';
 
@@ -9,6 +11,26 @@ const NOW = 1_750_000_000;
 const codecs = { sealed: sealedCodec, signed: signedCodec } as const;
 
 const sample = () => sampleEnvelope(NOW);
+
+/**
+ * `h1.<id of secret's key>.<…>` sealed with that very key, but under the associated data given:
+ * the key and the key id always agree, so only the associated data can make it fail to open.
+ */
+function sealUnder(secret: string, plaintext: string, aad: string): string {
+  const { id, key } = deriveKey(secret, 'sealed/v1');
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return `h1.${id}.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
+}
+
+/** `s1.<id of secret's key>.<payload>.<tag>`, the tag made with that very key over the text given. */
+function signUnder(secret: string, plaintext: string, covered: (id: string, payload: string) => string): string {
+  const { id, key } = deriveKey(secret, 'signed/v1');
+  const payload = Buffer.from(plaintext).toString('base64url');
+  return `s1.${id}.${payload}.${createHmac('sha256', key).update(covered(id, payload)).digest('base64url')}`;
+}
 
 function refused(codec: Codec, value: string, reason?: string): void {
   const result = codec.decode(value, NOW);
@@ -186,12 +208,26 @@ describe('sealed codec confidentiality', () => {
     assert.equal(ivs.size, 500);
   });
 
-  it('authenticates the version and key id as associated data', () => {
-    // The same ciphertext under another key id of the ring must not open.
+  it('authenticates the cookie name, version and key id as associated data: with the right key, only the exact one opens', () => {
+    const codec = sealedCodec([SECRET, OLD_SECRET]);
+    const json = envelopeJson({ created: NOW, seen: NOW, data: { a: 1 } });
+    const ours = keyIdFor(SECRET, 'sealed');
+    const other = keyIdFor(OLD_SECRET, 'sealed');
+    // The control: SECRET's key, its key id in the value, and the associated data naming both.
+    const opened = codec.decode(sealUnder(SECRET, json, `hallpass=h1.${ours}`), NOW);
+    assert.ok(opened.ok, JSON.stringify(opened));
+    assert.deepEqual({ ...opened.envelope.data }, { a: 1 });
+    // The same key and the same value layout; only the associated data names something else.
+    refused(codec, sealUnder(SECRET, json, `hallpass=h1.${other}`), 'tampered');
+    refused(codec, sealUnder(SECRET, json, `hallpass=h2.${ours}`), 'tampered');
+    refused(codec, sealUnder(SECRET, json, `sid=h1.${ours}`), 'tampered');
+    refused(codec, sealUnder(SECRET, json, ''), 'tampered');
+  });
+
+  it('refuses a value moved under another key id of the ring', () => {
     const codec = sealedCodec([SECRET, OLD_SECRET]);
     const value = forgeSealed(SECRET, envelopeJson({ created: NOW, seen: NOW }));
-    const moved = value.replace(keyIdFor(SECRET, 'sealed'), keyIdFor(OLD_SECRET, 'sealed'));
-    refused(codec, moved, 'tampered');
+    refused(codec, value.replace(keyIdFor(SECRET, 'sealed'), keyIdFor(OLD_SECRET, 'sealed')), 'tampered');
   });
 });
 
@@ -203,6 +239,45 @@ describe('signed codec readability', () => {
     assert.equal(json.user, 'user-42');
     assert.equal(json.created, NOW - 100);
     assert.equal(json.seen, NOW - 10);
+  });
+
+  it('signs the cookie name, version and key id with the payload: with the right key, only the exact text verifies', () => {
+    const codec = signedCodec([SECRET, OLD_SECRET]);
+    const json = envelopeJson({ created: NOW, seen: NOW, data: { a: 1 } });
+    const other = keyIdFor(OLD_SECRET, 'signed');
+    // The control: SECRET's key, its key id in the value, and the tag over exactly what the value says.
+    const opened = codec.decode(
+      signUnder(SECRET, json, (id, payload) => `hallpass=s1.${id}.${payload}`),
+      NOW,
+    );
+    assert.ok(opened.ok, JSON.stringify(opened));
+    assert.deepEqual({ ...opened.envelope.data }, { a: 1 });
+    // The same key and the same value; only the signed text names something else.
+    refused(
+      codec,
+      signUnder(SECRET, json, (_, payload) => `hallpass=s1.${other}.${payload}`),
+      'tampered',
+    );
+    refused(
+      codec,
+      signUnder(SECRET, json, (id, payload) => `hallpass=s2.${id}.${payload}`),
+      'tampered',
+    );
+    refused(
+      codec,
+      signUnder(SECRET, json, (id, payload) => `sid=s1.${id}.${payload}`),
+      'tampered',
+    );
+    refused(
+      codec,
+      signUnder(SECRET, json, (_, payload) => `hallpass=s1.${payload}`),
+      'tampered',
+    );
+    refused(
+      codec,
+      signUnder(SECRET, json, (_, payload) => payload),
+      'tampered',
+    );
   });
 
   it('refuses a tag of the wrong length as tampered', () => {

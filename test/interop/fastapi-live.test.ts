@@ -1,7 +1,8 @@
 /**
- * The real thing: the classic FastAPI session app (`../shared/interop/seed_app.py`, on Debian's
+ * The real thing: the classic FastAPI session app (`fixtures/fastapi_app.py`, on Debian's
  * python3-fastapi and python3-uvicorn) and the hallpass demo with `SESSION_CODEC=starlette`, side by
- * side with one secret and one cookie jar, as a browser would use them behind one domain.
+ * side with one secret and one cookie jar, as a browser would use them behind one domain; and a
+ * cookie the running FastAPI app wrote, imported by `migrateFromStarlette` into a sealed session.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -10,22 +11,21 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createSessions } from 'hallpass';
+import { migrateFromStarlette } from 'hallpass/starlette';
+import { SECRET as HALLPASS_SECRET } from '../support/core-fixtures.js';
 import { needService, reachable } from '../support/services.js';
-import { INTEROP_DIR, REPO_ROOT } from './starlette-support.js';
+import { FIXTURES_DIR, REPO_ROOT } from './starlette-support.js';
 
 const PYTHON = '/usr/bin/python3';
 const SECRET = randomBytes(32).toString('base64url');
 const MAX_AGE = '1800';
 
 const available =
-  existsSync(join(INTEROP_DIR, 'seed_app.py')) &&
+  existsSync(join(FIXTURES_DIR, 'fastapi_app.py')) &&
   existsSync(PYTHON) &&
   spawnSync(PYTHON, ['-c', 'import fastapi, uvicorn'], { stdio: 'ignore' }).status === 0;
-const skip = needService(
-  'FastAPI',
-  available,
-  `Install Debian's python3-fastapi and python3-uvicorn (for ${PYTHON}) and keep the shared folder beside the clone, or set HALLPASS_SHARED_DIR.`,
-);
+const skip = needService('FastAPI', available, `Install Debian's python3-fastapi and python3-uvicorn (for ${PYTHON}).`);
 
 /** A port nobody listens on right now. */
 function freePort(): Promise<number> {
@@ -105,9 +105,10 @@ describe('hallpass and FastAPI share one session', { skip }, () => {
     hallpassUrl = `http://127.0.0.1:${hallpassPort}`;
     fastapi = start(
       PYTHON,
-      ['-m', 'uvicorn', 'seed_app:app', '--app-dir', INTEROP_DIR, '--host', '127.0.0.1', '--port', String(fastapiPort)],
-      { SESSION_SECRET: SECRET, SESSION_COOKIE: 'session', SESSION_MAX_AGE: MAX_AGE },
-      INTEROP_DIR,
+      ['-m', 'uvicorn', 'fastapi_app:app', '--app-dir', FIXTURES_DIR, '--host', '127.0.0.1', '--port', String(fastapiPort)],
+      // No __pycache__ written into the repository's fixtures.
+      { SESSION_SECRET: SECRET, SESSION_COOKIE: 'session', SESSION_MAX_AGE: MAX_AGE, PYTHONDONTWRITEBYTECODE: '1' },
+      FIXTURES_DIR,
     );
     hallpass = start(
       process.execPath,
@@ -124,7 +125,7 @@ describe('hallpass and FastAPI share one session', { skip }, () => {
       },
       REPO_ROOT,
     );
-    await Promise.all([waitFor(fastapiPort, fastapi, 'uvicorn seed_app:app'), waitFor(hallpassPort, hallpass, 'the hallpass demo')]);
+    await Promise.all([waitFor(fastapiPort, fastapi, 'uvicorn fastapi_app:app'), waitFor(hallpassPort, hallpass, 'the hallpass demo')]);
   });
 
   after(async () => {
@@ -183,5 +184,35 @@ describe('hallpass and FastAPI share one session', { skip }, () => {
     assert.equal(jar.cookies.has('session'), false);
     assert.equal(await greeting(hallpassUrl), 'Hello, guest!');
     assert.equal(await greeting(fastapiUrl), 'Hello, guest!');
+  });
+
+  it('imports with migrateFromStarlette, into a sealed session, the cookie the running FastAPI app wrote', async () => {
+    // A browser of its own: log in on FastAPI and fill the session there, as before the switch.
+    const browser = new Jar();
+    const fastapiCall = async (method: string, path: string, body?: string) => {
+      const headers: Record<string, string> = { cookie: browser.header(), 'content-type': 'application/json' };
+      const response = await fetch(`${fastapiUrl}${path}`, { method, headers, body });
+      browser.take(response);
+      assert.equal(response.status, 200, await response.text());
+    };
+    await fastapiCall('POST', '/login?username=carol');
+    await fastapiCall('POST', '/session', '{"cart": ["apple"], "ratio": 1.0}');
+    const written = browser.cookies.get('session') as string;
+    assert.match(written, /^[A-Za-z0-9+/]+=*\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}$/, 'a Starlette cookie');
+
+    const sessions = createSessions({ secret: HALLPASS_SECRET, name: 'hallpass', secure: false });
+    const migrate = migrateFromStarlette(sessions, { secret_key: SECRET, max_age: Number(MAX_AGE) });
+    const header = `session=${written}`;
+    const session = await sessions.load(header);
+    assert.deepEqual(migrate(session, header), { imported: true, setCookie: 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax' });
+    assert.deepEqual(session.toJSON(), { user_id: 'carol', cart: ['apple'], ratio: 1 });
+    const { setCookie } = await sessions.commit(session);
+    assert.match(setCookie as string, /^hallpass=h1\./);
+
+    // The next request carries only the sealed cookie, and finds the same session in it.
+    const sealed = (setCookie as string).slice(0, (setCookie as string).indexOf(';'));
+    const next = await sessions.load(sealed);
+    assert.equal(next.isNew, false);
+    assert.deepEqual(next.toJSON(), { user_id: 'carol', cart: ['apple'], ratio: 1 });
   });
 });

@@ -5,18 +5,20 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { createSessions, memoryStore, type SessionOptions } from 'hallpass';
 import { withSessions } from 'hallpass/node';
-import { migrateFromStarlette, starletteCodec } from 'hallpass/starlette';
+import { migrateFromStarlette } from 'hallpass/starlette';
 import { frozenClock } from '../support/clock.js';
 import { SECRET } from '../support/core-fixtures.js';
+import { setCookieValue, vectorNamed } from './starlette-support.js';
 
-const FASTAPI_SECRET = 'dev-secret-change-me';
-const T0 = 1_700_000_000;
-/** What FastAPI wrote at T0 for `{"user_id": "alice", "cart": ["apple"]}`. */
-const STARLETTE = starletteCodec({ secret_key: FASTAPI_SECRET }).encode({
-  createdAt: T0,
-  lastSeenAt: T0,
-  data: { user_id: 'alice', cart: ['apple'] },
-});
+/**
+ * A cookie Starlette's SessionMiddleware wrote for `{"user_id": "alice"}` at T0 (the "simple" vector
+ * of `fixtures/starlette-vectors.json`, made by `scripts/make-starlette-vectors.py`), not hallpass.
+ */
+const WRITTEN = vectorNamed('simple');
+const STARLETTE = WRITTEN.cookie;
+const FASTAPI_SECRET = WRITTEN.signed_with_secret;
+const T0 = WRITTEN.signed_at;
+const SESSION = WRITTEN.session;
 
 function setup(options: Partial<SessionOptions>, legacy: Parameters<typeof migrateFromStarlette>[1] = { secret_key: FASTAPI_SECRET }) {
   const clock = frozenClock(T0 + 60);
@@ -27,18 +29,23 @@ function setup(options: Partial<SessionOptions>, legacy: Parameters<typeof migra
 const pair = (setCookie: string | undefined) => (setCookie as string).slice(0, (setCookie as string).indexOf(';'));
 
 describe('migrateFromStarlette', () => {
+  it('starts from a cookie the middleware itself wrote', () => {
+    assert.equal(setCookieValue(WRITTEN.set_cookie_on_write as string), STARLETTE);
+    assert.deepEqual(SESSION, { user_id: 'alice' });
+  });
+
   it('to sealed cookies under the same name: imports once, and the new cookie replaces the old', async () => {
     const { sessions, migrate } = setup({ name: 'session' });
     const first = await sessions.load(`session=${STARLETTE}`);
     assert.deepEqual(migrate(first, `session=${STARLETTE}`), { imported: true, setCookie: undefined });
-    assert.deepEqual(first.toJSON(), { user_id: 'alice', cart: ['apple'] });
+    assert.deepEqual(first.toJSON(), SESSION);
     const { setCookie } = await sessions.commit(first);
     assert.match(setCookie as string, /^session=h1\./);
 
     const header = pair(setCookie);
     const second = await sessions.load(header);
     assert.deepEqual(migrate(second, header), { imported: false, setCookie: undefined });
-    assert.deepEqual(second.toJSON(), { user_id: 'alice', cart: ['apple'] });
+    assert.deepEqual(second.toJSON(), SESSION);
   });
 
   it('to sealed cookies under another name: imports and deletes the Starlette cookie', async () => {
@@ -63,7 +70,7 @@ describe('migrateFromStarlette', () => {
     const token = pair(setCookie).slice('session='.length);
     assert.match(token, /^[A-Za-z0-9_-]{43}$/);
     const again = await sessions.load(`session=${token}`);
-    assert.deepEqual(again.toJSON(), { user_id: 'alice', cart: ['apple'] });
+    assert.deepEqual(again.toJSON(), SESSION);
     assert.equal(again.isNew, false);
   });
 

@@ -1,14 +1,15 @@
-/** Shared by the Starlette interop tests: where the shared interop folder is, and its vectors. */
+/** Shared by the interop tests: where their fixtures are, and the vectors Starlette made. */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root (two levels above this folder). */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** `../shared` beside the clone, or `HALLPASS_SHARED_DIR`. */
-export const SHARED_DIR = process.env.HALLPASS_SHARED_DIR ?? resolve(REPO_ROOT, '../shared');
-export const INTEROP_DIR = join(SHARED_DIR, 'interop');
+/** The repository root (two levels above this folder). */
+export const REPO_ROOT = resolve(HERE, '../..');
+
+/** `test/interop/fixtures`: the vectors Python made, and the FastAPI app (see its README). */
+export const FIXTURES_DIR = join(HERE, 'fixtures');
 
 export interface StarletteVector {
   name: string;
@@ -35,16 +36,38 @@ export interface AttributeCase {
   set_cookie_clear: string;
 }
 
+/** An HS256 token made and judged by python-jose. */
+export interface JwtVector {
+  name: string;
+  secret: string;
+  now: number;
+  algorithm: string;
+  token: string;
+  expect: 'valid' | 'invalid';
+  reason: string;
+  decoded?: Record<string, unknown>;
+  python_jose_error?: string;
+}
+
 export interface VectorFile {
+  generator: string;
   versions: Record<string, string>;
   defaults: { session_cookie: string; max_age: number; path: string; same_site: string; https_only: boolean };
   vectors: StarletteVector[];
   set_cookie_attributes: AttributeCase[];
+  jwt: JwtVector[];
 }
 
-/** The vectors made by the real Starlette (`make_vectors.py`). */
+/** The vectors made by the real Starlette and python-jose (`scripts/make-starlette-vectors.py`). */
 export function loadVectors(): VectorFile {
-  return JSON.parse(readFileSync(join(INTEROP_DIR, 'starlette-vectors.json'), 'utf8')) as VectorFile;
+  return JSON.parse(readFileSync(join(FIXTURES_DIR, 'starlette-vectors.json'), 'utf8')) as VectorFile;
+}
+
+/** The vector called `name`; throws when the file has none, so a renamed vector fails loudly. */
+export function vectorNamed(name: string): StarletteVector {
+  const vector = loadVectors().vectors.find((candidate) => candidate.name === name);
+  if (!vector) throw new Error(`starlette-vectors.json has no vector "${name}"`);
+  return vector;
 }
 
 /** The value of the first `name=value` of a `Set-Cookie` header. */

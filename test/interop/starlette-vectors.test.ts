@@ -1,5 +1,5 @@
 /**
- * Replays the vectors the real Starlette produced (`../shared/interop/starlette-vectors.json`):
+ * Replays the vectors the real Starlette produced (`fixtures/starlette-vectors.json`, see its README):
  * every cookie it accepts opens to the same session, every cookie it refuses is refused for the
  * same reason, and what hallpass writes is byte for byte what Starlette writes.
  */

@@ -1,35 +1,19 @@
 /**
  * `hallpass inspect --format jwt`: offline verification of HS256 tokens from any issuer, replaying
- * the python-jose vectors in `../shared/interop/starlette-vectors.json`.
+ * the python-jose vectors in `test/interop/fixtures/starlette-vectors.json`.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { ConfigError } from 'hallpass';
 import { createTokens } from 'hallpass/jwt';
 import { inspectJwt } from '../../src/cli/inspect-jwt.js';
 import type { InspectArgs } from '../../src/cli/inspect-result.js';
+import { loadVectors } from '../interop/starlette-support.js';
 import { frozenClock } from '../support/clock.js';
 import { AUDIENCE, ED, hsTokens, ISSUER, SECRET } from './fixtures.js';
 import { forge } from './forge.js';
 
-interface JwtVector {
-  name: string;
-  secret: string;
-  now: number;
-  algorithm: string;
-  token: string;
-  expect: 'valid' | 'invalid';
-  reason: string;
-  decoded?: Record<string, unknown>;
-  python_jose_error?: string;
-}
-
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SHARED_DIR = process.env.HALLPASS_SHARED_DIR ?? resolve(REPO_ROOT, '../shared');
-const vectors = (JSON.parse(readFileSync(join(SHARED_DIR, 'interop', 'starlette-vectors.json'), 'utf8')) as { jwt: JwtVector[] }).jwt;
+const vectors = loadVectors().jwt;
 
 /** How hallpass words each refusal; a new invalid vector without an entry fails on purpose. */
 const REASONS: Record<string, string> = {
