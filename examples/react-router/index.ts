@@ -11,7 +11,7 @@ if (!secret) {
   process.exit(1);
 }
 
-type Data = { user_id: string; cart: string[] };
+type Data = { userId: string; cart: string[] };
 const { getSession, commitSession, destroySession, regenerateSession } = hallpassSessionStorage<Data>(createSessions({ secret }));
 
 // SessionStorage hands back only the cookie, so the caching headers hallpass's other adapters add are ours to add.
@@ -27,7 +27,7 @@ const handler = createStaticHandler([
     path: '/',
     loader: async ({ request }) => {
       const session = await sessionOf(request);
-      const user = session.get('user_id');
+      const user = session.get('userId');
       // Commit on reads too: '' (an empty Set-Cookie, which browsers ignore) unless the idle timeout must slide.
       return json({ message: user ? `Welcome back, user ${user}!` : 'Hello, guest!' }, await commitSession(session));
     },
@@ -39,7 +39,7 @@ const handler = createStaticHandler([
       if (!username) return json({ error: 'username_required', message: 'Send ?username=<name>.' }, undefined, 422);
       const session = await sessionOf(request);
       regenerateSession(session); // a new session ID on login: a cookie planted before it is worthless
-      session.set('user_id', username);
+      session.set('userId', username);
       return json({ message: `Logged in as ${username}` }, await commitSession(session));
     },
   },

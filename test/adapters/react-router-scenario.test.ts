@@ -44,14 +44,14 @@ async function scenario(storage: Storage): Promise<Record<string, unknown>> {
   // A first visit: nothing stored yet.
   let session = await request();
   facts.isSession = isSession(session);
-  facts.firstVisit = { data: session.data, hasUser: session.has('user') };
+  facts.firstVisit = { data: session.data, hasUser: session.has('userId') };
   let header = await storage.commitSession(session);
   facts.untouchedFirstVisitCommit = shape(header);
   jar.receive(header);
 
   // Log in: set two keys and commit.
   session = await request();
-  session.set('user', 'alice');
+  session.set('userId', 'alice');
   session.set('cart', ['apple']);
   header = await storage.commitSession(session);
   facts.loginCommit = shape(header);
@@ -61,7 +61,7 @@ async function scenario(storage: Storage): Promise<Record<string, unknown>> {
 
   // Read it back in the next request; commit without a change.
   session = await request();
-  facts.readBack = { user: session.get('user'), cart: session.get('cart'), data: session.data };
+  facts.readBack = { user: session.get('userId'), cart: session.get('cart'), data: session.data };
   facts.id = session.id === '' ? 'empty' : session.id === loginId ? 'kept across requests' : 'changed';
   header = await storage.commitSession(session);
   facts.unchangedCommit = shape(header);
@@ -103,8 +103,8 @@ async function scenario(storage: Storage): Promise<Record<string, unknown>> {
   header = await storage.destroySession(session);
   facts.destroy = shape(header);
   jar.receive(header);
-  facts.afterDestroy = (await request()).get('user');
-  facts.replayOfDestroyedCookie = (await storage.getSession(copy)).get('user');
+  facts.afterDestroy = (await request()).get('userId');
+  facts.replayOfDestroyedCookie = (await storage.getSession(copy)).get('userId');
   return facts;
 }
 
@@ -114,7 +114,7 @@ const SHARED = {
   untouchedFirstVisitCommit: 'cookie',
   loginCommit: 'cookie',
   userReadableInCookie: true,
-  readBack: { user: 'alice', cart: ['apple'], data: { user: 'alice', cart: ['apple'] } },
+  readBack: { user: 'alice', cart: ['apple'], data: { userId: 'alice', cart: ['apple'] } },
   id: 'empty',
   unchangedCommit: 'cookie',
   dateValue: 'stored as string',
@@ -123,7 +123,7 @@ const SHARED = {
   flashHasAfterRead: false,
   flashReadCommit: 'cookie',
   flashNextRequest: undefined,
-  afterUnset: { hasCart: false, data: { user: 'alice' } },
+  afterUnset: { hasCart: false, data: { userId: 'alice' } },
   destroy: 'expire',
   afterDestroy: undefined,
   replayOfDestroyedCookie: 'alice',

@@ -89,10 +89,18 @@ class HallpassRouterSession {
     return value;
   }
 
-  /** Stores a JSON value (anything else throws `SessionValueError`); `undefined` removes the key. */
+  /**
+   * Stores a JSON value (anything else throws `SessionValueError`); `undefined` removes the key.
+   * `set('userId', id)`, React Router's usual login, also makes `id` the hallpass session's
+   * `userId` (unless one is set), so that a logout revokes copies of the cookie in cookie mode
+   * and "log out everywhere" finds the session in server mode.
+   */
   set(name: string, value: Json | undefined): void {
-    if (value === undefined) this.#change().delete(name);
-    else this.#change().set(name, value);
+    const session = this.#change();
+    if (value === undefined) return this.unset(name);
+    session.set(name, value);
+    const isId = (typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value));
+    if (name === 'userId' && isId && session.userId === undefined) session.userId = String(value);
   }
 
   /** Stores a value that the next `get(name)` returns once. */
@@ -101,7 +109,10 @@ class HallpassRouterSession {
     else this.#change().set(flashKey(name), value);
   }
 
+  /** Removes `name`; `unset('userId')` also ends the user link that `set('userId', id)` made. */
   unset(name: string): void {
-    this.#change().delete(name);
+    const session = this.#change();
+    if (name === 'userId' && session.userId !== undefined && session.userId === String(session.get(name))) session.userId = undefined;
+    session.delete(name);
   }
 }
