@@ -1,5 +1,4 @@
 import { inspectHallpassCookie, loadSodium } from './inspect-hallpass.js';
-import { inspectJwt } from './inspect-jwt.js';
 import type { InspectArgs, Inspector, InspectResult } from './inspect-result.js';
 import { inspectStarletteCookie } from './inspect-starlette.js';
 
@@ -9,8 +8,17 @@ export const inspectors: Record<string, Inspector> = {
   signed: (value, args) => inspectHallpassCookie('signed', value, args),
   secretbox: async (value, args) => inspectHallpassCookie('secretbox', value, args, await loadSodium()),
   starlette: inspectStarletteCookie,
-  jwt: inspectJwt,
+  jwt: async (value, args) => (await loadJwtInspector())(value, args),
 };
+
+/** The JWT inspector needs `jose`, an optional peer: loaded only for a token, so `hallpass secret` runs without it. */
+async function loadJwtInspector(): Promise<Inspector> {
+  try {
+    return (await import('./inspect-jwt.js')).inspectJwt;
+  } catch (error) {
+    throw new Error('Inspecting a JWT needs jose: install it where you run hallpass (npm install jose).', { cause: error });
+  }
+}
 
 export function detectFormat(value: string): string {
   const bare = value.replace(/^[^=.]+=(?=[hsx]1\.)/, '');
