@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Session } from '../core/session.js';
 import type { SessionData } from '../core/types.js';
+import { formFieldOf } from './form-body.js';
 import { type CsrfFailureReason, type CsrfResult, verifyCsrf } from './token.js';
 
 /** Where a request may carry its token. */
@@ -76,7 +77,9 @@ export function csrfMiddleware(options: CsrfOptions = {}) {
 /**
  * For fetch-style handlers (`hallpass/fetch`, Hono): checks a `Request`, reading a form field from
  * a clone of the body when the header is absent. Resolves a 403 `Response` to return, or `undefined`
- * when the request passes.
+ * when the request passes. At most the first 64 KiB of a form body are read (`CSRF_BODY_LIMIT`): a
+ * token field that is not complete within them counts as missing, so put the hidden `_csrf` input
+ * first in large forms, or send the `x-csrf-token` header.
  *
  * @example
  * ```ts
@@ -92,11 +95,7 @@ export async function checkCsrfRequest<T extends SessionData>(
   let supplied = csrfTokenFrom(request.headers, undefined, options);
   const type = request.headers.get('content-type') ?? '';
   if (supplied === undefined && /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
-    try {
-      supplied = (await request.clone().formData()).get(options.field ?? '_csrf') ?? undefined;
-    } catch {
-      supplied = undefined;
-    }
+    supplied = await formFieldOf(request, type, options.field ?? '_csrf');
   }
   const result = verifyCsrf(session, request.method, supplied);
   if (result.ok) return undefined;

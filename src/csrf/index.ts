@@ -22,6 +22,8 @@
  * ```
  * @module
  */
+
+export { CSRF_BODY_LIMIT } from './form-body.js';
 export type { CsrfOptions } from './http.js';
 export { checkCsrfRequest, csrfFailureBody, csrfMiddleware, csrfTokenFrom, requireCsrf } from './http.js';
 export type { CsrfFailureReason, CsrfResult } from './token.js';

@@ -9,7 +9,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it, type Mock, mock } from 'node:test';
 import { createSessions, memoryStore, type SessionOptions } from 'hallpass';
-import { checkCsrfRequest, csrfMiddleware, csrfToken, requireCsrf, verifyCsrf } from 'hallpass/csrf';
+import { CSRF_BODY_LIMIT, checkCsrfRequest, csrfMiddleware, csrfToken, requireCsrf, verifyCsrf } from 'hallpass/csrf';
 import { withSessions } from 'hallpass/node';
 import { SECRET } from '../support/core-fixtures.js';
 import { keepAliveAgent, pairOf, type Reply, send } from './support/client.js';
@@ -200,5 +200,106 @@ describe('I52 CSRF checks are constant-time and never throw', () => {
     assert.equal(refusedResponse?.status, 403);
     assert.deepEqual(await refusedResponse?.json(), { error: 'csrf_failed', reason: 'missing' });
     assert.equal(await checkCsrfRequest(session, new Request(url)), undefined);
+  });
+});
+
+/**
+ * A request whose body is `head`, then `size` bytes of filler, then `tail`, produced lazily in
+ * 64 KiB chunks: `pulled()` tells how much of it anything has read.
+ */
+function streamedRequest(contentType: string, head: string, size: number, tail = '') {
+  const CHUNK = 64 * 1024;
+  const filler = Buffer.alloc(CHUNK, 'a');
+  const pieces: Array<Buffer | number> = [Buffer.from(head), size, Buffer.from(tail)];
+  let offset = 0;
+  let pulled = 0;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        for (let piece = pieces[0]; piece !== undefined; piece = pieces[0]) {
+          const length = typeof piece === 'number' ? piece : piece.length;
+          if (offset >= length) {
+            pieces.shift();
+            offset = 0;
+            continue;
+          }
+          const take = Math.min(CHUNK, length - offset);
+          controller.enqueue(new Uint8Array(typeof piece === 'number' ? filler.subarray(0, take) : piece.subarray(offset, offset + take)));
+          offset += take;
+          pulled += take;
+          return;
+        }
+        controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const request = new Request('https://app.example/upload', {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+    duplex: 'half',
+  } as RequestInit);
+  return { request, pulled: () => pulled };
+}
+
+const FIFTY_MB = 50 * 1024 * 1024;
+const BOUNDARY = 'hallpassBoundary7MA4YWxk';
+const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
+const textPart = (name: string, value: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+const fileHead = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="upload"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+
+describe('I52 checkCsrfRequest reads a bounded part of a form body: CSRF_BODY_LIMIT (64 KiB), plus what the stream already had in flight', () => {
+  const sessions = createSessions({ secret: SECRET });
+
+  it('I52 a 50 MB streamed urlencoded body without the token is refused as missing after reading at most 192 KiB of it', async () => {
+    const session = await sessions.load(undefined);
+    csrfToken(session);
+    const { request, pulled } = streamedRequest('application/x-www-form-urlencoded', 'amount=1&note=', FIFTY_MB);
+    const started = performance.now();
+    const refusal = await checkCsrfRequest(session, request);
+    const elapsed = performance.now() - started;
+    assert.equal(refusal?.status, 403);
+    assert.deepEqual(await refusal?.json(), { error: 'csrf_failed', reason: 'missing' });
+    assert.equal(CSRF_BODY_LIMIT, 64 * 1024);
+    assert.ok(pulled() <= CSRF_BODY_LIMIT + 2 * 64 * 1024, `read ${pulled()} bytes of ${FIFTY_MB}`);
+    assert.ok(elapsed < 1000, `refused in ${elapsed.toFixed(0)} ms`);
+  });
+
+  it('I52 a 50 MB multipart upload whose token comes after the file is refused as missing after reading at most 192 KiB of it', async () => {
+    const session = await sessions.load(undefined);
+    const token = csrfToken(session);
+    const { request, pulled } = streamedRequest(MULTIPART, fileHead, FIFTY_MB, `\r\n${textPart('_csrf', token)}--${BOUNDARY}--\r\n`);
+    const refusal = await checkCsrfRequest(session, request);
+    assert.deepEqual(await refusal?.json(), { error: 'csrf_failed', reason: 'missing' });
+    assert.ok(pulled() <= CSRF_BODY_LIMIT + 2 * 64 * 1024, `read ${pulled()} bytes of ${FIFTY_MB}`);
+  });
+
+  it('I52 a token field first, before a 50 MB file, passes after a bounded read, and the app still reads the whole body', async () => {
+    const session = await sessions.load(undefined);
+    const token = csrfToken(session);
+    const { request, pulled } = streamedRequest(MULTIPART, textPart('_csrf', token) + fileHead, FIFTY_MB, `\r\n--${BOUNDARY}--\r\n`);
+    assert.equal(await checkCsrfRequest(session, request), undefined);
+    assert.ok(pulled() <= CSRF_BODY_LIMIT + 2 * 64 * 1024, `the check read ${pulled()} bytes`);
+    let received = 0;
+    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) received += chunk.byteLength;
+    assert.equal(
+      received,
+      Buffer.byteLength(textPart('_csrf', token) + fileHead) + FIFTY_MB + Buffer.byteLength(`\r\n--${BOUNDARY}--\r\n`),
+    );
+  });
+
+  it('I52 the limit is exact: a urlencoded token that ends within the first 64 KiB passes, one that ends past it is missing', async () => {
+    const session = await sessions.load(undefined);
+    const token = csrfToken(session);
+    const pair = `&_csrf=${token}&`;
+    const fits = 'note='.padEnd(CSRF_BODY_LIMIT - pair.length, 'x') + pair;
+    assert.equal(Buffer.byteLength(fits), CSRF_BODY_LIMIT);
+    const inside = streamedRequest('application/x-www-form-urlencoded', fits, 1024);
+    assert.equal(await checkCsrfRequest(session, inside.request), undefined);
+    const past = streamedRequest('application/x-www-form-urlencoded', `x${fits}`, 1024);
+    assert.deepEqual(await (await checkCsrfRequest(session, past.request))?.json(), { error: 'csrf_failed', reason: 'missing' });
+    const whole = streamedRequest('application/x-www-form-urlencoded', `note=short&_csrf=${token}`, 0);
+    assert.equal(await checkCsrfRequest(session, whole.request), undefined, 'a small body is read to its end');
   });
 });
