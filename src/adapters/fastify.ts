@@ -18,7 +18,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { type AdapterOptions, commitSession, DETACHED, openSession } from '../core/adapter-support.js';
 import type { CommitResult } from '../core/commit-result.js';
 import { HallpassError, StoreError } from '../core/errors.js';
-import { PRIVATE_NO_STORE, STORE_UNAVAILABLE_BODY, varyWithCookie } from '../core/response-headers.js';
+import { STORE_UNAVAILABLE_BODY, sessionCacheControl, varyWithCookie } from '../core/response-headers.js';
 import type { Session } from '../core/session.js';
 import type { Sessions } from '../core/sessions.js';
 import type { SessionData } from '../core/types.js';
@@ -78,13 +78,13 @@ export function fastifySession<T extends SessionData>(sessions: Sessions<T>, opt
       if (result instanceof Promise) {
         result.then(
           (settled) => {
-            applyToReply(reply, settled);
+            applyToReply(reply, settled, source);
             done(null, payload);
           },
           (error: unknown) => done(unavailable(error) as Error),
         );
       } else {
-        applyToReply(reply, result);
+        applyToReply(reply, result, source);
         done(null, payload);
       }
     });
@@ -141,7 +141,7 @@ function unavailable(error: unknown): unknown {
   });
 }
 
-function applyToReply(reply: FastifyReply, result: CommitResult): void {
+function applyToReply(reply: FastifyReply, result: CommitResult, sessions: Sessions<SessionData>): void {
   if (result.vary) {
     const vary = reply.getHeader('vary');
     reply.header('vary', varyWithCookie(Array.isArray(vary) ? vary.join(', ') : (vary as string | undefined)));
@@ -149,6 +149,6 @@ function applyToReply(reply: FastifyReply, result: CommitResult): void {
   if (result.setCookie) {
     // Fastify appends to an existing Set-Cookie rather than replacing it.
     reply.header('set-cookie', result.setCookie);
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', PRIVATE_NO_STORE);
+    reply.header('cache-control', sessionCacheControl(reply.getHeader('cache-control'), sessions.options.onEvent));
   }
 }

@@ -61,12 +61,12 @@ export function withSessions<T extends SessionData, Rest extends unknown[] = []>
     }
     if (!result.vary && !result.setCookie) return response;
     try {
-      applyToHeaders(response.headers, result);
+      applyToHeaders(response.headers, result, sessions.options.onEvent);
       return response;
     } catch {
       // Headers of some responses (Response.redirect, fetch results) are immutable: copy them.
       const copy = new Response(response.body, response);
-      applyToHeaders(copy.headers, result);
+      applyToHeaders(copy.headers, result, sessions.options.onEvent);
       return copy;
     }
   };

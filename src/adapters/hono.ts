@@ -56,11 +56,11 @@ export function honoSession<T extends SessionData>(sessions: Sessions<T>, option
     }
     if (!result.vary && !result.setCookie) return;
     try {
-      applyToHeaders(c.res.headers, result);
+      applyToHeaders(c.res.headers, result, sessions.options.onEvent);
     } catch {
       // Some responses (Response.redirect, a proxied fetch) have immutable headers: Hono's setter copies them.
       c.res = new Response(c.res.body, c.res);
-      applyToHeaders(c.res.headers, result);
+      applyToHeaders(c.res.headers, result, sessions.options.onEvent);
     }
   };
 }

@@ -19,7 +19,7 @@ import type { DefaultState, Middleware, ParameterizedContext } from 'koa';
 import { type AdapterOptions, commitSession, openSession, reportError } from '../core/adapter-support.js';
 import type { CommitResult } from '../core/commit-result.js';
 import { HallpassError, StoreError } from '../core/errors.js';
-import { PRIVATE_NO_STORE, STORE_UNAVAILABLE_BODY, varyWithCookie } from '../core/response-headers.js';
+import { STORE_UNAVAILABLE_BODY, sessionCacheControl, varyWithCookie } from '../core/response-headers.js';
 import type { Session } from '../core/session.js';
 import type { Sessions } from '../core/sessions.js';
 import type { SessionData } from '../core/types.js';
@@ -102,7 +102,7 @@ export function koaSession<T extends SessionData>(
     if (result.vary) ctx.set('Vary', varyWithCookie(ctx.response.get('Vary') || undefined));
     if (result.setCookie) {
       ctx.append('Set-Cookie', result.setCookie);
-      if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', PRIVATE_NO_STORE);
+      ctx.set('Cache-Control', sessionCacheControl(ctx.response.get('Cache-Control'), source.options.onEvent));
     }
   };
   return middleware as unknown as Middleware<DefaultState, SessionContext<T>>;

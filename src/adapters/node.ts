@@ -20,10 +20,10 @@ import { type IncomingMessage, ServerResponse } from 'node:http';
 import { type AdapterOptions, DETACHED, openSession, reportError } from '../core/adapter-support.js';
 import type { CommitResult } from '../core/commit-result.js';
 import { HallpassError, StoreError } from '../core/errors.js';
-import { PRIVATE_NO_STORE, STORE_UNAVAILABLE_BODY, varyWithCookie } from '../core/response-headers.js';
+import { STORE_UNAVAILABLE_BODY, sessionCacheControl, varyWithCookie } from '../core/response-headers.js';
 import type { Session } from '../core/session.js';
 import type { Sessions } from '../core/sessions.js';
-import type { SessionData } from '../core/types.js';
+import type { SessionData, SessionEvent } from '../core/types.js';
 
 export type { AdapterOptions } from '../core/adapter-support.js';
 
@@ -156,13 +156,13 @@ function arrangeCommit<T extends SessionData>(
   // a write call made before that (its callee read first, as in \`res.end(token(session))\`)
   // reaches the gated writeHead, and the commit runs there. An untouched request costs nothing.
   if (sessions.mode === 'server' || !sessions.options.revocations?.synchronous) {
-    gateResponse(res, () => sessions.commitNow(session), options, gateOn);
+    gateResponse(res, () => sessions.commitNow(session), options, gateOn, sessions.options.onEvent);
     return session;
   }
   session.whenUsed(() => {
     // Used only after the headers left: reading is fine, a change must throw rather than vanish.
     if (res.headersSent) session.markCommitted();
-    else gateResponse(res, () => sessions.commitNow(session), options, gateOn);
+    else gateResponse(res, () => sessions.commitNow(session), options, gateOn, sessions.options.onEvent);
   });
   return session;
 }
@@ -187,6 +187,7 @@ function gateResponse(
   commit: () => CommitResult | Promise<CommitResult>,
   options: AdapterOptions,
   gateOn: GatePlacement,
+  onEvent: ((event: SessionEvent) => void) | undefined,
 ): void {
   const base = gateOn === 'prototype' ? gatePrototypeOf(res) : undefined;
   const original: Originals = base
@@ -204,7 +205,7 @@ function gateResponse(
   /** Adds the commit's headers; the first call's arguments, without the headers it carried when they were moved onto `res`. */
   const apply = (result: CommitResult, head: Call | undefined): boolean => {
     try {
-      if (result.vary || result.setCookie) applyResult(res, result, head);
+      if (result.vary || result.setCookie) applyResult(res, result, head, onEvent);
       return true;
     } catch (appError) {
       // An invalid status or header the app passed, which Node would have thrown at the handler.
@@ -323,14 +324,16 @@ function gatedPrototype(prototype: object): Originals {
   return originals;
 }
 
+type Report = ((event: SessionEvent) => void) | undefined;
+
 /**
  * Adds the commit's headers to the response. Headers the app passed to a held `writeHead` are
  * moved onto `res` first (never by changing the app's object, which may be shared or frozen), so
  * both the app's `Set-Cookie`/`Vary` and ours survive.
  */
-function applyResult(res: ServerResponse, result: CommitResult, head: Call | undefined): void {
+function applyResult(res: ServerResponse, result: CommitResult, head: Call | undefined, onEvent: Report): void {
   if (head) {
-    const merged = withHeadHeaders(res, result, head.args);
+    const merged = withHeadHeaders(res, result, head.args, onEvent);
     if (merged) {
       head.args = merged;
       return;
@@ -340,7 +343,7 @@ function applyResult(res: ServerResponse, result: CommitResult, head: Call | und
   if (result.vary) res.setHeader('Vary', varyWithCookie(res.getHeader('Vary')));
   if (result.setCookie) {
     appendHeaderValue(res, 'Set-Cookie', result.setCookie);
-    if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', PRIVATE_NO_STORE);
+    res.setHeader('Cache-Control', sessionCacheControl(res.getHeader('Cache-Control'), onEvent));
   }
 }
 
@@ -350,7 +353,7 @@ function applyResult(res: ServerResponse, result: CommitResult, head: Call | und
  * one by one). The app's own values come first, as Node would merge them (the object's value of a
  * name replaces one set with `setHeader`). `undefined` for any other form of call.
  */
-function withHeadHeaders(res: ServerResponse, result: CommitResult, args: unknown[]): unknown[] | undefined {
+function withHeadHeaders(res: ServerResponse, result: CommitResult, args: unknown[], onEvent: Report): unknown[] | undefined {
   const [status, second, third] = args;
   const hasMessage = typeof second === 'string';
   const headers = hasMessage ? third : second;
@@ -372,9 +375,10 @@ function withHeadHeaders(res: ServerResponse, result: CommitResult, args: unknow
     merged[varyName ?? 'Vary'] = varyWithCookie(current as string | number | string[] | undefined);
   }
   if (result.setCookie) {
-    const current = cookieName === undefined ? res.getHeader('Set-Cookie') : given[cookieName];
-    merged[cookieName ?? 'Set-Cookie'] = current === undefined ? result.setCookie : [...listOf(current), result.setCookie];
-    if (cacheName === undefined && !res.hasHeader('Cache-Control')) merged['Cache-Control'] = PRIVATE_NO_STORE;
+    const cookies = cookieName === undefined ? res.getHeader('Set-Cookie') : given[cookieName];
+    merged[cookieName ?? 'Set-Cookie'] = cookies === undefined ? result.setCookie : [...listOf(cookies), result.setCookie];
+    const current = cacheName === undefined ? res.getHeader('Cache-Control') : given[cacheName];
+    merged[cacheName ?? 'Cache-Control'] = sessionCacheControl(current as string | number | string[] | undefined, onEvent);
   }
   return hasMessage ? [status, second, merged] : [status, merged];
 }

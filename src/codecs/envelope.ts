@@ -1,5 +1,5 @@
 import { adoptData } from '../core/json-value.js';
-import type { Envelope, OpenResult } from '../core/types.js';
+import type { Envelope, OpenResult, SessionEvent } from '../core/types.js';
 
 /** Options of `sealedCodec`, `signedCodec` and `secretboxCodec`. */
 export interface CodecOptions {
@@ -9,6 +9,25 @@ export interface CodecOptions {
    * to the codecs it builds, and refuses a codec object bound to another name than its own.
    */
   name?: string;
+  /**
+   * Receives the codec's events: `sealedCodec` reports `{ type: "key-rotation-due", keyId, seals }`
+   * when its sealing key has sealed `sealWarning` cookies in this process, and again at each further
+   * multiple. A hook that throws is logged, never thrown into a request.
+   */
+  onEvent?: (event: SessionEvent) => void;
+  /**
+   * `sealedCodec` only: how many cookies one key may seal in this process before `onEvent` hears
+   * `key-rotation-due`. Default 134217728 (2^27): AES-GCM with random 96-bit nonces is safe for
+   * about 2^32 seals per key across every instance, and 16 instances each at 2^27 have used half
+   * of that. Lower it when more instances share the secret (2^31 divided by the instance count).
+   * See docs/security.md for a rotation cadence.
+   *
+   * @example
+   * ```ts
+   * sealedCodec([process.env.SESSION_SECRET], { name: 'sid', sealWarning: 2 ** 31 / 64, onEvent: log })
+   * ```
+   */
+  sealWarning?: number;
 }
 
 /**

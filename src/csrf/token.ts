@@ -1,6 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Session } from '../core/session.js';
 import type { SessionData } from '../core/types.js';
+import {
+  type CsrfCookieJar,
+  type CsrfVisitor,
+  newVisitorCookie,
+  resolveCsrfCookie,
+  visitorSecretOf,
+  visitorToken,
+} from './visitor-cookie.js';
 
 /**
  * The session key the token lives under. Reserved: apps should not write it themselves (doing so
@@ -34,28 +42,61 @@ function storedOf(session: Session<SessionData>): StoredToken | undefined {
 
 /**
  * The session's CSRF token, to render into forms (a hidden `_csrf` field) or hand to scripts (sent
- * back in the `x-csrf-token` header). Minted on first use: 256 random bits kept in the session, so
- * an anonymous visitor gets a session (and a cookie) that the token is bound to. A regenerated
- * session (a login) gets a new token, so a token seen before login is useless after it.
+ * back in the `x-csrf-token` header).
+ *
+ * Without `jar`: 256 random bits minted on first use and kept in the session, so an anonymous
+ * visitor gets a session (a cookie, and in server mode a store record) that the token is bound to.
+ *
+ * With `jar` (the request's `Cookie` header and a way to add a `Set-Cookie`): a visitor who has no
+ * session and is not getting one in this request gets a token bound to a small `__Host-csrf` cookie
+ * instead, so a page that only renders a form writes no session and no store record. Send such a
+ * response with `Cache-Control: private, no-store`. Once the visitor has a session (or the request
+ * is creating one), the token is kept in the session as without `jar`.
+ *
+ * Either way a regenerated session (a login) gets a new session token, so a token seen before
+ * login is useless once the session has its own.
  *
  * @example
  * ```ts
  * import { csrfToken } from 'hallpass/csrf'
+ * // any framework: a page for anonymous visitors that writes no session
+ * const token = csrfToken(session, { cookie: request.headers.get('cookie'), setCookie: (value) => headers.append('Set-Cookie', value) })
+ * // a session that exists anyway
  * res.end(`<form method="post"><input type="hidden" name="_csrf" value="${csrfToken(req.session)}">...`)
  * ```
  */
-export function csrfToken<T extends SessionData>(session: Session<T>): string {
+export function csrfToken<T extends SessionData>(session: Session<T>, jar?: CsrfCookieJar): string {
   const plain = session as unknown as Session<SessionData>;
   const stored = storedOf(plain);
   if (stored) return stored.token;
+  if (jar !== undefined && plain.isNew && isEmpty(plain)) return tokenFromCookie(plain, jar);
   const token = randomBytes(32).toString('base64url');
   plain.set(CSRF_SESSION_KEY, { token, session: bindingOf(plain) });
   return token;
 }
 
+/** A session nobody wrote to: committing it saves nothing and sets no cookie. */
+const isEmpty = (session: Session<SessionData>) => session.userId === undefined && session.keys().length === 0;
+
+/** Secrets minted in this request, per session, so two forms on one page share one cookie. */
+const mintedSecrets = new WeakMap<object, string>();
+
+function tokenFromCookie(session: Session<SessionData>, jar: CsrfCookieJar): string {
+  const cookie = resolveCsrfCookie(jar);
+  let secret = mintedSecrets.get(session) ?? visitorSecretOf(jar.cookie, cookie);
+  if (secret === undefined) {
+    const minted = newVisitorCookie(cookie);
+    secret = minted.secret;
+    mintedSecrets.set(session, secret);
+    jar.setCookie(minted.setCookie);
+  }
+  return visitorToken(secret);
+}
+
 /**
  * Checks the token a request carried against the session's. Safe methods (GET, HEAD, OPTIONS, TRACE)
- * pass; anything else needs the session's current token. The comparison is constant-time over
+ * pass; anything else needs the session's current token, or, for a session that has none, the
+ * token of the visitor's CSRF cookie (found in `visitor.cookie`, the request's `Cookie` header). The comparison is constant-time over
  * fixed-length digests, so neither the content nor the length of the token leaks through timing.
  * Never throws: a destroyed or unreadable session is simply `invalid`.
  *
@@ -65,13 +106,24 @@ export function csrfToken<T extends SessionData>(session: Session<T>): string {
  * if (!result.ok) return res.writeHead(403).end(JSON.stringify({ error: 'csrf_failed', reason: result.reason }))
  * ```
  */
-export function verifyCsrf<T extends SessionData>(session: Session<T>, method: string | undefined, supplied: unknown): CsrfResult {
+export function verifyCsrf<T extends SessionData>(
+  session: Session<T>,
+  method: string | undefined,
+  supplied: unknown,
+  visitor?: CsrfVisitor,
+): CsrfResult {
   if (SAFE_METHODS.has(String(method ?? 'GET').toUpperCase())) return { ok: true };
   const given = Array.isArray(supplied) ? supplied[0] : supplied;
   if (typeof given !== 'string' || given === '') return { ok: false, reason: 'missing' };
+  // Outside the try: options that make no cookie are the app's mistake, not the request's.
+  const cookie = visitor === undefined ? undefined : resolveCsrfCookie(visitor);
   let expected: string | undefined;
   try {
     expected = storedOf(session as unknown as Session<SessionData>)?.token;
+    if (expected === undefined && cookie !== undefined) {
+      const secret = visitorSecretOf((visitor as CsrfVisitor).cookie, cookie);
+      if (secret !== undefined) expected = visitorToken(secret);
+    }
   } catch {
     expected = undefined;
   }

@@ -39,10 +39,10 @@ describe('hallpass/fetch', () => {
     assert.equal(await second.text(), 'visit 2');
   });
 
-  it("merges with the app's own Set-Cookie, Vary and Cache-Control", async () => {
+  it("merges with the app's own Set-Cookie, Vary and private Cache-Control", async () => {
     const handle = withSessions(sessions, (_request, session) => {
       session.set('n', 1);
-      const headers = new Headers({ Vary: 'Accept-Encoding', 'Cache-Control': 'no-cache' });
+      const headers = new Headers({ Vary: 'Accept-Encoding', 'Cache-Control': 'private, no-cache' });
       headers.append('Set-Cookie', 'a=1; Path=/');
       headers.append('Set-Cookie', 'b=2; Path=/');
       return new Response('ok', { headers });
@@ -52,7 +52,7 @@ describe('hallpass/fetch', () => {
     assert.deepEqual(cookies.slice(0, 2), ['a=1; Path=/', 'b=2; Path=/']);
     assert.ok(cookies[2]?.startsWith('hallpass='));
     assert.equal(response.headers.get('vary'), 'Accept-Encoding, Cookie');
-    assert.equal(response.headers.get('cache-control'), 'no-cache');
+    assert.equal(response.headers.get('cache-control'), 'private, no-cache');
   });
 
   it('does not list Cookie twice in Vary', async () => {

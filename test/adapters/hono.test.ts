@@ -45,7 +45,7 @@ describe('hallpass/hono', () => {
     assert.deepEqual((await call(url, 'GET', '/', { cookie: pairOf(login.setCookies[0]) })).body, { user: 'alice' });
   });
 
-  it("merges its headers with the app's: every Set-Cookie survives, Vary is extended, the app's Cache-Control wins", async () => {
+  it("merges its headers with the app's: every Set-Cookie survives, Vary is extended, an app's private Cache-Control stays", async () => {
     const app = new Hono<SessionEnv>();
     app.use(honoSession(cookieSessions()));
     app.get('/merge', (c) => {
@@ -57,7 +57,7 @@ describe('hallpass/hono', () => {
     });
     app.get('/own-cache', (c) => {
       c.get('session').set('seen', true);
-      return c.json({ ok: true }, 200, { 'Cache-Control': 'no-cache' });
+      return c.json({ ok: true }, 200, { 'Cache-Control': 'private, no-cache' });
     });
     app.get('/immutable', (c) => {
       c.get('session').set('seen', true);
@@ -70,7 +70,7 @@ describe('hallpass/hono', () => {
     assert.match(merged.setCookies[2] as string, /^hallpass=[^;]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/);
     assert.equal(merged.headers.get('vary'), 'Accept-Encoding, Cookie');
     assert.equal(merged.headers.get('cache-control'), 'private, no-store');
-    assert.equal((await call(url, 'GET', '/own-cache')).headers.get('cache-control'), 'no-cache');
+    assert.equal((await call(url, 'GET', '/own-cache')).headers.get('cache-control'), 'private, no-cache');
     const redirect = await call(url, 'GET', '/immutable');
     assert.equal(redirect.status, 302);
     assert.equal(redirect.headers.get('location'), 'http://example.com/');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { createSessions, memoryStore, type SessionStore, type Sessions } from 'hallpass';
+import { createSessions, memoryStore, type SessionEvent, type SessionStore, type Sessions } from 'hallpass';
 import { attachSession, type SessionRequest, sendStoreFailure, withSessions } from 'hallpass/node';
 import { SECRET } from '../support/core-fixtures.js';
 import { delay, serve, type TestServer } from '../support/http.js';
@@ -72,8 +72,14 @@ const pairOf = (response: Response) => (cookieOf(response) as string).split(';')
 
 describe('hallpass/node', () => {
   describe('commit before the response', () => {
-    const sessions = createSessions({ store: slowStore(80) });
+    const events: SessionEvent[] = [];
+    const sessions = createSessions({ store: slowStore(80), onEvent: (event) => events.push(event) });
     const server = app(sessions, {
+      '/login-public': (req, res) => {
+        req.session.set('user_id', 'dave');
+        res.setHeader('Cache-Control', 'max-age=600');
+        res.writeHead(200, { 'Cache-Control': 'public, s-maxage=600' }).end('ok');
+      },
       '/login': (req, res) => {
         req.session.set('user_id', 'alice');
         res.writeHead(302, { Location: '/' });
@@ -110,6 +116,17 @@ describe('hallpass/node', () => {
       assert.equal(await (await server.fetch('/me', { headers: { cookie: pairOf(login) } })).text(), 'carol');
     });
 
+    it("replaces the app's public Cache-Control on a writeHead held for a slow store's commit", async () => {
+      events.length = 0;
+      const login = await server.fetch('/login-public');
+      assert.ok(cookieOf(login));
+      assert.equal(login.headers.get('cache-control'), 'private, no-store');
+      assert.deepEqual(
+        events.filter((event) => event.type === 'cache-control-replaced'),
+        [{ type: 'cache-control-replaced', previous: 'public, s-maxage=600' }],
+      );
+    });
+
     it('waits for the commit when the handler is async', async () => {
       const login = await server.fetch('/login-async');
       assert.equal(login.status, 302);
@@ -118,7 +135,10 @@ describe('hallpass/node', () => {
   });
 
   describe('header merging', () => {
-    const sessions = createSessions({ secret: SECRET });
+    const events: SessionEvent[] = [];
+    const sessions = createSessions({ secret: SECRET, onEvent: (event) => events.push(event) });
+    const replaced = () => events.filter((event) => event.type === 'cache-control-replaced');
+    const cacheControlOf = (req: SessionRequest) => new URL(req.url ?? '/', 'http://x').searchParams.get('cc') as string;
     const SHARED_HEAD = Object.freeze({ 'Set-Cookie': 'theme=dark; Path=/', Vary: 'Accept' });
     const mutableShared = { 'Set-Cookie': ['theme=dark; Path=/'], 'Content-Type': 'text/plain' };
     const sharedCookies = ['lang=en; Path=/'];
@@ -176,12 +196,27 @@ describe('hallpass/node', () => {
       },
       '/cache-control': (req, res) => {
         req.session.set('n', 1);
-        res.setHeader('Cache-Control', 'no-cache');
+        res.setHeader('Cache-Control', cacheControlOf(req));
+        res.end('ok');
+      },
+      '/cache-control-list': (req, res) => {
+        req.session.set('n', 1);
+        res.setHeader('Cache-Control', cacheControlOf(req).split(', '));
         res.end('ok');
       },
       '/cache-control-head': (req, res) => {
         req.session.set('n', 1);
-        res.writeHead(200, { 'cache-control': 'max-age=0' });
+        res.writeHead(200, { 'cache-control': cacheControlOf(req) });
+        res.end('ok');
+      },
+      '/cache-control-head-array': (req, res) => {
+        req.session.set('n', 1);
+        res.writeHead(200, ['Cache-Control', cacheControlOf(req)]);
+        res.end('ok');
+      },
+      '/cache-control-read': (req, res) => {
+        req.session.get('n');
+        res.setHeader('Cache-Control', cacheControlOf(req));
         res.end('ok');
       },
       '/read': (req, res) => {
@@ -246,11 +281,39 @@ describe('hallpass/node', () => {
       assert.equal((await server.fetch('/vary-cookie')).headers.get('vary'), 'cookie');
     });
 
-    it('sets Cache-Control only with a cookie, and never over the app', async () => {
+    const CACHE_ROUTES = ['/cache-control', '/cache-control-list', '/cache-control-head', '/cache-control-head-array'];
+
+    it("replaces a Cache-Control that lets a shared cache keep a cookie-setting response, however the app set it, and reports the app's value", async () => {
+      for (const route of CACHE_ROUTES) {
+        for (const value of ['public, max-age=600', 's-maxage=60', 'max-age=0', 'no-cache']) {
+          events.length = 0;
+          const response = await server.fetch(`${route}?cc=${encodeURIComponent(value)}`);
+          assert.ok(cookieOf(response), route);
+          assert.equal(response.headers.get('cache-control'), 'private, no-store', `${route} ${value}`);
+          assert.deepEqual(replaced(), [{ type: 'cache-control-replaced', previous: value }], `${route} ${value}`);
+        }
+      }
+    });
+
+    it("keeps an app's private or no-store Cache-Control on a cookie-setting response, and the app's public one on a response without a cookie", async () => {
+      for (const route of CACHE_ROUTES) {
+        for (const value of ['private, max-age=60', 'no-store']) {
+          events.length = 0;
+          const response = await server.fetch(`${route}?cc=${encodeURIComponent(value)}`);
+          assert.ok(cookieOf(response), route);
+          assert.equal(response.headers.get('cache-control'), value, route);
+          assert.deepEqual(replaced(), [], route);
+        }
+      }
+      const read = await server.fetch(`/cache-control-read?cc=${encodeURIComponent('public, max-age=600')}`);
+      assert.deepEqual(read.headers.getSetCookie(), []);
+      assert.equal(read.headers.get('cache-control'), 'public, max-age=600');
+      assert.deepEqual(replaced(), []);
+    });
+
+    it('sets Cache-Control only with a cookie', async () => {
       const written = await server.fetch('/set-header');
       assert.equal(written.headers.get('cache-control'), 'private, no-store');
-      assert.equal((await server.fetch('/cache-control')).headers.get('cache-control'), 'no-cache');
-      assert.equal((await server.fetch('/cache-control-head')).headers.get('cache-control'), 'max-age=0');
       const read = await server.fetch('/read');
       assert.equal(read.headers.get('cache-control'), null);
       assert.equal(read.headers.get('vary'), 'Cookie');

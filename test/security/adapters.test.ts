@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createSessions, memoryStore, type SessionOptions } from 'hallpass';
+import { createSessions, memoryStore, type SessionEvent, type SessionOptions } from 'hallpass';
 import { adapters } from '../adapters/contract/apps.js';
 import type { Running } from '../adapters/contract/listen.js';
 import { SECRET } from '../support/core-fixtures.js';
@@ -30,8 +30,11 @@ for (const { name, start } of adapters) {
       const sessionCookie = (reply: Reply) => reply.setCookie.filter((c) => c.startsWith('hallpass='));
       const who = async (cookie?: string) => (await call('GET', '/session', { cookie })).json?.user_id;
 
+      const events: SessionEvent[] = [];
+      const cacheEvents = () => events.filter((event) => event.type === 'cache-control-replaced');
+
       before(async () => {
-        app = await start(createSessions(options()));
+        app = await start(createSessions({ ...options(), onEvent: (event) => events.push(event) }));
         port = Number(new URL(app.url).port);
       });
       after(async () => {
@@ -52,6 +55,47 @@ for (const { name, start } of adapters) {
         assert.equal(login.headers['cache-control'], 'private, no-store');
         assert.equal(await who(b), 'alice');
         assert.deepEqual((await call('GET', '/cart', { cookie: a })).json, { cart: [] });
+      });
+
+      it("F39 an app's Cache-Control that lets a shared cache keep the response becomes private, no-store when it sets the cookie, and onEvent hears the app's value", async () => {
+        for (const value of [
+          'public',
+          'public, max-age=600',
+          's-maxage=600',
+          'max-age=600',
+          'no-cache',
+          'private="Set-Cookie", max-age=60',
+        ]) {
+          events.length = 0;
+          const reply = await call('POST', `/cached?cache=${encodeURIComponent(value)}`);
+          assert.equal(reply.status, 200, value);
+          assert.equal(sessionCookie(reply).length, 1, value);
+          assert.equal(reply.headers['cache-control'], 'private, no-store', value);
+          assert.deepEqual(cacheEvents(), [{ type: 'cache-control-replaced', previous: value }], value);
+        }
+      });
+
+      it("F39 an app's Cache-Control that already keeps shared caches out stays exactly as written, and nothing is reported", async () => {
+        for (const value of ['private, max-age=600', 'no-store', 'private', 'no-store, max-age=0', 'private, no-cache']) {
+          events.length = 0;
+          const reply = await call('POST', `/cached?cache=${encodeURIComponent(value)}`);
+          assert.equal(sessionCookie(reply).length, 1, value);
+          assert.equal(reply.headers['cache-control'], value);
+          assert.deepEqual(cacheEvents(), [], value);
+        }
+        const unset = await call('POST', '/cached');
+        assert.equal(sessionCookie(unset).length, 1);
+        assert.equal(unset.headers['cache-control'], 'private, no-store');
+        assert.deepEqual(cacheEvents(), [], 'filling in an absent value reports nothing');
+      });
+
+      it("F39 a response that only reads the session (no Set-Cookie) keeps the app's public Cache-Control, with Vary: Cookie", async () => {
+        events.length = 0;
+        const reply = await call('GET', `/cached?cache=${encodeURIComponent('public, max-age=600')}`);
+        assert.deepEqual(sessionCookie(reply), []);
+        assert.equal(reply.headers['cache-control'], 'public, max-age=600');
+        assert.match(String(reply.headers.vary), /\bCookie\b/);
+        assert.deepEqual(cacheEvents(), []);
       });
 
       it('A5 B8 hostile and tampered cookies give a guest, never a 500', async () => {

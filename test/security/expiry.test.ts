@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ConfigError, createSessions } from 'hallpass';
 import { SECRET } from '../support/core-fixtures.js';
 import { envelopeJson, forge } from '../support/forge.js';
 import { ALL_MODES, COOKIE_MODES, type Demo, login, SERVER_MODES, sha256, startDemo, valueOfPair, whoAmI } from './support/demo.js';
@@ -157,3 +158,17 @@ for (const mode of COOKIE_MODES) {
     });
   });
 }
+
+describe('D23 the clock leeway is bounded', () => {
+  it('D23 clockLeeway is capped at 300 s: 300 starts, 301 (or Infinity) is refused at start-up with ERR_LIFETIME naming the option', () => {
+    assert.equal(createSessions({ secret: SECRET, clockLeeway: 300 }).options.clockLeeway, 300);
+    for (const clockLeeway of [301, 3600, Number.POSITIVE_INFINITY]) {
+      assert.throws(
+        () => createSessions({ secret: SECRET, clockLeeway }),
+        (error: unknown) =>
+          error instanceof ConfigError && error.code === 'ERR_LIFETIME' && /`clockLeeway` must be 0 to 300 seconds/.test(error.message),
+        String(clockLeeway),
+      );
+    }
+  });
+});

@@ -13,7 +13,11 @@ export function expressApp(framework: Express, sessions: Sessions) {
   const app = framework();
   app.use(framework.json());
   app.use(expressSession(sessions));
-  const send = (res: Response, reply: contract.Reply) => res.status(reply.status).json(reply.body);
+  const send = (res: Response, reply: contract.Reply) =>
+    res
+      .status(reply.status)
+      .set(reply.headers ?? {})
+      .json(reply.body);
   app.get('/', (req, res) => send(res, contract.home(getSession(req))));
   app.post('/login', (req, res) => send(res, contract.login(getSession(req), req.query.username as string | undefined)));
   app.post('/logout', (req, res) => send(res, contract.logout(getSession(req))));
@@ -21,6 +25,9 @@ export function expressApp(framework: Express, sessions: Sessions) {
   app.post('/session', (req, res) => send(res, contract.mergeSession(getSession(req), req.body)));
   app.get('/cart', (req, res) => send(res, contract.readCart(getSession(req))));
   app.post('/cart', (req, res) => send(res, contract.addToCart(getSession(req), req.body)));
+  app.all('/cached', (req, res) =>
+    send(res, contract.cached(getSession(req), req.method === 'POST', req.query.cache as string | undefined)),
+  );
   return app;
 }
 

@@ -16,6 +16,11 @@ export async function fastifyApp(sessions: Sessions) {
     ['POST', '/session', (request) => contract.mergeSession(getSession(request), request.body)],
     ['GET', '/cart', (request) => contract.readCart(getSession(request))],
     ['POST', '/cart', (request) => contract.addToCart(getSession(request), request.body)],
+    ...(['GET', 'POST'] as const).map((method): [string, string, (request: import('fastify').FastifyRequest) => contract.Reply] => [
+      method,
+      '/cached',
+      (request) => contract.cached(getSession(request), method === 'POST', (request.query as { cache?: string }).cache),
+    ]),
   ];
   for (const [method, url, handle] of routes) {
     app.route({
@@ -23,7 +28,10 @@ export async function fastifyApp(sessions: Sessions) {
       url,
       handler: async (request, reply) => {
         const answer = handle(request);
-        return reply.code(answer.status).send(answer.body);
+        return reply
+          .code(answer.status)
+          .headers(answer.headers ?? {})
+          .send(answer.body);
       },
     });
   }

@@ -10,7 +10,7 @@ export async function startFetch(sessions: Sessions): Promise<Running> {
     const url = new URL(request.url);
     const text = request.method === 'POST' ? await request.text() : '';
     const reply = route(request.method, url.pathname, session, url.searchParams, text ? JSON.parse(text) : undefined);
-    return Response.json(reply?.body ?? { error: 'not_found' }, { status: reply?.status ?? 404 });
+    return Response.json(reply?.body ?? { error: 'not_found' }, { status: reply?.status ?? 404, headers: reply?.headers });
   });
   return listen(createAdaptorServer({ fetch }) as import('node:http').Server);
 }

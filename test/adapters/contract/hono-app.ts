@@ -12,7 +12,7 @@ type C = Context<SessionEnv>;
 export function honoApp(sessions: Sessions) {
   const app = new Hono<SessionEnv>();
   app.use(honoSession(sessions));
-  const send = (c: C, reply: contract.Reply) => c.json(reply.body as object, reply.status as 200);
+  const send = (c: C, reply: contract.Reply) => c.json(reply.body as object, reply.status as 200, reply.headers);
   const body = async (c: C) => JSON.parse((await c.req.text()) || 'null');
   app.get('/', (c) => send(c, contract.home(c.get('session'))));
   app.post('/login', (c) => send(c, contract.login(c.get('session'), c.req.query('username'))));
@@ -21,6 +21,7 @@ export function honoApp(sessions: Sessions) {
   app.post('/session', async (c) => send(c, contract.mergeSession(c.get('session'), await body(c))));
   app.get('/cart', (c) => send(c, contract.readCart(c.get('session'))));
   app.post('/cart', async (c) => send(c, contract.addToCart(c.get('session'), await body(c))));
+  app.on(['GET', 'POST'], '/cached', (c) => send(c, contract.cached(c.get('session'), c.req.method === 'POST', c.req.query('cache'))));
   return app;
 }
 

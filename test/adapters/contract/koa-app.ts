@@ -13,6 +13,7 @@ export function koaApp(framework: typeof Koa, sessions: Sessions) {
     const reply = route(ctx.method, ctx.path, ctx.session, new URLSearchParams(ctx.querystring), body);
     if (!reply) return;
     ctx.status = reply.status;
+    if (reply.headers) ctx.set(reply.headers);
     ctx.body = reply.body;
   });
   return app;

@@ -10,7 +10,7 @@ export async function startNode(sessions: Sessions): Promise<Running> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const body = req.method === 'POST' ? await readJson(req) : undefined;
     const reply = route(req.method ?? 'GET', url.pathname, req.session, url.searchParams, body);
-    res.writeHead(reply?.status ?? 404, { 'Content-Type': 'application/json' });
+    res.writeHead(reply?.status ?? 404, { 'Content-Type': 'application/json', ...reply?.headers });
     res.end(JSON.stringify(reply?.body ?? { error: 'not_found' }));
   });
   return listen(createServer(handler));

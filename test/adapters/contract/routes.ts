@@ -7,6 +7,8 @@ import type { Session, SessionData } from 'hallpass';
 export interface Reply {
   status: number;
   body: unknown;
+  /** Headers the app sets itself, each through its framework's own way of setting headers. */
+  headers?: Record<string, string>;
 }
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
@@ -53,6 +55,16 @@ export function addToCart(session: S, body: unknown): Reply {
   return ok({ cart });
 }
 
+/**
+ * An app that asks caches to keep its page (`?cache=<Cache-Control value>`): `POST /cached` also
+ * writes the session, so its response sets the cookie; `GET /cached` only reads it.
+ */
+export function cached(session: S, write: boolean, cacheControl: string | null | undefined): Reply {
+  if (write) session.set('cached', true);
+  else session.get('cached');
+  return { status: 200, body: { cached: true }, headers: cacheControl ? { 'Cache-Control': cacheControl } : {} };
+}
+
 /** Routes by method and path; `undefined` for anything outside the contract (a 404). */
 export function route(method: string, path: string, session: S, query: URLSearchParams, body: unknown): Reply | undefined {
   const key = `${method} ${path}`;
@@ -63,5 +75,6 @@ export function route(method: string, path: string, session: S, query: URLSearch
   if (key === 'POST /session') return mergeSession(session, body);
   if (key === 'GET /cart') return readCart(session);
   if (key === 'POST /cart') return addToCart(session, body);
+  if (path === '/cached') return cached(session, method === 'POST', query.get('cache'));
   return undefined;
 }
