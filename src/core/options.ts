@@ -222,7 +222,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
       }
     } else {
       const secrets = checkSecrets('secret', options.secret);
-      if (options.codec === undefined || options.codec === 'sealed') codec = sealedCodec(secrets, { name });
+      if (options.codec === undefined || options.codec === 'sealed') codec = sealedCodec(secrets, { name, onEvent });
       else if (options.codec === 'signed') codec = signedCodec(secrets, { name });
       else
         throw new ConfigError(

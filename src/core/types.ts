@@ -132,7 +132,7 @@ export type SessionEvent =
    * cookie could be accepted again until it expires.
    */
   | { type: 'revocation-overflow'; scope: 'user' | 'all'; dropped: number; userId?: string }
-  /** A response that sets the session cookie had `Cache-Control: public`; hallpass made it `private, no-store`. */
+  /** A response that sets the session cookie had a `Cache-Control` that let a shared cache keep it (`public`, `max-age`, ...); hallpass made it `private, no-store`. */
   | { type: 'cache-control-replaced'; previous: string }
   /** A sealing key has sealed enough cookies that it is time to rotate it (see docs/security.md). */
   | { type: 'key-rotation-due'; keyId: string; seals: number }
