@@ -8,6 +8,8 @@
  * SESSION_STORE         memory | sqlite | redis | memcached | postgres (default: none, cookie mode)
  * SESSION_SECURE=false  drop the Secure attribute (plain-HTTP hosts other than localhost)
  * JWT_SECRET            the HS256 key of the token routes (generated outside production)
+ * JWT_SQLITE_PATH       where the token routes keep revocations and refresh tokens when the session
+ *                       store may evict or there is none (default .hallpass/tokens.sqlite)
  */
 import { createServer } from 'node:http';
 import { ConfigError, createSessions, type SessionOptions } from 'hallpass';

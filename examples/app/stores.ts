@@ -17,7 +17,7 @@ const STORES = ['memory', 'sqlite', 'redis', 'memcached', 'postgres'] as const;
  * better-sqlite3 on Node 20 and 22; Node's own `node:sqlite` from Node 24 on, where better-sqlite3 12
  * aborts at exit. `sqliteStore` takes either.
  */
-async function openSqlite(path: string): Promise<{ close(): void } & import('hallpass/sqlite').SqliteDatabase> {
+export async function openSqlite(path: string): Promise<{ close(): void } & import('hallpass/sqlite').SqliteDatabase> {
   if (Number(process.versions.node.split('.')[0]) >= 24) {
     const { DatabaseSync } = await import('node:sqlite' as string);
     return new DatabaseSync(path);
