@@ -180,7 +180,9 @@ describe('memoryStore specifics', () => {
       'concurrent compareAndSet',
     );
     assert.match(stdout, /not ok .* - of 12 concurrent compareAndSet calls expecting the same value, exactly one applies/);
-    assert.match(stdout, /exactly one compareAndSet must apply, 12 did/);
+    // How many of the 12 get through depends on timing; more than one always does.
+    const winners = Number(/exactly one compareAndSet must apply, (\d+) did/.exec(stdout)?.[1]);
+    assert.ok(winners > 1, `winners: ${winners}`);
   });
 });
 
