@@ -9,6 +9,8 @@
  * SESSION_REVOCATIONS   cookie mode: a SQLite file for logouts (default .hallpass/revocations.sqlite) | memory
  * SESSION_SECURE=false  drop the Secure attribute (plain-HTTP hosts other than localhost)
  * JWT_SECRET            the HS256 key of the token routes (generated outside production)
+ * JWT_SQLITE_PATH       where the token routes keep revocations and refresh tokens when the session
+ *                       store may evict or there is none (default .hallpass/tokens.sqlite)
  */
 import { createServer } from 'node:http';
 import { ConfigError, createSessions, type SessionOptions } from 'hallpass';

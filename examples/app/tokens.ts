@@ -7,12 +7,15 @@
  * POST /token/refresh         {"refresh_token":"..."} -> a new pair; the old refresh token is spent
  * POST /token/revoke          with the bearer token (and optionally {"refresh_token"}) -> it stops working
  */
+import { mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { memoryStore, type SessionStore, StoreError } from 'hallpass';
+import { join } from 'node:path';
+import { type SessionStore, StoreError } from 'hallpass';
 import { authenticateBearer, createTokens, TokenError, type TokenPair } from 'hallpass/jwt';
 import type { ExtraRoutes } from './app.js';
-import { type DemoEnvironment, secretFrom } from './config.js';
+import { type DemoEnvironment, LOCAL_DIR, secretFrom } from './config.js';
 import { HttpError, readBody } from './http.js';
+import { openSqlite } from './stores.js';
 
 const USERNAME = /^[\w.@-]{1,64}$/;
 
@@ -32,9 +35,24 @@ const pairBody = (pair: TokenPair) => ({
 });
 
 /**
+ * Where revocations and refresh tokens live: the demo's session store when it keeps every record
+ * until its TTL and has compareAndSet (SQLite, PostgreSQL, Redis), else a SQLite file of their own,
+ * JWT_SQLITE_PATH (default `.hallpass/tokens.sqlite`; `:memory:` for one process). Never an evicting
+ * store (memory, Memcached): an evicted revocation would let a revoked token back in.
+ */
+async function tokenStoreFor(env: DemoEnvironment, log: (line: string) => void, store?: SessionStore): Promise<SessionStore> {
+  if (store && store.evicts === false && typeof store.compareAndSet === 'function') return store;
+  const path = env.JWT_SQLITE_PATH || join(LOCAL_DIR, 'tokens.sqlite');
+  if (path !== ':memory:') mkdirSync(LOCAL_DIR, { recursive: true, mode: 0o700 });
+  const { sqliteStore } = await import('hallpass/sqlite');
+  log(`JWT revocations and refresh tokens are kept in SQLite at ${path}${store ? ' (the session store may evict records)' : ''}.`);
+  return sqliteStore(await openSqlite(path));
+}
+
+/**
  * Builds the token routes. JWT_SECRET signs (HS256); outside production it is generated and kept
- * like SESSION_SECRET. Revocations and refresh tokens live in `store` (the demo's session store when
- * it has one), else in memory.
+ * like SESSION_SECRET. Revocations and refresh tokens live in a store that never evicts (see
+ * `tokenStoreFor`).
  */
 export async function createTokenRoutes(env: DemoEnvironment, log: (line: string) => void, store?: SessionStore): Promise<ExtraRoutes> {
   const tokens = createTokens({
@@ -42,7 +60,7 @@ export async function createTokenRoutes(env: DemoEnvironment, log: (line: string
     keys: [{ alg: 'HS256', key: secretFrom(env, 'JWT_SECRET', log) }],
     issuer: 'hallpass-demo',
     audience: 'hallpass-demo-api',
-    store: store ?? memoryStore(),
+    store: await tokenStoreFor(env, log, store),
   });
 
   /** The verified bearer token and its claims, or the 401 already sent. */

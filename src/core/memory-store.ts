@@ -1,11 +1,20 @@
+import { ConfigError } from './errors.js';
 import { applyPatch } from './json-value.js';
-import type { SessionStore, StorePatch, StoreRecord, UserSession } from './types.js';
+import type { SessionData, SessionStore, StorePatch, StoreRecord, UserSession } from './types.js';
 
 export interface MemoryStoreOptions {
   /** Most sessions kept; beyond it, one not used recently is dropped (CLOCK, close to least recently used). Default 10000. */
   max?: number;
   /** The clock in milliseconds, for tests. Default `Date.now`. */
   now?: () => number;
+}
+
+/** The memory store: the whole contract, and how many entries it holds. */
+export interface MemoryStore extends SessionStore {
+  compareAndSet: NonNullable<SessionStore['compareAndSet']>;
+  readonly evicts: true;
+  /** Entries held now, expired ones not yet swept included. */
+  readonly size: number;
 }
 
 interface Entry {
@@ -19,20 +28,28 @@ interface Entry {
 }
 
 let warned = false;
-const SWEEP_EVERY_WRITES = 1000;
+/** Entries the sweeper visits per write. */
+const SWEEP_STEPS = 8;
 
 /**
  * A store in this process's memory: bounded (sessions not used recently dropped first), expired entries
  * swept. Sessions vanish on restart and are not shared between instances, so it warns once when
  * `NODE_ENV=production`; use a persistent store there.
  *
+ * It declares `evicts: true` (past `max` it drops entries before their TTL), so it is refused where an
+ * evicted record would undo a logout: revocation data and JWT state need a store that keeps every
+ * record until its TTL, such as `sqliteStore` (a file, or `:memory:`).
+ *
  * @example
  * ```ts
  * createSessions({ store: memoryStore({ max: 50_000 }) })
  * ```
  */
-export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { readonly size: number } {
+export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const max = options.max ?? 10_000;
+  if (!Number.isSafeInteger(max) || max < 1) {
+    throw new ConfigError('ERR_OPTION', `memoryStore \`max\` must be a whole number of entries, 1 or more, got ${String(max)}.`);
+  }
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const byUser = new Map<string, Set<string>>();
@@ -69,52 +86,69 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     }
     return entry;
   };
-  // The clock hand: a long-lived iterator over the entries, wrapping around at the end.
-  let hand: Iterator<[string, Entry]> | undefined;
-  const advance = (): [string, Entry] | undefined => {
-    let step = hand?.next();
-    if (!step || step.done) {
-      hand = entries.entries();
-      step = hand.next();
-    }
-    return step.done ? undefined : step.value;
+  // Two long-lived iterators over the entries, each wrapping around at the end: the clock hand,
+  // which moves only to make room, and the sweeper, which moves a few steps on every write to drop
+  // expired entries nobody reads. Sharing one iterator would let the sweep steps run the hand ahead
+  // over the newest entries, so eviction would drop those instead of the oldest.
+  const cursor = () => {
+    let iterator: Iterator<[string, Entry]> | undefined;
+    return (): [string, Entry] | undefined => {
+      let step = iterator?.next();
+      if (!step || step.done) {
+        iterator = entries.entries();
+        step = iterator.next();
+      }
+      return step.done ? undefined : step.value;
+    };
   };
+  const hand = cursor();
+  const sweeper = cursor();
 
   const put = (key: string, entry: Entry) => {
     const previous = entries.get(key);
     if (previous) unlink(key, previous.userId);
     // Replaced in place. Moving a key to the end of the Map (delete, then set) would be the
     // obvious LRU, but V8 makes that pattern cost tens of microseconds per call on a Map of
-    // thousands; recency is a flag instead, read by the clock hand below.
+    // thousands; recency is a flag instead, read by the clock hand below. A new key goes to the
+    // end of the Map, just behind the hand, so it is the last the hand reaches.
     entries.set(key, entry);
     link(key, entry.userId);
     const current = now();
     // Beyond the bound, the hand goes round: an entry used since it last passed gets a second
-    // chance (flag cleared), the first one not used goes (CLOCK, an approximation of LRU).
+    // chance (flag cleared), the first one not used goes (CLOCK, an approximation of LRU). Each
+    // flag the hand clears was set by one read, so the loop is O(1) amortized.
     while (entries.size > max) {
-      const next = advance();
+      const next = hand();
       if (!next) break;
       const [oldKey, old] = next;
       if (oldKey === key) continue;
       if (old.recent && old.expiresAt > current) old.recent = false;
       else remove(oldKey);
     }
-    // A few steps of the hand on every write remove expired entries that nobody reads.
-    for (let step = 0; step < 8; step++) {
-      const next = advance();
+    // A few steps of the sweeper on every write remove expired entries that nobody reads: it goes
+    // round the whole Map once every size/8 writes, and no timer keeps the process alive.
+    for (let step = Math.min(SWEEP_STEPS, entries.size); step > 0; step--) {
+      const next = sweeper();
       if (!next) break;
       if (next[1].expiresAt <= current) remove(next[0]);
     }
-    // And now and then a sweep of everything (amortised over many writes; no timer keeps the
-    // process alive).
-    if (++writesSinceSweep >= SWEEP_EVERY_WRITES) {
-      writesSinceSweep = 0;
-      for (const [oldKey, old] of entries) if (old.expiresAt <= current) remove(oldKey);
-    }
   };
-  let writesSinceSweep = 0;
+
+  /** Applies a patch to a live entry, keeping its creation time and, unless the patch says otherwise, its user. */
+  const update = (key: string, entry: Entry, patch: StorePatch, ttlSeconds: number, data?: SessionData) => {
+    put(key, {
+      json: JSON.stringify(applyPatch(data ?? (JSON.parse(entry.json) as SessionData), patch)),
+      createdAt: entry.createdAt,
+      lastSeenAt: patch.lastSeenAt,
+      userId: patch.userId === undefined ? entry.userId : (patch.userId ?? undefined),
+      expiresAt: now() + ttlSeconds * 1000,
+      recent: true,
+    });
+  };
 
   return {
+    /** `true`: beyond `max` entries, the least recently used is dropped before its TTL. */
+    evicts: true,
     get size() {
       return entries.size;
     },
@@ -137,27 +171,31 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       });
     },
     async destroy(key) {
+      if (!live(key)) return false;
       remove(key);
+      return true;
     },
     async touch(key, lastSeenAt, ttlSeconds) {
       const entry = live(key);
-      if (!entry) return;
+      if (!entry) return false;
       entry.lastSeenAt = lastSeenAt;
       entry.expiresAt = now() + ttlSeconds * 1000;
       entry.recent = true;
+      return true;
     },
     async patch(key, patch: StorePatch, ttlSeconds) {
       const entry = live(key);
       if (!entry) return false;
-      const data = applyPatch(JSON.parse(entry.json), patch);
-      put(key, {
-        json: JSON.stringify(data),
-        createdAt: entry.createdAt,
-        lastSeenAt: patch.lastSeenAt,
-        userId: patch.userId === undefined ? entry.userId : (patch.userId ?? undefined),
-        expiresAt: now() + ttlSeconds * 1000,
-        recent: true,
-      });
+      update(key, entry, patch, ttlSeconds);
+      return true;
+    },
+    // Atomic because nothing between the read and the write awaits: no other call can run in between.
+    async compareAndSet(key, field, expected, patch: StorePatch, ttlSeconds) {
+      const entry = live(key);
+      if (!entry) return false;
+      const data = JSON.parse(entry.json) as SessionData;
+      if (!Object.hasOwn(data, field) || data[field] !== expected) return false;
+      update(key, entry, patch, ttlSeconds, data);
       return true;
     },
     async listByUser(userId) {

@@ -3,6 +3,7 @@ import type { CommitResult } from './commit-result.js';
 import { NOTHING, VARY_ONLY } from './commit-result.js';
 import { cookieCandidates, expireCookie, serializeCookie } from './cookie.js';
 import { type CookieSource, cookieHeaderOf } from './cookie-source.js';
+import { ConfigError } from './errors.js';
 import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
 import { adoptData } from './json-value.js';
 import type { ResolvedOptions } from './options.js';
@@ -17,12 +18,27 @@ export function storeKeyFor(token: string): string {
 }
 
 /**
+ * Refuses, at start-up, a store without `touch` and `patch`: server mode has no fallback to an
+ * unconditional `set` after a load, which could bring back a session a logout had just ended.
+ */
+function requireConditionalWrites(store: SessionStore): void {
+  const missing = (['touch', 'patch'] as const).filter((method) => typeof store[method] !== 'function');
+  if (missing.length > 0) {
+    throw new ConfigError(
+      'ERR_OPTION',
+      `\`store\` must implement ${missing.join(' and ')} (they never create a record, so a request that loaded before a logout cannot bring the session back): use a bundled store such as sqliteStore or redisStore, or add them to yours (see the SessionStore contract and hallpass/testing).`,
+    );
+  }
+}
+
+/**
  * Server mode: the cookie carries a random 256-bit token and the data lives in a store under the
  * token's hash. Reads cost one store call and only when a well-formed cookie arrives; unchanged
  * sessions write nothing but a throttled TTL touch; changes are applied as a patch.
  */
 export function serverMode(options: ResolvedOptions) {
   const store = options.store as SessionStore;
+  requireConditionalWrites(store);
   const emit = options.onEvent;
   const call = <T>(operation: string, run: () => Promise<T>) => callStore(operation, run, options.storeTimeout, emit);
   const nowSeconds = () => Math.floor(options.now() / 1000);
@@ -118,6 +134,12 @@ export function serverMode(options: ResolvedOptions) {
     const originalKey = state.regenerate?.previousId ?? state.id;
     const expired = (): CommitResult =>
       state.cookiesSent > 0 ? { setCookie: expireCookie(options.name, options.cookie), vary: true } : { vary };
+    // The record went away since this request loaded it (a logout or a regeneration elsewhere):
+    // the session is over, and nothing this request does may bring it back under any key.
+    const ended = (id: string, detail: string): CommitResult => {
+      emit?.({ type: 'conflict', id, detail });
+      return expired();
+    };
 
     if (state.destroyed || (isEmpty(state) && session.dirty)) {
       if (hadRecord) {
@@ -128,10 +150,14 @@ export function serverMode(options: ResolvedOptions) {
     }
     const ttl = remainingLifetime(options, state.createdAt, now, now);
     if (state.regenerate && hadRecord) {
+      // The old record goes first, and the new one is written only if the old one was still there:
+      // a logout that won the race stays a logout, under the old ID and the new one.
+      if (!(await call('destroy', () => store.destroy(originalKey)))) {
+        return ended(originalKey, 'session ended by another request before it could be regenerated; not recreated');
+      }
       state.createdAt = now;
       const regeneratedTtl = remainingLifetime(options, now, now, now);
       await call('set', () => store.set(state.id, recordOf(state, now), regeneratedTtl));
-      await call('destroy', () => store.destroy(originalKey));
       emit?.({ type: 'regenerated', id: state.id, previousId: originalKey });
       return { setCookie: cookieFor(state, now), vary };
     }
@@ -142,25 +168,17 @@ export function serverMode(options: ResolvedOptions) {
       emit?.({ type: 'created', id: state.id });
       return { setCookie: cookieFor(state, now), vary };
     }
+    // Writes after a load are conditional: patch and touch never create a record.
     if (session.dirty) {
-      let applied = true;
-      if (store.patch) {
-        const patch = store.patch.bind(store);
-        applied = await call('patch', () => patch(state.id, patchOf(state, now), ttl));
-      } else {
-        await call('set', () => store.set(state.id, recordOf(state, now), ttl));
-      }
-      if (!applied) {
-        // The record went away meanwhile (logout or regeneration elsewhere): never bring it back.
-        emit?.({ type: 'conflict', id: state.id, detail: 'session ended by another request; changes dropped' });
-        return expired();
+      if (!(await call('patch', () => store.patch(state.id, patchOf(state, now), ttl)))) {
+        return ended(state.id, 'session ended by another request; changes dropped');
       }
       return { vary };
     }
     // Unchanged, and the idle timeout is due to slide.
-    const touch = store.touch?.bind(store);
-    if (touch) await call('touch', () => touch(state.id, now, ttl));
-    else await call('set', () => store.set(state.id, recordOf(state, now), ttl));
+    if (!(await call('touch', () => store.touch(state.id, now, ttl)))) {
+      return ended(state.id, 'session ended by another request; not slid');
+    }
     return { vary };
   }
 

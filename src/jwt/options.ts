@@ -19,10 +19,26 @@ export interface TokenOptions {
   /** Clock skew tolerated on `exp`, `nbf` and `iat`. Default 30, at most 60. */
   leeway?: number;
   /**
-   * A hallpass store for revocation and refresh tokens (Redis, PostgreSQL, memory...). With it,
-   * each `verify` makes one store round trip; without it, verification never leaves the process.
+   * A hallpass store for revocation and refresh tokens. With it, each `verify` makes one store
+   * round trip; without it, verification never leaves the process.
+   *
+   * It must declare `evicts: false` (an evicted revocation would bring a revoked token back):
+   * `sqliteStore` (a file, or `":memory:"` for one process), `postgresStore`, or `redisStore` on a
+   * Redis with `maxmemory-policy noeviction`. `memoryStore` and `memcachedStore` are refused. With
+   * refresh tokens on, it must also implement `compareAndSet` (every bundled store does).
+   *
+   * @example
+   * ```ts
+   * createTokens({ ..., store: sqliteStore(new Database('tokens.db')) })
+   * ```
    */
   store?: SessionStore;
+  /**
+   * Whether `issuePair`, `refresh` and `revokeRefresh` are available. Default `true` when a `store`
+   * is given. Set `false` to keep a store only for revocation, with a store that has no
+   * `compareAndSet`.
+   */
+  refreshTokens?: boolean;
   /** Prefix of every key written to `store`. Default `'jwt:'`. */
   storePrefix?: string;
   /** Milliseconds a store call may take before it fails with `ERR_STORE_TIMEOUT`. Default 500. */
@@ -42,6 +58,8 @@ export interface ResolvedTokenOptions {
   lifetime: number;
   leeway: number;
   store?: SessionStore;
+  /** True when a store is given and `refreshTokens` is not `false`. */
+  refreshTokens: boolean;
   storePrefix: string;
   storeTimeout: number;
   refreshLifetime: number;
@@ -64,6 +82,26 @@ function seconds(option: string, value: unknown, fallback: number, max = Number.
 function text(option: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') throw new ConfigError('ERR_OPTION', `\`${option}\` must be a non-empty string.`);
   return value;
+}
+
+/**
+ * The store keeps revocations and refresh families, so it must never drop a record before its TTL,
+ * and rotation needs an atomic compare-and-set. Both are checked here, at start-up.
+ */
+function checkTokenStore(store: SessionStore, refreshTokens: boolean): void {
+  if (store.evicts !== false) {
+    const declared = store.evicts === true ? 'declares evicts: true' : 'does not declare evicts: false';
+    throw new ConfigError(
+      'ERR_OPTION',
+      `\`store\` ${declared}: it holds token revocations and refresh families, and a store that drops records to make room (memoryStore, memcachedStore) would bring a revoked token back. Use a store that keeps every record until its TTL: sqliteStore (a file, or ":memory:" in one process), postgresStore, or redisStore on a Redis with maxmemory-policy noeviction.`,
+    );
+  }
+  if (refreshTokens && typeof store.compareAndSet !== 'function') {
+    throw new ConfigError(
+      'ERR_OPTION',
+      '`store` has no compareAndSet, which refresh-token rotation needs so that of two refreshes with one token exactly one wins: use sqliteStore, postgresStore or redisStore, or set refreshTokens: false to keep the store for revocation only.',
+    );
+  }
 }
 
 /** Checks every option once, at start-up; each problem is a `ConfigError` naming the option and the fix. */
@@ -99,9 +137,17 @@ export function resolveTokenOptions(options: TokenOptions): ResolvedTokenOptions
     throw new ConfigError('ERR_OPTION', `\`storeTimeout\` must be a positive number of milliseconds, got ${String(storeTimeout)}.`);
   }
   const store = options.store;
-  if (store !== undefined && (store === null || typeof store.get !== 'function' || typeof store.set !== 'function')) {
-    throw new ConfigError('ERR_OPTION', '`store` must be a hallpass store (an object with get, set and destroy).');
+  if (
+    store !== undefined &&
+    (store === null || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.patch !== 'function')
+  ) {
+    throw new ConfigError('ERR_OPTION', '`store` must be a hallpass store (an object with get, set, destroy, touch and patch).');
   }
+  if (options.refreshTokens !== undefined && typeof options.refreshTokens !== 'boolean') {
+    throw new ConfigError('ERR_OPTION', `\`refreshTokens\` must be true or false, got ${typeof options.refreshTokens}.`);
+  }
+  const refreshTokens = store !== undefined && options.refreshTokens !== false;
+  if (store !== undefined) checkTokenStore(store, refreshTokens);
   if (options.now !== undefined && typeof options.now !== 'function')
     throw new ConfigError('ERR_OPTION', '`now` must be a function returning milliseconds.');
   return {
@@ -113,6 +159,7 @@ export function resolveTokenOptions(options: TokenOptions): ResolvedTokenOptions
     lifetime: seconds('lifetime', options.lifetime, DEFAULT_TOKEN_LIFETIME),
     leeway: seconds('leeway', options.leeway, DEFAULT_LEEWAY, MAX_LEEWAY, 0),
     store,
+    refreshTokens,
     storePrefix: options.storePrefix === undefined ? 'jwt:' : text('storePrefix', options.storePrefix),
     storeTimeout,
     refreshLifetime: seconds('refreshLifetime', options.refreshLifetime, DEFAULT_REFRESH_LIFETIME),

@@ -1,5 +1,6 @@
 import { isTokenShaped, newSessionId, newToken } from '../core/random.js';
-import type { SessionData, StoreRecord } from '../core/types.js';
+import { callStore } from '../core/store-call.js';
+import type { SessionData, StorePatch, StoreRecord } from '../core/types.js';
 import { TokenError } from './errors.js';
 import { type Revocations, storeGet, storeSet, type TokenStore, tokenStoreKey } from './revocation.js';
 import type { TokenClaims } from './verify.js';
@@ -27,43 +28,59 @@ export interface RefreshSettings {
   now(): number;
 }
 
+/** The family record's data key naming its one live refresh token (by hash); absent once the family ended. */
+const CURRENT = 'current';
+
 /**
  * Refresh tokens in families. A login starts a family; every refresh spends the presented token and
  * hands out the next one. The store keeps only hashes: `rt:<hash>` points at its family, and the
- * family record `rf:<id>` names the one live token. Presenting a spent token means two parties hold
- * the family (the standard theft signal), so the whole family and its latest access token end.
+ * family record `rf:<id>` names the one live token in `current`.
+ *
+ * Rotation is a compare-and-set on `current`: of any number of refreshes presenting one token,
+ * exactly one moves `current` on. Presenting a spent token, or losing that compare-and-set, means two
+ * parties hold the family (the standard theft signal), so the whole family and its latest access
+ * token end. Ending is sticky: the family is patched `revoked: true` with `current` removed, so no
+ * later compare-and-set can apply, and no refresh ever rewrites the whole record.
  */
 export function createRefresh(settings: RefreshSettings) {
   const { store } = settings;
   const familyKey = (family: string) => `${store.prefix}rf:${family}`;
+  const ttlOf = (createdAt: number, now: number) => Math.max(1, Math.ceil(createdAt + settings.refreshLifetime - now));
+  const storePatch = (key: string, patch: StorePatch, ttl: number) =>
+    callStore('patch', () => store.store.patch(key, patch, ttl), store.timeout);
+  const storeCompareAndSet = (key: string, expected: string, patch: StorePatch, ttl: number) => {
+    const compareAndSet = store.store.compareAndSet?.bind(store.store);
+    // createTokens refuses a store without compareAndSet when refresh tokens are on.
+    if (!compareAndSet) throw new TypeError('refresh-token rotation needs a store with compareAndSet');
+    return callStore('compareAndSet', () => compareAndSet(key, CURRENT, expected, patch, ttl), store.timeout);
+  };
 
-  async function handOut(family: string, createdAt: number, claims: SessionData, now: number): Promise<TokenPair> {
+  /** A new refresh token and the record pointing it at its family; the token is not handed out yet. */
+  async function pointer(family: string, sub: SessionData, now: number, ttl: number) {
     const refreshToken = newToken();
     const hash = tokenStoreKey(store, 'rt', refreshToken);
-    const access = await settings.issueAccess(claims, now);
-    const ttl = createdAt + settings.refreshLifetime - now;
-    const sub: SessionData = typeof claims.sub === 'string' ? { sub: claims.sub } : {};
-    const familyRecord: StoreRecord = {
-      data: { claims, current: hash, jti: access.claims.jti, exp: access.claims.exp, ...sub },
-      createdAt,
-      lastSeenAt: now,
-    };
-    await Promise.all([
-      storeSet(store, hash, { data: { family, ...sub }, createdAt: now, lastSeenAt: now }, ttl),
-      storeSet(store, familyKey(family), familyRecord, ttl),
-    ]);
-    return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: settings.lifetime };
+    // Written before the family names it: a token handed out always finds its family.
+    await storeSet(store, hash, { data: { family, ...sub }, createdAt: now, lastSeenAt: now }, ttl);
+    return { refreshToken, hash };
   }
+
+  const pairOf = (accessToken: string, refreshToken: string): TokenPair => ({
+    accessToken,
+    refreshToken,
+    tokenType: 'Bearer',
+    expiresIn: settings.lifetime,
+  });
+  const subOf = (claims: SessionData): SessionData => (typeof claims.sub === 'string' ? { sub: claims.sub } : {});
 
   /** Finds the family a refresh token belongs to; refuses unknown, ended and expired ones. */
   async function open(refreshToken: unknown, now: number) {
     // No store call for a value of the wrong shape.
     if (typeof refreshToken !== 'string' || !isTokenShaped(refreshToken)) throw new TokenError('ERR_JWT_REFRESH');
     const hash = tokenStoreKey(store, 'rt', refreshToken);
-    const pointer = await storeGet(store, hash);
-    const family = pointer?.data.family;
+    const pointed = await storeGet(store, hash);
+    const family = pointed?.data.family;
     if (typeof family !== 'string') throw new TokenError('ERR_JWT_REFRESH');
-    const sub = typeof pointer?.data.sub === 'string' ? pointer.data.sub : undefined;
+    const sub = typeof pointed?.data.sub === 'string' ? pointed.data.sub : undefined;
     const [record, cutoff] = await Promise.all([
       storeGet(store, familyKey(family)),
       sub === undefined ? undefined : settings.revocations.userCutoff(sub),
@@ -74,19 +91,19 @@ export function createRefresh(settings: RefreshSettings) {
     return { hash, family, record };
   }
 
+  /**
+   * Ends a family for good, then revokes its latest access token. The patch comes first: once
+   * `current` is gone no rotation can land, so the access token read afterwards is the last one.
+   */
   async function endFamily(family: string, record: StoreRecord, now: number): Promise<void> {
-    const { jti, exp } = record.data;
-    await Promise.all([
-      storeSet(
-        store,
-        familyKey(family),
-        { ...record, data: { ...record.data, revoked: true } },
-        record.createdAt + settings.refreshLifetime - now,
-      ),
-      typeof jti === 'string' && typeof exp === 'number' && exp + settings.leeway > now
-        ? settings.revocations.revokeJti(jti, exp + settings.leeway, now)
-        : undefined,
-    ]);
+    const key = familyKey(family);
+    const ended = await storePatch(key, { set: { revoked: true }, unset: [CURRENT], lastSeenAt: now }, ttlOf(record.createdAt, now));
+    if (!ended) return; // expired meanwhile: nothing left to refresh
+    const latest = (await storeGet(store, key)) ?? record;
+    const { jti, exp } = latest.data;
+    if (typeof jti === 'string' && typeof exp === 'number' && exp + settings.leeway > now) {
+      await settings.revocations.revokeJti(jti, exp + settings.leeway, now);
+    }
   }
 
   return {
@@ -94,18 +111,37 @@ export function createRefresh(settings: RefreshSettings) {
     async issuePair(claims: Record<string, unknown>): Promise<TokenPair> {
       const now = settings.now();
       // Claims are kept as JSON so every refresh re-issues exactly what the login granted.
-      return handOut(newSessionId(), now, JSON.parse(JSON.stringify(claims)) as SessionData, now);
+      const kept = JSON.parse(JSON.stringify(claims)) as SessionData;
+      const family = newSessionId();
+      const ttl = ttlOf(now, now);
+      const [access, next] = await Promise.all([settings.issueAccess(kept, now), pointer(family, subOf(kept), now, ttl)]);
+      const data: SessionData = { claims: kept, [CURRENT]: next.hash, jti: access.claims.jti, exp: access.claims.exp, ...subOf(kept) };
+      await storeSet(store, familyKey(family), { data, createdAt: now, lastSeenAt: now }, ttl);
+      return pairOf(access.token, next.refreshToken);
     },
 
-    /** Spends `refreshToken` and returns the next pair; a spent token ends its whole family. */
+    /** Spends `refreshToken` and returns the next pair; a spent token, or a lost race for it, ends its whole family. */
     async refresh(refreshToken: string): Promise<TokenPair> {
       const now = settings.now();
       const { hash, family, record } = await open(refreshToken, now);
-      if (record.data.current !== hash) {
+      if (record.data[CURRENT] !== hash) {
         await endFamily(family, record, now);
         throw new TokenError('ERR_JWT_REFRESH_REUSED');
       }
-      return handOut(family, record.createdAt, record.data.claims as SessionData, now);
+      const claims = record.data.claims as SessionData;
+      const ttl = ttlOf(record.createdAt, now);
+      const [access, next] = await Promise.all([settings.issueAccess(claims, now), pointer(family, subOf(claims), now, ttl)]);
+      const rotation: StorePatch = {
+        set: { [CURRENT]: next.hash, jti: access.claims.jti, exp: access.claims.exp },
+        unset: [],
+        lastSeenAt: now,
+      };
+      if (!(await storeCompareAndSet(familyKey(family), hash, rotation, ttl))) {
+        // Another refresh spent this token first (or a logout ended the family): two holders.
+        await endFamily(family, record, now);
+        throw new TokenError('ERR_JWT_REFRESH_REUSED');
+      }
+      return pairOf(access.token, next.refreshToken);
     },
 
     /** Ends the family of `refreshToken` (logout): no token of it refreshes again. */

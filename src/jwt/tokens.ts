@@ -76,14 +76,18 @@ export function createTokens(options: TokenOptions): Tokens {
   };
   const revocations = tokenStore && createRevocations(tokenStore);
   const refresh =
-    tokenStore &&
-    revocations &&
-    createRefresh({ store: tokenStore, revocations, issueAccess, lifetime, refreshLifetime, leeway, now: nowSeconds });
+    resolved.refreshTokens && tokenStore && revocations
+      ? createRefresh({ store: tokenStore, revocations, issueAccess, lifetime, refreshLifetime, leeway, now: nowSeconds })
+      : undefined;
   const needStore = (method: string): never => {
     throw new ConfigError(
       'ERR_OPTION',
       `tokens.${method}() keeps state and needs a store: createTokens({ ..., store: redisStore(client) }).`,
     );
+  };
+  const needRefresh = (method: string): never => {
+    if (!tokenStore) return needStore(method);
+    throw new ConfigError('ERR_OPTION', `tokens.${method}() needs refresh tokens, which are off (refreshTokens: false).`);
   };
 
   return {
@@ -121,13 +125,13 @@ export function createTokens(options: TokenOptions): Tokens {
       await revocations.revokeUser(sub, nowSeconds(), Math.max(lifetime, refreshLifetime) + leeway);
     },
     async issuePair(claims) {
-      return refresh ? refresh.issuePair(claims) : needStore('issuePair');
+      return refresh ? refresh.issuePair(claims) : needRefresh('issuePair');
     },
     async refresh(refreshToken) {
-      return refresh ? refresh.refresh(refreshToken) : needStore('refresh');
+      return refresh ? refresh.refresh(refreshToken) : needRefresh('refresh');
     },
     async revokeRefresh(refreshToken) {
-      return refresh ? refresh.revokeRefresh(refreshToken) : needStore('revokeRefresh');
+      return refresh ? refresh.revokeRefresh(refreshToken) : needRefresh('revokeRefresh');
     },
   };
 }

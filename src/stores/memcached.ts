@@ -15,6 +15,9 @@ export interface MemcachedStoreOptions {
   prefix?: string;
 }
 
+/** The Memcached store: the whole contract; it declares `evicts: true`. */
+export type MemcachedStore = Required<SessionStore>;
+
 /** A session as stored: compact field names, since every byte travels on every read. */
 interface Item {
   c: number;
@@ -47,6 +50,14 @@ function itemOf(record: StoreRecord, ttlSeconds: number): Item {
   return item;
 }
 
+/** The item after `patch`: changed keys applied, creation time kept, the user changed only if the patch says so. */
+function patched(current: Item, patch: StorePatch, ttlSeconds: number): Item {
+  const next: Item = { c: current.c, s: patch.lastSeenAt, d: applyPatch(current.d, patch), x: expiresAt(ttlSeconds) };
+  const userId = patch.userId === undefined ? current.u : (patch.userId ?? undefined);
+  if (userId !== undefined) next.u = userId;
+  return next;
+}
+
 function recordOf(item: Item): StoreRecord {
   const record: StoreRecord = { data: item.d, createdAt: item.c, lastSeenAt: item.s };
   if (item.u !== undefined) record.userId = item.u;
@@ -63,7 +74,9 @@ function recordOf(item: Item): StoreRecord {
  * A user's sessions are listed in an item of their own, updated by compare-and-swap; members whose
  * session has expired or ended are dropped when the list is read. Memcached is a cache: a restart
  * or an eviction under memory pressure logs users out. Give it memory to spare, or pick Redis or
- * PostgreSQL when sessions must survive.
+ * PostgreSQL when sessions must survive. For the same reason it declares `evicts: true`, and hallpass
+ * refuses it for revocation data and JWT state. `compareAndSet` is a gets/cas round, so of several
+ * callers expecting the same value exactly one applies.
  *
  * @example
  * ```ts
@@ -75,7 +88,7 @@ function recordOf(item: Item): StoreRecord {
  * const sessions = createSessions({ store: memcachedStore(memcached, { prefix: 'myapp:sess:' }) })
  * ```
  */
-export function memcachedStore(client: MemjsClientLike, options: MemcachedStoreOptions = {}): SessionStore {
+export function memcachedStore(client: MemjsClientLike, options: MemcachedStoreOptions = {}): MemcachedStore {
   if (typeof client?.perform !== 'function' || typeof client.incrSeq !== 'function') {
     throw new TypeError('memcachedStore needs a memjs client: memjs.Client.create("host:11211,...").');
   }
@@ -122,6 +135,8 @@ export function memcachedStore(client: MemjsClientLike, options: MemcachedStoreO
   const indexOf = async (userId: string) => parseIndex((await read(client, userKey(userId))).value).k;
 
   return {
+    /** `true`: memcached drops items before their expiry when it needs the memory. */
+    evicts: true,
     async get(key) {
       const item = parseItem((await read(client, sessionKey(key))).value);
       return item ? recordOf(item) : null;
@@ -134,12 +149,14 @@ export function memcachedStore(client: MemjsClientLike, options: MemcachedStoreO
     },
 
     async destroy(key) {
-      let userId: string | undefined;
-      await casUpdate(client, sessionKey(key), (current) => {
-        userId = parseItem(current)?.u;
+      let item: Item | undefined;
+      const removed = await casUpdate(client, sessionKey(key), (current) => {
+        item = parseItem(current);
         return { remove: true };
       });
-      if (userId !== undefined) await unlink(userId, [key]);
+      if (item?.u !== undefined) await unlink(item.u, [key]);
+      // An item past its deadline that memcached still held was removed, but was no live session.
+      return removed && item !== undefined;
     },
 
     async touch(key, lastSeenAt, ttlSeconds) {
@@ -147,18 +164,27 @@ export function memcachedStore(client: MemjsClientLike, options: MemcachedStoreO
       // it, or the idle timeout would end the session anyway. So: a CAS rewrite of the item.
       const item = await update(key, (current) => ({ ...current, s: lastSeenAt, x: expiresAt(ttlSeconds) }));
       if (item?.u !== undefined) await link(item.u, key, ttlSeconds);
+      return item !== undefined; // undefined: no session, and none is created
     },
 
     async patch(key, patch: StorePatch, ttlSeconds) {
       // Linked first: the session exists already, so the member is never dropped as stale.
       if (typeof patch.userId === 'string') await link(patch.userId, key, ttlSeconds);
-      const item = await update(key, (current) => {
-        const next: Item = { c: current.c, s: patch.lastSeenAt, d: applyPatch(current.d, patch), x: expiresAt(ttlSeconds) };
-        const userId = patch.userId === undefined ? current.u : (patch.userId ?? undefined);
-        if (userId !== undefined) next.u = userId;
-        return next;
-      });
+      const item = await update(key, (current) => patched(current, patch, ttlSeconds));
       return item !== undefined; // undefined: ended by another request, and never brought back
+    },
+
+    async compareAndSet(key, field, expected, patch, ttlSeconds) {
+      if (typeof patch.userId === 'string') await link(patch.userId, key, ttlSeconds);
+      // Straight to gets/cas, not through the per-key batch: each caller needs its own answer.
+      // A write between our read and our cas makes the cas fail, and the compare runs again on
+      // what was written.
+      return casUpdate(client, sessionKey(key), (current) => {
+        const item = parseItem(current);
+        if (!item || !Object.hasOwn(item.d, field) || item.d[field] !== expected) return null;
+        const next = patched(item, patch, ttlSeconds);
+        return { write: JSON.stringify(next), ttlSeconds: (next.x - Date.now()) / 1000 };
+      });
     },
 
     async listByUser(userId) {

@@ -73,6 +73,21 @@ CREATE INDEX IF NOT EXISTS "${bare}_user_id_idx" ON ${quoted} (user_id) WHERE us
 CREATE INDEX IF NOT EXISTS "${bare}_expires_at_idx" ON ${quoted} (expires_at);`;
 }
 
+/** The parameters $1-$8 of the patch statements. */
+function patchValues(key: string, patch: StorePatch, ttlSeconds: number): unknown[] {
+  const userChanged = patch.userId !== undefined;
+  return [
+    key,
+    patch.replace === true,
+    JSON.stringify(patch.set),
+    patch.unset,
+    patch.lastSeenAt,
+    userChanged,
+    userChanged ? patch.userId : null,
+    ttlSeconds,
+  ];
+}
+
 // Two instances starting at once can both try CREATE TABLE IF NOT EXISTS; the loser sees one of these.
 const CONCURRENT_CREATE = new Set(['23505', '42P07']);
 
@@ -80,7 +95,9 @@ const CONCURRENT_CREATE = new Set(['23505', '42P07']);
  * A session store on the `pg` pool you pass. Data sits in a jsonb column; `patch` is ONE `UPDATE`
  * that merges the changed keys into the stored jsonb and removes the unset ones
  * (`(data || $set) - $unset`), so concurrent patches never lose each other's keys and a patch of a
- * missing or expired row changes nothing. TTLs become an `expires_at` on the database clock; expired
+ * missing or expired row changes nothing; `compareAndSet` is the same `UPDATE` with the compare in
+ * its `WHERE`. The store never drops a row before its TTL (`evicts: false`), so it may hold
+ * revocation data and JWT state. TTLs become an `expires_at` on the database clock; expired
  * rows are never returned and are deleted on an unref'd timer. Session data is never logged.
  *
  * JSON text PostgreSQL's jsonb cannot hold (the character U+0000, unpaired surrogates) fails the
@@ -136,8 +153,9 @@ export function postgresStore(pool: PostgresQueryable, options: PostgresStoreOpt
       VALUES ($1, $2::jsonb, $3, $4, $5, ${expiry('$6')})
       ON CONFLICT (key) DO UPDATE SET data = EXCLUDED.data, created_at = EXCLUDED.created_at,
         last_seen_at = EXCLUDED.last_seen_at, user_id = EXCLUDED.user_id, expires_at = EXCLUDED.expires_at`,
-    destroy: `DELETE FROM ${table} WHERE key = $1`,
-    touch: `UPDATE ${table} SET last_seen_at = $2, expires_at = ${expiry('$3')} WHERE key = $1 AND expires_at > now()`,
+    // A row past its TTL is deleted too, but does not count as a live record.
+    destroy: `DELETE FROM ${table} WHERE key = $1 RETURNING expires_at > now() AS live`,
+    touch: `UPDATE ${table} SET last_seen_at = $2, expires_at = ${expiry('$3')} WHERE key = $1 AND expires_at > now() RETURNING 1`,
     // One statement: the row lock serialises concurrent patches, and each re-reads the newest data.
     patch: `UPDATE ${table} SET
         data = ((CASE WHEN $2::boolean THEN '{}'::jsonb ELSE data END) || $3::jsonb) - $4::text[],
@@ -145,6 +163,16 @@ export function postgresStore(pool: PostgresQueryable, options: PostgresStoreOpt
         user_id = CASE WHEN $6::boolean THEN $7::text ELSE user_id END,
         expires_at = ${expiry('$8')}
       WHERE key = $1 AND expires_at > now()
+      RETURNING 1`,
+    // The patch, applied only where the data key $9 holds exactly the string $10 (a jsonb compare:
+    // the number 1 is not the string "1"). The row lock makes concurrent ones take turns, and each
+    // re-checks the compare on the row the one before it wrote.
+    compareAndSet: `UPDATE ${table} SET
+        data = ((CASE WHEN $2::boolean THEN '{}'::jsonb ELSE data END) || $3::jsonb) - $4::text[],
+        last_seen_at = $5,
+        user_id = CASE WHEN $6::boolean THEN $7::text ELSE user_id END,
+        expires_at = ${expiry('$8')}
+      WHERE key = $1 AND expires_at > now() AND data -> $9::text = to_jsonb($10::text)
       RETURNING 1`,
     listByUser: `SELECT key, created_at, last_seen_at FROM ${table} WHERE user_id = $1 AND expires_at > now()`,
     destroyByUser: `DELETE FROM ${table} WHERE user_id = $1 AND expires_at > now() AND NOT (key = ANY($2::text[]))`,
@@ -155,6 +183,8 @@ export function postgresStore(pool: PostgresQueryable, options: PostgresStoreOpt
   const close = startCleanup(interval, cleanup);
 
   return {
+    /** `false`: a row stays until its TTL (or a destroy); nothing drops it to make room. */
+    evicts: false,
     async get(key) {
       const { rows } = await query(sql.get, [key]);
       return rows[0] ? recordFromRow(rows[0] as SessionRow) : null;
@@ -164,24 +194,18 @@ export function postgresStore(pool: PostgresQueryable, options: PostgresStoreOpt
       await query(sql.set, values);
     },
     async destroy(key) {
-      await query(sql.destroy, [key]);
+      const { rows } = await query(sql.destroy, [key]);
+      return rows[0]?.live === true;
     },
     async touch(key, lastSeenAt, ttlSeconds) {
-      await query(sql.touch, [key, lastSeenAt, ttlSeconds]);
+      return ((await query(sql.touch, [key, lastSeenAt, ttlSeconds])).rowCount ?? 0) > 0;
     },
     async patch(key: string, patch: StorePatch, ttlSeconds: number) {
-      const userChanged = patch.userId !== undefined;
-      const values = [
-        key,
-        patch.replace === true,
-        JSON.stringify(patch.set),
-        patch.unset,
-        patch.lastSeenAt,
-        userChanged,
-        userChanged ? patch.userId : null,
-        ttlSeconds,
-      ];
-      return ((await query(sql.patch, values)).rowCount ?? 0) > 0;
+      return ((await query(sql.patch, patchValues(key, patch, ttlSeconds))).rowCount ?? 0) > 0;
+    },
+    async compareAndSet(key, field, expected, patch, ttlSeconds) {
+      const values = [...patchValues(key, patch, ttlSeconds), field, expected];
+      return ((await query(sql.compareAndSet, values)).rowCount ?? 0) > 0;
     },
     async listByUser(userId) {
       return (await query(sql.listByUser, [userId])).rows.map(userSessionFromRow);

@@ -32,47 +32,75 @@ return 1
 `);
 
 /**
- * KEYS[1] session; ARGV[1] TTL in ms; ARGV[2] '1' to replace the data; ARGV[3] the user change
- * ('' none, '-' unlink, '=<id>' link); ARGV[4] n, the count of fields to delete; ARGV[5..4+n]
- * those fields; the rest field/value pairs to write. Returns 0, changing nothing, when the
+ * The body of a patch, as a Lua function of the session key and the offset `o` of its arguments:
+ * ARGV[o+1] TTL in ms; ARGV[o+2] '1' to replace the data; ARGV[o+3] the user change ('' none,
+ * '-' unlink, '=<id>' link); ARGV[o+4] n, the count of fields to delete; ARGV[o+5..o+4+n] those
+ * fields; the rest field/value pairs to write. The caller has checked that the session exists.
+ */
+const APPLY_PATCH = String.raw`${BATCH}
+local function apply_patch(key, o)
+  if ARGV[o + 2] == '1' then
+    local doomed = {}
+    for _, field in ipairs(redis.call('HKEYS', key)) do
+      if string.byte(field, 1) ~= 0 or string.byte(field, 2) == 0 then doomed[#doomed + 1] = field end
+    end
+    batch('HDEL', key, doomed, 1, #doomed)
+  end
+  local n = tonumber(ARGV[o + 4])
+  batch('HDEL', key, ARGV, o + 5, o + 4 + n)
+  batch('HSET', key, ARGV, o + 5 + n, #ARGV)
+  local user = ARGV[o + 3]
+  if user == '-' then
+    redis.call('HDEL', key, '\0u')
+  elseif user ~= '' then
+    redis.call('HSET', key, '\0u', string.sub(user, 2))
+  end
+  redis.call('PEXPIRE', key, ARGV[o + 1])
+  return 1
+end
+`;
+
+/**
+ * KEYS[1] session; ARGV as in APPLY_PATCH with offset 0. Returns 0, changing nothing, when the
  * session is gone: a late request never brings back a session that was logged out.
  */
-export const PATCH_SESSION = defineScript(String.raw`${BATCH}
-local key = KEYS[1]
-if redis.call('EXISTS', key) == 0 then return 0 end
-if ARGV[2] == '1' then
-  local doomed = {}
-  for _, field in ipairs(redis.call('HKEYS', key)) do
-    if string.byte(field, 1) ~= 0 or string.byte(field, 2) == 0 then doomed[#doomed + 1] = field end
-  end
-  batch('HDEL', key, doomed, 1, #doomed)
-end
-local n = tonumber(ARGV[4])
-batch('HDEL', key, ARGV, 5, 4 + n)
-batch('HSET', key, ARGV, 5 + n, #ARGV)
-local user = ARGV[3]
-if user == '-' then
-  redis.call('HDEL', key, '\0u')
-elseif user ~= '' then
-  redis.call('HSET', key, '\0u', string.sub(user, 2))
-end
-redis.call('PEXPIRE', key, ARGV[1])
-return 1
+export const PATCH_SESSION = defineScript(`${APPLY_PATCH}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return apply_patch(KEYS[1], 0)
 `);
 
-/** KEYS[1] session; ARGV[1] TTL in ms; ARGV[2] last seen. Returns the user (nil when none or gone). */
+/**
+ * KEYS[1] session; ARGV[1] a data field; ARGV[2] the JSON it must hold; then the patch's arguments
+ * as in APPLY_PATCH, from offset 2. Applies the patch only if the field holds exactly that JSON (a
+ * missing session or field never does): 1 applied, 0 not. One script, so nothing runs in between.
+ */
+export const COMPARE_AND_SET = defineScript(`${APPLY_PATCH}
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+return apply_patch(KEYS[1], 2)
+`);
+
+/**
+ * KEYS[1] session; ARGV[1] TTL in ms; ARGV[2] last seen. Returns nil when the session is gone
+ * (nothing is created), else '=<user>', or '-' when it has no user.
+ */
 export const TOUCH_SESSION = defineScript(String.raw`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 redis.call('HSET', KEYS[1], '\0s', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return redis.call('HGET', KEYS[1], '\0u')
+local user = redis.call('HGET', KEYS[1], '\0u')
+if user then return '=' .. user end
+return '-'
 `);
 
-/** KEYS[1] session. Deletes it and returns the user it belonged to (nil when none). */
+/**
+ * KEYS[1] session. Deletes it; returns nil when there was none (an expired one counts as none),
+ * else '=<user>', or '-' when it had no user.
+ */
 export const DESTROY_SESSION = defineScript(String.raw`
 local user = redis.call('HGET', KEYS[1], '\0u')
-redis.call('DEL', KEYS[1])
-return user
+if redis.call('DEL', KEYS[1]) == 0 then return false end
+if user then return '=' .. user end
+return '-'
 `);
 
 /** KEYS[1] session; ARGV[1] user. Deletes the session only if it still belongs to that user: 1 deleted, 0 not, -1 gone. */

@@ -4,7 +4,16 @@
  */
 import type { Json, SessionData, SessionStore, StorePatch, StoreRecord, UserSession } from '../core/types.js';
 import { hashEntries, members, type RedisClientLike, type RedisSend, redisSender, runScript, text } from './redis-command.js';
-import { DESTROY_IF_USER, DESTROY_SESSION, GET_SESSION, LINK_USER, PATCH_SESSION, SET_SESSION, TOUCH_SESSION } from './redis-scripts.js';
+import {
+  COMPARE_AND_SET,
+  DESTROY_IF_USER,
+  DESTROY_SESSION,
+  GET_SESSION,
+  LINK_USER,
+  PATCH_SESSION,
+  SET_SESSION,
+  TOUCH_SESSION,
+} from './redis-scripts.js';
 
 export type { IoRedisLike, NodeRedisClientLike, NodeRedisClusterLike, RedisClientLike } from './redis-command.js';
 
@@ -15,6 +24,9 @@ export interface RedisStoreOptions {
    */
   prefix?: string;
 }
+
+/** The Redis store: the whole contract. */
+export type RedisStore = Required<SessionStore>;
 
 const CREATED = '\x00c';
 const SEEN = '\x00s';
@@ -27,6 +39,16 @@ const keyOf = (field: string) => (!field.startsWith('\x00') ? field : field.star
 const milliseconds = (ttlSeconds: number) => String(Math.round(ttlSeconds * 1000));
 
 /**
+ * The reply of the touch and destroy scripts: `undefined` when there was no session, else the
+ * session's user (`null` when it has none).
+ */
+function ownerOf(reply: unknown): string | null | undefined {
+  const value = text(reply);
+  if (value === undefined) return undefined;
+  return value.startsWith('=') ? value.slice(1) : null;
+}
+
+/**
  * Keeps sessions in Redis, through the client the app already has: `ioredis` (`new Redis()` or
  * `new Redis.Cluster()`) or `node-redis` v4+ (`createClient()` or `createCluster()`). A session is
  * a hash with one field per data key, so a commit writes only the keys that changed, atomically,
@@ -36,6 +58,10 @@ const milliseconds = (ttlSeconds: number) => String(Math.round(ttlSeconds * 1000
  * user's index is the set `<prefix>user:{<userId>}`. The index is written in its own command and
  * may hold members that no longer match; `listByUser` and `destroyByUser` check each member
  * against its session and drop the members whose session is gone.
+ *
+ * `touch`, `patch` and `compareAndSet` are one script each and never create a session. The store
+ * declares `evicts: false`: that holds only when Redis runs with `maxmemory-policy noeviction`,
+ * the setting revocation data and JWT state need (docs/stores.md says how to set it).
  *
  * The store never retries and never waits for a connection: configure the client to fail fast
  * when Redis is away (see the settings in `docs/stores-network.md`), and the session layer answers
@@ -57,7 +83,7 @@ const milliseconds = (ttlSeconds: number) => String(Math.round(ttlSeconds * 1000
  * const store = redisStore(client)
  * ```
  */
-export function redisStore(client: RedisClientLike, options: RedisStoreOptions = {}): SessionStore {
+export function redisStore(client: RedisClientLike, options: RedisStoreOptions = {}): RedisStore {
   const send: RedisSend = redisSender(client);
   const prefix = options.prefix ?? 'hallpass:';
   const sessionKey = (key: string) => `${prefix}{${key}}`;
@@ -76,11 +102,25 @@ export function redisStore(client: RedisClientLike, options: RedisStoreOptions =
     return pairs;
   }
 
+  /** The arguments of a patch, as APPLY_PATCH in redis-scripts.ts reads them. */
+  function patchArgs(patch: StorePatch, ttlSeconds: number): string[] {
+    const user = patch.userId === undefined ? '' : patch.userId === null ? '-' : `=${patch.userId}`;
+    const unset = patch.unset.map(fieldOf);
+    const args = [milliseconds(ttlSeconds), patch.replace ? '1' : '0', user, String(unset.length), ...unset];
+    args.push(...dataPairs(patch.set), SEEN, String(patch.lastSeenAt));
+    return args;
+  }
+
   async function sessionsOf(userId: string): Promise<string[]> {
     return members(await send(userKey(userId), ['SMEMBERS', userKey(userId)]));
   }
 
   return {
+    /**
+     * `false`, which holds only when the Redis server never evicts keys: `maxmemory-policy
+     * noeviction` (see docs/stores.md). Under an evicting policy, revocations could vanish.
+     */
+    evicts: false,
     async get(key) {
       const entries = hashEntries(await runScript(send, GET_SESSION, sessionKey(key), []));
       if (entries.length === 0) return null;
@@ -107,25 +147,29 @@ export function redisStore(client: RedisClientLike, options: RedisStoreOptions =
     },
 
     async destroy(key) {
-      const userId = text(await runScript(send, DESTROY_SESSION, sessionKey(key), []));
-      if (userId !== undefined) await unlink(userId, [key]);
+      const owner = ownerOf(await runScript(send, DESTROY_SESSION, sessionKey(key), []));
+      if (typeof owner === 'string') await unlink(owner, [key]);
+      return owner !== undefined;
     },
 
     async touch(key, lastSeenAt, ttlSeconds) {
-      const userId = text(await runScript(send, TOUCH_SESSION, sessionKey(key), [milliseconds(ttlSeconds), String(lastSeenAt)]));
+      const owner = ownerOf(await runScript(send, TOUCH_SESSION, sessionKey(key), [milliseconds(ttlSeconds), String(lastSeenAt)]));
       // The session now lives longer: so must the index that lists it.
-      if (userId !== undefined) await link(userId, key, ttlSeconds);
+      if (typeof owner === 'string') await link(owner, key, ttlSeconds);
+      return owner !== undefined;
     },
 
     async patch(key, patch: StorePatch, ttlSeconds) {
       // Linked before the write: the session exists already, so the member is never dropped as
       // stale, and a failure here leaves the session unchanged.
       if (typeof patch.userId === 'string') await link(patch.userId, key, ttlSeconds);
-      const user = patch.userId === undefined ? '' : patch.userId === null ? '-' : `=${patch.userId}`;
-      const unset = patch.unset.map(fieldOf);
-      const args = [milliseconds(ttlSeconds), patch.replace ? '1' : '0', user, String(unset.length), ...unset];
-      args.push(...dataPairs(patch.set), SEEN, String(patch.lastSeenAt));
-      return Number(await runScript(send, PATCH_SESSION, sessionKey(key), args)) === 1;
+      return Number(await runScript(send, PATCH_SESSION, sessionKey(key), patchArgs(patch, ttlSeconds))) === 1;
+    },
+
+    async compareAndSet(key, field, expected, patch, ttlSeconds) {
+      if (typeof patch.userId === 'string') await link(patch.userId, key, ttlSeconds);
+      const args = [fieldOf(field), JSON.stringify(expected), ...patchArgs(patch, ttlSeconds)];
+      return Number(await runScript(send, COMPARE_AND_SET, sessionKey(key), args)) === 1;
     },
 
     async listByUser(userId) {

@@ -90,7 +90,9 @@ export interface SqliteStore extends Required<SessionStore> {
  * text, created_at, last_seen_at, user_id, expires_at, with indexes on user_id and expires_at) if
  * missing, switches the file to WAL, never returns an expired row, and deletes expired rows on an
  * unref'd timer. `patch` is a read-modify-write inside `BEGIN IMMEDIATE`, so concurrent patches
- * lose nothing, also across processes sharing the file. The driver is synchronous; the methods still
+ * lose nothing, also across processes sharing the file; `compareAndSet` is the same, with the
+ * compare in the `UPDATE ... WHERE`. `touch` and `patch` never create a row, and the store never
+ * drops a row before its TTL (`evicts: false`), so it may hold revocation data and JWT state. The driver is synchronous; the methods still
  * return promises, as the contract asks.
  *
  * When several processes share the file, open it with a short busy timeout
@@ -127,9 +129,17 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
   const sql = {
     get: db.prepare(`SELECT data, created_at, last_seen_at, user_id FROM ${table} WHERE key = ? AND expires_at > ?`),
     set: db.prepare(`INSERT OR REPLACE INTO ${table} (key, data, created_at, last_seen_at, user_id, expires_at) VALUES (?, ?, ?, ?, ?, ?)`),
-    destroy: db.prepare(`DELETE FROM ${table} WHERE key = ?`),
+    // A row past its TTL is deleted too, but does not count as a live record.
+    destroy: db.prepare(`DELETE FROM ${table} WHERE key = ? RETURNING expires_at > ? AS live`),
     touch: db.prepare(`UPDATE ${table} SET last_seen_at = ?, expires_at = ? WHERE key = ? AND expires_at > ?`),
     update: db.prepare(`UPDATE ${table} SET data = ?, last_seen_at = ?, user_id = ?, expires_at = ? WHERE key = ?`),
+    // The compare is in the WHERE clause: the write lands only on a live row whose data key holds
+    // exactly that string (json_each's type 'text' tells the string "1" from the number 1).
+    compareAndSet: db.prepare(
+      `UPDATE ${table} SET data = ?, last_seen_at = ?, user_id = ?, expires_at = ?
+        WHERE key = ? AND expires_at > ?
+          AND EXISTS (SELECT 1 FROM json_each(${table}.data) WHERE json_each.key = ? AND type = 'text' AND value = ?)`,
+    ),
     listByUser: db.prepare(`SELECT key, created_at, last_seen_at FROM ${table} WHERE user_id = ? AND expires_at > ?`),
     destroyByUser: db.prepare(`DELETE FROM ${table} WHERE user_id = ? AND expires_at > ? AND key NOT IN (SELECT value FROM json_each(?))`),
     sweep: db.prepare(`DELETE FROM ${table} WHERE expires_at <= ?`),
@@ -137,20 +147,36 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
   const expiresAt = (ttlSeconds: number) => now() + Math.round(ttlSeconds * 1000);
   const liveRow = (key: string) => sql.get.get(key, now()) as SessionRow | undefined;
 
+  /** The row after `patch`, as the values of `sql.update` and `sql.compareAndSet` (data, last seen, user, expiry). */
+  const patched = (row: SessionRow, patch: StorePatch, ttlSeconds: number) => {
+    const data = applyPatch(JSON.parse(row.data as string) as SessionData, patch);
+    const userId = patch.userId === undefined ? row.user_id : patch.userId;
+    return [JSON.stringify(data), patch.lastSeenAt, userId, expiresAt(ttlSeconds)] as const;
+  };
+
   // IMMEDIATE takes the write lock before the read, so no other connection can write in between.
   const patchInTransaction = immediateTransaction(db, (key: string, patch: StorePatch, ttlSeconds: number): boolean => {
     const row = liveRow(key);
     if (!row) return false;
-    const data = applyPatch(JSON.parse(row.data as string) as SessionData, patch);
-    const userId = patch.userId === undefined ? row.user_id : patch.userId;
-    sql.update.run(JSON.stringify(data), patch.lastSeenAt, userId, expiresAt(ttlSeconds), key);
+    sql.update.run(...patched(row, patch, ttlSeconds), key);
     return true;
   });
+  const compareAndSetInTransaction = immediateTransaction(
+    db,
+    (key: string, field: string, expected: string, patch: StorePatch, ttlSeconds: number): boolean => {
+      const row = liveRow(key);
+      if (!row) return false;
+      const changes = sql.compareAndSet.run(...patched(row, patch, ttlSeconds), key, now(), field, expected).changes;
+      return Number(changes) === 1;
+    },
+  );
 
   const cleanup = () => Number(sql.sweep.run(now()).changes);
   const close = startCleanup(interval, cleanup);
 
   return {
+    /** `false`: a row stays until its TTL (or a destroy); nothing drops it to make room. */
+    evicts: false,
     async get(key) {
       const row = liveRow(key);
       return row ? recordFromRow(row) : null;
@@ -160,13 +186,17 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
       sql.set.run(key, data, record.createdAt, record.lastSeenAt, record.userId ?? null, expiresAt(ttlSeconds));
     },
     async destroy(key) {
-      sql.destroy.run(key);
+      const row = sql.destroy.get(key, now()) as { live: number | bigint } | undefined;
+      return row !== undefined && Number(row.live) === 1;
     },
     async touch(key, lastSeenAt, ttlSeconds) {
-      sql.touch.run(lastSeenAt, expiresAt(ttlSeconds), key, now());
+      return Number(sql.touch.run(lastSeenAt, expiresAt(ttlSeconds), key, now()).changes) === 1;
     },
     async patch(key, patch, ttlSeconds) {
       return patchInTransaction(key, patch, ttlSeconds);
+    },
+    async compareAndSet(key, field, expected, patch, ttlSeconds) {
+      return compareAndSetInTransaction(key, field, expected, patch, ttlSeconds);
     },
     async listByUser(userId) {
       return (sql.listByUser.all(userId, now()) as Parameters<typeof userSessionFromRow>[0][]).map(userSessionFromRow);

@@ -1,17 +1,6 @@
 import assert from 'node:assert/strict';
 import type { SessionData } from '../core/types.js';
-import {
-  assertGone,
-  assertRecord,
-  dataFromJson,
-  makeRecord,
-  newKey,
-  newUserId,
-  plain,
-  required,
-  type StoreFactory,
-  storeTest,
-} from './fixtures.js';
+import { assertGone, assertRecord, dataFromJson, makeRecord, newKey, newUserId, plain, type StoreFactory, storeTest } from './fixtures.js';
 
 const TTL = 600;
 
@@ -64,17 +53,32 @@ export function basicsTests(factory: StoreFactory): void {
     assertRecord(await store.get(key), second);
   });
 
-  test('destroy removes the record; destroying a missing key resolves quietly', [], async (store) => {
+  test('destroy removes the record and resolves true; destroying it again or a missing key resolves false', [], async (store) => {
     const key = newKey();
     const other = newKey();
     const neighbour = makeRecord({ b: 2 });
     await store.set(key, makeRecord({ a: 1 }), TTL);
     await store.set(other, neighbour, TTL);
-    await store.destroy(key);
+    assert.equal(await store.destroy(key), true, 'destroy of a live record must resolve true');
     assertGone(await store.get(key));
     assertRecord(await store.get(other), neighbour, 'a neighbouring record must survive');
-    await store.destroy(key);
-    await store.destroy(newKey());
+    assert.equal(await store.destroy(key), false, 'a second destroy must resolve false: the record was already gone');
+    assert.equal(await store.destroy(newKey()), false, 'destroy of a key never written must resolve false');
+  });
+
+  test('of two concurrent destroys of one record, exactly one resolves true', [], async (store) => {
+    const key = newKey();
+    await store.set(key, makeRecord({ a: 1 }), TTL);
+    const results = await Promise.all([store.destroy(key), store.destroy(key)]);
+    assert.deepEqual(results.sort(), [false, true]);
+  });
+
+  test('the store declares whether it evicts (evicts is a boolean)', [], async (store) => {
+    assert.equal(
+      typeof store.evicts,
+      'boolean',
+      'declare evicts: true when the store may drop a record before its TTL (an LRU, a cache), false when it never does',
+    );
   });
 
   test('set keeps a copy: changing the object afterwards changes nothing stored', [], async (store) => {
@@ -96,12 +100,10 @@ export function basicsTests(factory: StoreFactory): void {
     const record = makeRecord(RICH_DATA, 'ü@example.com: {x}');
     await store.set(key, record, TTL);
     assertRecord(await store.get(key), record);
-    if (store.patch) {
-      const patched = newKey();
-      await store.set(patched, makeRecord({}), TTL);
-      assert.equal(await required(store, 'patch')(patched, { set: RICH_DATA, unset: [], lastSeenAt: record.lastSeenAt }, TTL), true);
-      assert.deepEqual(plain((await store.get(patched))?.data), plain(RICH_DATA), 'the same values written by patch');
-    }
+    const patched = newKey();
+    await store.set(patched, makeRecord({}), TTL);
+    assert.equal(await store.patch(patched, { set: RICH_DATA, unset: [], lastSeenAt: record.lastSeenAt }, TTL), true);
+    assert.deepEqual(plain((await store.get(patched))?.data), plain(RICH_DATA), 'the same values written by patch');
   });
 
   test('a 64 KiB value round-trips', [], async (store) => {
@@ -119,13 +121,11 @@ export function basicsTests(factory: StoreFactory): void {
     assert.ok(got);
     assert.ok(Object.hasOwn(got.data, '__proto__'), '__proto__ must come back as an own key');
     assert.deepEqual(plain(got.data), plain(data));
-    if (store.patch) {
-      const patch = { set: dataFromJson('{"__proto__":{"polluted":"again"},"constructor":"c"}'), unset: ['toString'], lastSeenAt: 1 };
-      assert.equal(await required(store, 'patch')(key, patch, TTL), true);
-      const patched = await store.get(key);
-      assert.ok(patched && Object.hasOwn(patched.data, '__proto__'));
-      assert.deepEqual(plain(patched.data), plain(dataFromJson('{"__proto__":{"polluted":"again"},"constructor":"c"}')));
-    }
+    const patch = { set: dataFromJson('{"__proto__":{"polluted":"again"},"constructor":"c"}'), unset: ['toString'], lastSeenAt: 1 };
+    assert.equal(await store.patch(key, patch, TTL), true);
+    const patched = await store.get(key);
+    assert.ok(patched && Object.hasOwn(patched.data, '__proto__'));
+    assert.deepEqual(plain(patched.data), plain(dataFromJson('{"__proto__":{"polluted":"again"},"constructor":"c"}')));
     assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted');
     assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
   });

@@ -1,17 +1,6 @@
 import assert from 'node:assert/strict';
 import type { SessionData } from '../core/types.js';
-import {
-  assertGone,
-  assertRecord,
-  keysOfUser,
-  makeRecord,
-  newKey,
-  newUserId,
-  plain,
-  required,
-  type StoreFactory,
-  storeTest,
-} from './fixtures.js';
+import { assertGone, assertRecord, keysOfUser, makeRecord, newKey, newUserId, plain, type StoreFactory, storeTest } from './fixtures.js';
 
 const TTL = 600;
 
@@ -19,11 +8,11 @@ const TTL = 600;
 export function patchTests(factory: StoreFactory): void {
   const test = storeTest(factory);
 
-  test('patch writes only the listed keys and keeps the rest, createdAt and userId', ['patch'], async (store) => {
+  test('patch writes only the listed keys and keeps the rest, createdAt and userId', [], async (store) => {
     const key = newKey();
     const record = makeRecord({ a: 1, b: 2, nested: { x: 1, y: 2 }, keep: 'me' }, newUserId());
     await store.set(key, record, TTL);
-    const applied = await required(store, 'patch')(
+    const applied = await store.patch.bind(store)(
       key,
       { set: { b: 3, c: 4, nested: { x: 9 }, nil: null }, unset: [], lastSeenAt: record.lastSeenAt + 7 },
       TTL,
@@ -37,33 +26,33 @@ export function patchTests(factory: StoreFactory): void {
     });
   });
 
-  test('patch unsets keys, and unsetting a key that is not there is harmless', ['patch'], async (store) => {
+  test('patch unsets keys, and unsetting a key that is not there is harmless', [], async (store) => {
     const key = newKey();
     const record = makeRecord({ a: 1, b: 2, c: 3 });
     await store.set(key, record, TTL);
     assert.equal(
-      await required(store, 'patch')(key, { set: { d: 4 }, unset: ['a', 'c', 'never-there'], lastSeenAt: record.lastSeenAt }, TTL),
+      await store.patch.bind(store)(key, { set: { d: 4 }, unset: ['a', 'c', 'never-there'], lastSeenAt: record.lastSeenAt }, TTL),
       true,
     );
     assertRecord(await store.get(key), { ...record, data: { b: 2, d: 4 } });
   });
 
-  test('patch with replace: true replaces the whole data', ['patch'], async (store) => {
+  test('patch with replace: true replaces the whole data', [], async (store) => {
     const key = newKey();
     const record = makeRecord({ a: 1, b: 2 }, newUserId());
     await store.set(key, record, TTL);
     const patch = { set: { fresh: true }, unset: ['b'], replace: true, lastSeenAt: record.lastSeenAt + 1 };
-    assert.equal(await required(store, 'patch')(key, patch, TTL), true);
+    assert.equal(await store.patch.bind(store)(key, patch, TTL), true);
     assertRecord(await store.get(key), { ...record, data: { fresh: true }, lastSeenAt: record.lastSeenAt + 1 });
-    assert.equal(await required(store, 'patch')(key, { set: {}, unset: [], replace: true, lastSeenAt: record.lastSeenAt + 2 }, TTL), true);
+    assert.equal(await store.patch.bind(store)(key, { set: {}, unset: [], replace: true, lastSeenAt: record.lastSeenAt + 2 }, TTL), true);
     assertRecord(await store.get(key), { ...record, data: {}, lastSeenAt: record.lastSeenAt + 2 }, 'replace with nothing empties the data');
   });
 
-  test('patch sets, changes and clears userId, and leaves it alone when undefined', ['patch'], async (store) => {
+  test('patch sets, changes and clears userId, and leaves it alone when undefined', [], async (store) => {
     const key = newKey();
     const record = makeRecord({ a: 1 });
     const [alice, bob] = [newUserId('alice'), newUserId('bob')];
-    const patch = required(store, 'patch');
+    const patch = store.patch.bind(store);
     await store.set(key, record, TTL);
     assert.equal(await patch(key, { set: {}, unset: [], lastSeenAt: record.lastSeenAt, userId: alice }, TTL), true);
     assert.equal((await store.get(key))?.userId, alice);
@@ -77,30 +66,30 @@ export function patchTests(factory: StoreFactory): void {
     assert.deepEqual(plain(cleared?.data), { a: 1, b: 2 });
   });
 
-  test('patch on a missing key resolves false and creates nothing', ['patch'], async (store) => {
+  test('patch on a missing key resolves false and creates nothing', [], async (store) => {
     const key = newKey();
     const user = newUserId();
-    const applied = await required(store, 'patch')(key, { set: { a: 1 }, unset: [], lastSeenAt: 1, userId: user }, TTL);
+    const applied = await store.patch.bind(store)(key, { set: { a: 1 }, unset: [], lastSeenAt: 1, userId: user }, TTL);
     assert.equal(applied, false);
     assertGone(await store.get(key), 'patch must never create a record');
     if (store.listByUser) assert.deepEqual(await keysOfUser(store, user), []);
   });
 
-  test('patch after destroy resolves false: a slow request cannot bring a session back', ['patch'], async (store) => {
+  test('patch after destroy resolves false: a slow request cannot bring a session back', [], async (store) => {
     const key = newKey();
     await store.set(key, makeRecord({ a: 1 }), TTL);
     await store.destroy(key);
-    assert.equal(await required(store, 'patch')(key, { set: { b: 2 }, unset: [], lastSeenAt: 1 }, TTL), false);
+    assert.equal(await store.patch.bind(store)(key, { set: { b: 2 }, unset: [], lastSeenAt: 1 }, TTL), false);
     assertGone(await store.get(key));
   });
 
-  test('50 concurrent patches on one record, each setting its own key and unsetting another, all survive', ['patch'], async (store) => {
+  test('50 concurrent patches on one record, each setting its own key and unsetting another, all survive', [], async (store) => {
     const key = newKey();
     const initial: SessionData = { shared: 'kept' };
     for (let i = 0; i < 50; i++) initial[`old${i}`] = i;
     const record = makeRecord(initial);
     await store.set(key, record, TTL);
-    const patch = required(store, 'patch');
+    const patch = store.patch.bind(store);
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         patch(key, { set: { [`k${i}`]: { i, text: `value ${i}` } }, unset: [`old${i}`], lastSeenAt: record.lastSeenAt + 1 }, TTL),

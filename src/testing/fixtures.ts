@@ -7,7 +7,7 @@ import type { SessionData, SessionStore, StoreRecord } from '../core/types.js';
 export type StoreFactory = () => Promise<{ store: SessionStore; close: () => Promise<void> }>;
 
 /** The optional parts of the contract a test may need. */
-export type OptionalMethod = 'touch' | 'patch' | 'listByUser' | 'destroyByUser';
+export type OptionalMethod = 'compareAndSet' | 'listByUser' | 'destroyByUser';
 
 /**
  * A fresh store key shaped like the ones hallpass uses (base64url SHA-256, 43 characters). Random,
@@ -73,8 +73,8 @@ type StoreTestBody = (store: SessionStore, t: TestContext) => Promise<void>;
 
 /**
  * Declares one test that gets a fresh store from the factory and always closes it. When the test
- * needs an optional method the store lacks, it is reported as skipped with the reason, so a store
- * that implements only get/set/destroy still gets a clear report.
+ * needs an optional method the store lacks, it is reported as skipped with the reason; a missing
+ * required method (touch, patch) fails the tests that use it.
  */
 export function storeTest(factory: StoreFactory) {
   return (name: string, needs: readonly OptionalMethod[], body: StoreTestBody) =>
@@ -91,6 +91,32 @@ export function storeTest(factory: StoreFactory) {
         await close();
       }
     });
+}
+
+/**
+ * Wraps a store so that every call waits `ms` milliseconds before it reaches the store, as over a
+ * network: concurrent requests then really overlap at the store, and a race between a logout and a
+ * late write is decided by the store's own atomicity, not by the event loop running each call to
+ * its end. Calls keep their order (equal delays), and `evicts` is passed through.
+ *
+ * @example
+ * ```ts
+ * const sessions = createSessions({ store: withStoreLatency(myStore(client), 3) })
+ * ```
+ */
+export function withStoreLatency<S extends SessionStore>(store: S, ms: number): S {
+  const wrapped: Record<string, unknown> = {};
+  const methods = ['get', 'set', 'destroy', 'touch', 'patch', 'compareAndSet', 'listByUser', 'destroyByUser'] as const;
+  for (const name of methods) {
+    const method = store[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (typeof method !== 'function') continue;
+    wrapped[name] = async (...args: unknown[]) => {
+      await sleep(ms);
+      return method.apply(store, args);
+    };
+  }
+  if (store.evicts !== undefined) wrapped.evicts = store.evicts;
+  return wrapped as unknown as S;
 }
 
 /** Calls an optional method the test has checked for. */

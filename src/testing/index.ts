@@ -18,13 +18,16 @@
  */
 import { describe } from 'node:test';
 import { basicsTests } from './contract-basics.js';
+import { compareAndSetTests } from './contract-cas.js';
 import { expiryTests } from './contract-expiry.js';
 import { patchTests } from './contract-patch.js';
+import { raceTests } from './contract-races.js';
 import { userIndexTests } from './contract-user-index.js';
 import type { StoreFactory } from './fixtures.js';
 import { sessionsOverStoreTests } from './sessions-over-store.js';
 
 export type { StoreFactory } from './fixtures.js';
+export { withStoreLatency } from './fixtures.js';
 
 /** Options of the suites. */
 export interface ConformanceOptions {
@@ -33,9 +36,14 @@ export interface ConformanceOptions {
 }
 
 /**
- * Declares the store contract's tests: get/set/destroy round trips, TTLs, `touch`, `patch` (merge,
- * unset, replace, userId, missing records, 50 concurrent patches that must all survive), the
- * per-user index, and values that must round-trip (unicode, nesting, `__proto__` keys).
+ * Declares the store contract's tests: get/set/destroy round trips and what `destroy` resolves, the
+ * `evicts` declaration, TTLs, `touch` (resolves whether the record was there, never creates one),
+ * `patch` (merge, unset, replace, userId, missing records, 50 concurrent patches that must all
+ * survive), `compareAndSet` (exact string compare, nothing on a missing record, exactly one winner
+ * of 12 concurrent calls), the per-user index, values that must round-trip (unicode, nesting,
+ * `__proto__` keys), and the races a logout must win, run through `createSessions` over the store
+ * with every call delayed by a few milliseconds: a late patch or touch creates nothing, and a
+ * regenerate after a logout leaves no session under either key.
  *
  * Each test takes a fresh store from `factory` and closes it afterwards; keys and user IDs are
  * random, so runs against a shared server never collide. One test waits 1.3 s of real time, because
@@ -55,7 +63,9 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
     describe('get, set and destroy', () => basicsTests(factory));
     describe('TTL and touch', () => expiryTests(factory));
     describe('patch', () => patchTests(factory));
+    describe('compareAndSet', () => compareAndSetTests(factory));
     describe('per-user index', () => userIndexTests(factory));
+    describe('races with a logout (createSessions over the store)', () => raceTests(factory));
   });
 }
 

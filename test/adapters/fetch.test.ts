@@ -16,6 +16,12 @@ const downStore: SessionStore = {
   destroy: async () => {
     throw new Error('ECONNREFUSED');
   },
+  touch: async () => {
+    throw new Error('ECONNREFUSED');
+  },
+  patch: async () => {
+    throw new Error('ECONNREFUSED');
+  },
 };
 
 const request = (path = '/', cookie?: string) => new Request(`http://app.test${path}`, { headers: cookie ? { cookie } : {} });

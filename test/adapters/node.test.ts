@@ -22,7 +22,11 @@ function slowStore(ms: number): SessionStore {
     destroy: (key) => inner.destroy(key),
     patch: async (key, patch, ttl) => {
       await delay(ms);
-      return (inner.patch as NonNullable<SessionStore['patch']>)(key, patch, ttl);
+      return inner.patch(key, patch, ttl);
+    },
+    touch: async (key, lastSeenAt, ttl) => {
+      await delay(ms);
+      return inner.touch(key, lastSeenAt, ttl);
     },
   };
 }
@@ -35,6 +39,12 @@ const downStore: SessionStore = {
     throw new Error('ECONNREFUSED');
   },
   destroy: async () => {
+    throw new Error('ECONNREFUSED');
+  },
+  touch: async () => {
+    throw new Error('ECONNREFUSED');
+  },
+  patch: async () => {
     throw new Error('ECONNREFUSED');
   },
 };
@@ -492,6 +502,8 @@ describe('hallpass/node', () => {
         return inner.set(key, record, ttl);
       },
       destroy: (key) => inner.destroy(key),
+      touch: (key, lastSeenAt, ttl) => inner.touch(key, lastSeenAt, ttl),
+      patch: (key, patch, ttl) => inner.patch(key, patch, ttl),
     };
     const server = app(createSessions({ store }), {
       '/stream': async (req, res) => {

@@ -183,17 +183,14 @@ describe('server mode', () => {
       assert.equal((store.calls.at(-1)?.args[1] as { userId?: string | null } | undefined)?.userId, null);
     });
 
-    it('works with a store that has only get, set and destroy', async () => {
+    it('refuses at start-up a store without touch or patch: there is no fallback to an unconditional set', () => {
       const inner = memoryStore();
-      const minimal: SessionStore = { get: (k) => inner.get(k), set: (k, r, t) => inner.set(k, r, t), destroy: (k) => inner.destroy(k) };
-      const h = harness({ store: minimal, idleTimeout: 600, touchInterval: 60 });
-      const first = await h.request(undefined, (s) => s.set('a', 1));
-      const cookie = cookiePair(first.result.setCookie);
-      await h.request(cookie, (s) => s.set('b', 2));
-      h.clock.advance(100);
-      await h.request(cookie, (s) => s.get('a'));
-      h.clock.advance(599);
-      assert.deepEqual((await h.sessions.load(cookie)).toJSON(), { a: 1, b: 2 }, 'the slide was written with set');
+      const minimal = { get: (k: string) => inner.get(k), set: inner.set, destroy: inner.destroy } as unknown as SessionStore;
+      assert.throws(
+        () => harness({ store: minimal }),
+        (error: unknown) => error instanceof ConfigError && /`store` must implement touch and patch/.test(error.message),
+      );
+      assert.throws(() => harness({ store: { ...minimal, touch: inner.touch } as SessionStore }), /`store` must implement patch \(/);
     });
   });
 
@@ -204,9 +201,9 @@ describe('server mode', () => {
       const newToken = cookieValue(result.setCookie);
       assert.notEqual(newToken, token);
       assert.equal(session.id, sha256(newToken));
-      assert.deepEqual(store.ops(), ['get', 'set', 'destroy']);
-      assert.equal(store.calls[1]?.args[0], sha256(newToken));
-      assert.equal(store.calls[2]?.args[0], key);
+      assert.deepEqual(store.ops(), ['get', 'destroy', 'set'], 'the old record goes first; the new one only if it was there');
+      assert.equal(store.calls[1]?.args[0], key);
+      assert.equal(store.calls[2]?.args[0], sha256(newToken));
       assert.deepEqual(log.events, [{ type: 'regenerated', id: session.id, previousId: key }]);
       assert.equal((await sessions.load(cookie)).isNew, true, 'the old token is dead');
       assert.equal((await sessions.load(cookiePair(result.setCookie))).get('user_id'), 'alice');
@@ -250,6 +247,42 @@ describe('server mode', () => {
       assert.deepEqual(log.events.at(-1), { type: 'conflict', id: key, detail: 'session ended by another request; changes dropped' });
     });
 
+    it('does not slide a session destroyed by a concurrent request: the touch creates nothing and the cookie is expired', async () => {
+      const { sessions, cookie, key, inner, log, clock } = await withSession({ idleTimeout: 600, touchInterval: 60 });
+      clock.advance(60);
+      const slow = await sessions.load(cookie);
+      assert.equal(slow.get('user_id'), 'alice');
+      const logout = await sessions.load(cookie);
+      logout.destroy();
+      await sessions.commit(logout);
+      const result = await sessions.commit(slow);
+      assert.deepEqual(result, { setCookie: EXPIRED, vary: true });
+      assert.equal(await inner.get(key), null);
+      assert.deepEqual(log.events.at(-1), { type: 'conflict', id: key, detail: 'session ended by another request; not slid' });
+    });
+
+    it('does not recreate under a new ID a session a concurrent request logged out before the regenerate', async () => {
+      const { sessions, cookie, key, inner, store, log } = await withSession();
+      const login = await sessions.load(cookie);
+      const logout = await sessions.load(cookie);
+      logout.destroy();
+      await sessions.commit(logout);
+      login.regenerate();
+      login.userId = 'mallory';
+      const newKey = login.id;
+      store.calls.length = 0;
+      const result = await sessions.commit(login);
+      assert.deepEqual(result, { setCookie: EXPIRED, vary: true });
+      assert.deepEqual(store.ops(), ['destroy'], 'nothing is written once destroy reports the record gone');
+      assert.equal(await inner.get(key), null);
+      assert.equal(await inner.get(newKey), null);
+      assert.deepEqual(log.events.at(-1), {
+        type: 'conflict',
+        id: key,
+        detail: 'session ended by another request before it could be regenerated; not recreated',
+      });
+    });
+
     it('ends and deletes a record past its lifetime', async () => {
       const { sessions, cookie, store, clock, key } = await withSession({ maxAge: 3600, idleTimeout: false });
       clock.advance(3600);
@@ -266,6 +299,8 @@ describe('server mode', () => {
         get: operation === 'get' ? async () => Promise.reject(new Error('ECONNREFUSED')) : (k) => inner.get(k),
         set: operation === 'set' ? async () => Promise.reject(new Error('ECONNREFUSED')) : (k, r, t) => inner.set(k, r, t),
         destroy: (k) => inner.destroy(k),
+        touch: (k, s, t) => inner.touch(k, s, t),
+        patch: (k, p, t) => inner.patch(k, p, t),
       };
     };
 
@@ -295,7 +330,9 @@ describe('server mode', () => {
             throw new Error('sync boom');
           },
           set: async () => {},
-          destroy: async () => {},
+          destroy: async () => false,
+          touch: async () => false,
+          patch: async () => false,
         },
       });
       await assert.rejects(h.sessions.load(`hallpass=${'A'.repeat(43)}`), { code: 'ERR_STORE' });
@@ -303,7 +340,10 @@ describe('server mode', () => {
 
     it('fails within storeTimeout when the store never answers', async () => {
       const never = new Promise<never>(() => {});
-      const h = harness({ store: { get: () => never, set: () => never, destroy: () => never }, storeTimeout: 50 });
+      const h = harness({
+        store: { get: () => never, set: () => never, destroy: () => never, touch: () => never, patch: () => never },
+        storeTimeout: 50,
+      });
       let started = performance.now();
       await assert.rejects(h.sessions.load(`hallpass=${'A'.repeat(43)}`), (error: unknown) => {
         assert.ok(error instanceof StoreError);
@@ -328,6 +368,8 @@ describe('server mode', () => {
         get: (k) => (down ? Promise.reject(new Error('down')) : inner.get(k)),
         set: (k, r, t) => (down ? Promise.reject(new Error('down')) : inner.set(k, r, t)),
         destroy: (k) => inner.destroy(k),
+        touch: (k, s, t) => inner.touch(k, s, t),
+        patch: (k, p, t) => inner.patch(k, p, t),
       };
       const h = harness({ store: flaky });
       const session = await h.sessions.load(undefined);

@@ -72,7 +72,10 @@ export type OutageApp = Awaited<ReturnType<typeof startOutageApp>>;
  * loading the HTTP client and compiling the request path.
  */
 export async function warmUp(): Promise<void> {
-  const app = await startOutageApp({ get: async () => null, set: async () => {}, destroy: async () => {} }, 1000);
+  const app = await startOutageApp(
+    { get: async () => null, set: async () => {}, destroy: async () => false, touch: async () => false, patch: async () => false },
+    1000,
+  );
   await app.request('/write?k=warm&v=up');
   await app.close();
 }

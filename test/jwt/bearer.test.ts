@@ -7,7 +7,6 @@ import { after, before, describe, it } from 'node:test';
 import { createAdaptorServer } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
-import { memoryStore } from 'hallpass';
 import {
   type BearerRequest,
   fastifyBearer,
@@ -22,11 +21,11 @@ import { Hono } from 'hono';
 import Koa from 'koa';
 import { frozenClock } from '../support/clock.js';
 import { listen, type Running } from '../support/listen.js';
-import { AUDIENCE, hsTokens, ISSUER, SECRET, spyStore } from './fixtures.js';
+import { AUDIENCE, durableStore, hsTokens, ISSUER, SECRET, spyStore } from './fixtures.js';
 import { forge } from './forge.js';
 
 const clock = frozenClock();
-const spy = spyStore(memoryStore({ now: clock.now }));
+const spy = spyStore(durableStore(clock));
 const { tokens } = hsTokens({ store: spy.store, storeTimeout: 100 }, clock);
 const options = { realm: 'api', onError: () => {} };
 let handled = 0;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { ConfigError } from 'hallpass';
+import { ConfigError, memoryStore, type SessionStore } from 'hallpass';
 import { createTokens, type TokenOptions } from 'hallpass/jwt';
-import { AUDIENCE, EC, ED, RSA, SECRET } from './fixtures.js';
+import { AUDIENCE, durableStore, EC, ED, RSA, SECRET } from './fixtures.js';
 
 const base: TokenOptions = { algorithms: ['HS256'], keys: [{ alg: 'HS256', key: SECRET }], audience: AUDIENCE };
 
@@ -107,6 +107,40 @@ describe('createTokens refuses a risky configuration at start-up', () => {
     ]) {
       await assert.rejects(call(), (error: ConfigError) => error.code === 'ERR_OPTION' && /needs a store/.test(error.message));
     }
+  });
+
+  it('refuses a store that may evict (memoryStore, or one that does not declare evicts: false), naming the fix', () => {
+    refused(
+      { ...base, store: memoryStore() },
+      'ERR_OPTION',
+      /`store` declares evicts: true.*would bring a revoked token back.*sqliteStore/,
+    );
+    const { evicts: _, ...undeclared } = durableStore() as SessionStore & { evicts?: boolean };
+    refused({ ...base, store: undeclared }, 'ERR_OPTION', /`store` does not declare evicts: false.*postgresStore.*noeviction/);
+    refused({ ...base, store: { ...durableStore(), evicts: true } }, 'ERR_OPTION', /declares evicts: true/);
+    createTokens({ ...base, store: durableStore() });
+  });
+
+  it('refuses a store without compareAndSet while refresh tokens are on; refreshTokens: false keeps it for revocation only', async () => {
+    const { compareAndSet: _, ...noCas } = durableStore();
+    refused({ ...base, store: noCas }, 'ERR_OPTION', /`store` has no compareAndSet.*refresh-token rotation.*refreshTokens: false/);
+    const tokens = createTokens({ ...base, store: noCas, refreshTokens: false });
+    const token = await tokens.issue({ sub: 'alice' });
+    await tokens.revoke(token);
+    await assert.rejects(tokens.verify(token), { code: 'ERR_JWT_REVOKED' });
+    for (const call of [() => tokens.issuePair({}), () => tokens.refresh('r'), () => tokens.revokeRefresh('r')]) {
+      await assert.rejects(call(), (error: ConfigError) => error.code === 'ERR_OPTION' && /refreshTokens: false/.test(error.message));
+    }
+    refused({ ...base, store: durableStore(), refreshTokens: 'yes' }, 'ERR_OPTION', /`refreshTokens` must be true or false/);
+  });
+
+  it('refuses a store without patch: ending a refresh family is a patch', () => {
+    const { patch: _, ...noPatch } = durableStore();
+    refused(
+      { ...base, store: noPatch },
+      'ERR_OPTION',
+      /`store` must be a hallpass store \(an object with get, set, destroy, touch and patch\)/,
+    );
   });
 
   it('refuses to issue with a keyring whose first key is public', async () => {

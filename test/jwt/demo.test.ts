@@ -1,12 +1,16 @@
 /** The demo's token routes over real HTTP, served by the demo handler itself. */
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSessions, memoryStore } from 'hallpass';
 import { createDemoApp, type DemoData } from '../../examples/app/app.js';
 import { createTokenRoutes } from '../../examples/app/tokens.js';
 import { SECRET } from '../support/core-fixtures.js';
 import { listen, type Running } from '../support/listen.js';
+import { openDatabase } from '../support/sqlite.js';
 import { spyStore } from './fixtures.js';
 
 const JWT_SECRET = 'Vd6mQp2XsL9fTb4KzRn7yUc1WgHe8JaO3iNt5oBkZrY';
@@ -20,7 +24,7 @@ interface Pair {
 
 describe('demo token routes', () => {
   let app: Running;
-  const spy = spyStore(memoryStore());
+  const spy = spyStore();
   before(async () => {
     const sessions = createSessions<DemoData>({ secret: SECRET, secure: false });
     const routes = await createTokenRoutes({ JWT_SECRET, NODE_ENV: 'test' }, () => {}, spy.store);
@@ -114,8 +118,62 @@ describe('demo token routes', () => {
 
   it('refuses a short JWT_SECRET at start-up', async () => {
     await assert.rejects(
-      createTokenRoutes({ JWT_SECRET: 'too-short-secret' }, () => {}),
+      createTokenRoutes({ JWT_SECRET: 'too-short-secret', JWT_SQLITE_PATH: ':memory:' }, () => {}),
       { code: 'ERR_SECRET_TOO_SHORT' },
     );
+  });
+
+  it('keeps token state out of an evicting session store: with memoryStore sessions, revocations go to SQLite', async () => {
+    const lines: string[] = [];
+    const routes = await createTokenRoutes({ JWT_SECRET, JWT_SQLITE_PATH: ':memory:' }, (line) => lines.push(line), memoryStore());
+    assert.deepEqual(lines, ['JWT revocations and refresh tokens are kept in SQLite at :memory: (the session store may evict records).']);
+    const sessions = createSessions<DemoData>({ secret: SECRET, secure: false });
+    const other = await listen(createServer(createDemoApp(sessions, routes)));
+    try {
+      const pair = (await (await fetch(`${other.url}/token?username=erin`, { method: 'POST' })).json()) as Pair;
+      const bearer = { authorization: `Bearer ${pair.access_token}` };
+      assert.equal((await fetch(`${other.url}/token/revoke`, { method: 'POST', headers: bearer })).status, 200);
+      assert.equal((await fetch(`${other.url}/me`, { headers: bearer })).status, 401);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('uses the session store itself when it never evicts and has compareAndSet', async () => {
+    const lines: string[] = [];
+    const before = spy.calls.length;
+    const routes = await createTokenRoutes({ JWT_SECRET, NODE_ENV: 'test' }, (line) => lines.push(line), spy.store);
+    const other = await listen(createServer(createDemoApp(createSessions<DemoData>({ secret: SECRET, secure: false }), routes)));
+    try {
+      assert.equal((await fetch(`${other.url}/token?username=frank`, { method: 'POST' })).status, 200);
+    } finally {
+      await other.close();
+    }
+    assert.deepEqual(lines, [], 'no SQLite of its own');
+    assert.ok(spy.calls.slice(before).some((call) => call.startsWith('set jwt:rf:')));
+  });
+
+  it('without a session store, keeps token state in the SQLite file JWT_SQLITE_PATH names', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hallpass-demo-tokens-'));
+    const path = join(dir, 'tokens.sqlite');
+    try {
+      const routes = await createTokenRoutes({ JWT_SECRET, JWT_SQLITE_PATH: path }, () => {});
+      const other = await listen(createServer(createDemoApp(createSessions<DemoData>({ secret: SECRET, secure: false }), routes)));
+      try {
+        assert.equal((await fetch(`${other.url}/token?username=grace`, { method: 'POST' })).status, 200);
+      } finally {
+        await other.close();
+      }
+      assert.ok(existsSync(path));
+      const db = openDatabase(path);
+      try {
+        const { rows } = db.prepare('SELECT count(*) AS rows FROM hallpass_sessions').get() as { rows: number };
+        assert.equal(rows, 2, 'the refresh token pointer and its family');
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

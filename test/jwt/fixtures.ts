@@ -1,9 +1,11 @@
 /** Keys, clocks and token factories shared by the JWT tests. */
 import { generateKeyPairSync } from 'node:crypto';
-import { memoryStore, type SessionStore } from 'hallpass';
+import type { SessionStore } from 'hallpass';
 import { createTokens, type TokenOptions } from 'hallpass/jwt';
+import { sqliteStore } from 'hallpass/sqlite';
 import { type FrozenClock, frozenClock } from '../support/clock.js';
 import { SECRET } from '../support/core-fixtures.js';
+import { openDatabase } from '../support/sqlite.js';
 
 export { SECRET };
 export const OLD_JWT_SECRET = 'Hn3xUe8JpQa5cWz1LvRk7mYs0DgTf4bNiO9rKwZq2Ax';
@@ -15,8 +17,16 @@ export const RSA = generateKeyPairSync('rsa', { modulusLength: 2048 });
 export const ISSUER = 'https://auth.example.test';
 export const AUDIENCE = 'https://api.example.test';
 
+/**
+ * A store for token state in this process: SQLite in memory, which keeps every record until its TTL
+ * (`evicts: false`) and has `compareAndSet`, as `createTokens` requires. `clock` drives its expiry.
+ */
+export function durableStore(clock?: FrozenClock): SessionStore {
+  return sqliteStore(openDatabase(':memory:'), { now: clock?.now, cleanupIntervalMs: 0, wal: false });
+}
+
 /** A store that counts calls and can be switched to failing or hanging. */
-export function spyStore(inner: SessionStore = memoryStore()) {
+export function spyStore(inner: SessionStore = durableStore()) {
   const calls: string[] = [];
   let inFlight = 0;
   let mode: 'ok' | 'fail' | 'hang' = 'ok';
@@ -46,7 +56,12 @@ export function spyStore(inner: SessionStore = memoryStore()) {
     get: wrap('get', (key: string) => inner.get(key)),
     set: wrap('set', (key: string, record: Parameters<SessionStore['set']>[1], ttl: number) => inner.set(key, record, ttl)),
     destroy: wrap('destroy', (key: string) => inner.destroy(key)),
+    touch: wrap('touch', (key: string, lastSeenAt: number, ttl: number) => inner.touch(key, lastSeenAt, ttl)),
+    patch: wrap('patch', (key: string, patch: Parameters<SessionStore['patch']>[1], ttl: number) => inner.patch(key, patch, ttl)),
+    evicts: inner.evicts,
   };
+  const compareAndSet = inner.compareAndSet?.bind(inner);
+  if (compareAndSet) store.compareAndSet = wrap('compareAndSet', compareAndSet);
   return Object.assign(spy, { store });
 }
 

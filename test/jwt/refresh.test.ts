@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { memoryStore } from 'hallpass';
+import type { SessionStore } from 'hallpass';
 import { frozenClock } from '../support/clock.js';
-import { hsTokens, spyStore } from './fixtures.js';
+import { durableStore, hsTokens, spyStore } from './fixtures.js';
 import { payloadOf, rejection } from './forge.js';
 
 function setup() {
   const clock = frozenClock();
-  const spy = spyStore(memoryStore({ now: clock.now }));
+  const spy = spyStore(durableStore(clock));
   const { tokens } = hsTokens({ store: spy.store, refreshLifetime: 3600 }, clock);
   return { clock, spy, tokens };
 }
@@ -102,6 +102,43 @@ describe('refresh tokens', () => {
     clock.advance(1);
     const again = await tokens.issuePair({ sub: 'alice' });
     assert.ok(await tokens.refresh(again.refreshToken));
+  });
+
+  it('ending a family is sticky: the record is marked revoked and loses its current token, so no rotation can apply', async () => {
+    const { tokens, spy } = setup();
+    const first = await tokens.issuePair({ sub: 'alice' });
+    const familyKey = (spy.calls.find((call) => call.startsWith('set jwt:rf:')) ?? '').slice('set '.length);
+    await tokens.refresh(first.refreshToken);
+    await rejection(tokens.refresh(first.refreshToken));
+    const record = await spy.store.get(familyKey);
+    assert.equal(record?.data.revoked, true);
+    assert.equal(Object.hasOwn(record?.data ?? {}, 'current'), false, 'current is removed, so no compareAndSet on it can apply');
+  });
+
+  it('a logout between a refresh’s read and its compare-and-set wins: the refresh is refused and the family stays ended', async () => {
+    const clock = frozenClock();
+    const inner = durableStore(clock);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let arrived = () => {};
+    const waiting = new Promise<void>((resolve) => (arrived = resolve));
+    const store: SessionStore = {
+      ...inner,
+      compareAndSet: async (...args) => {
+        arrived();
+        await held;
+        return (inner.compareAndSet as NonNullable<SessionStore['compareAndSet']>)(...args);
+      },
+    };
+    const { tokens } = hsTokens({ store }, clock);
+    const login = await tokens.issuePair({ sub: 'alice' });
+    const refreshing = rejection(tokens.refresh(login.refreshToken));
+    await waiting; // the refresh has read the family and is about to rotate it
+    await tokens.revokeRefresh(login.refreshToken);
+    release();
+    assert.equal((await refreshing).code, 'ERR_JWT_REFRESH_REUSED');
+    assert.equal((await rejection(tokens.refresh(login.refreshToken))).code, 'ERR_JWT_REFRESH');
+    assert.equal((await rejection(tokens.verify(login.accessToken))).code, 'ERR_JWT_REVOKED');
   });
 
   it('issues a new jti on every refresh', async () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { memoryStore, StoreError } from 'hallpass';
+import { StoreError } from 'hallpass';
 import { frozenClock } from '../support/clock.js';
-import { AUDIENCE, hsTokens, ISSUER, SECRET, spyStore } from './fixtures.js';
+import { AUDIENCE, durableStore, hsTokens, ISSUER, SECRET, spyStore } from './fixtures.js';
 import { forge, payloadOf, rejection } from './forge.js';
 
 describe('revocation', () => {
   it('revoke(token) refuses that token at once, and only that token', async () => {
-    const { tokens } = hsTokens({ store: memoryStore() });
+    const { tokens } = hsTokens({ store: durableStore() });
     const [first, second] = [await tokens.issue({ sub: 'alice' }), await tokens.issue({ sub: 'alice' })];
     await tokens.revoke(first);
     assert.equal((await rejection(tokens.verify(first))).code, 'ERR_JWT_REVOKED');
@@ -15,7 +15,7 @@ describe('revocation', () => {
   });
 
   it('revoke(jti) does the same from the id alone', async () => {
-    const { tokens } = hsTokens({ store: memoryStore() });
+    const { tokens } = hsTokens({ store: durableStore() });
     const token = await tokens.issue({ sub: 'alice' });
     await tokens.revoke(String(payloadOf(token).jti));
     assert.equal((await rejection(tokens.verify(token))).code, 'ERR_JWT_REVOKED');
@@ -26,7 +26,7 @@ describe('revocation', () => {
     const { tokens } = hsTokens({}, clock);
     const token = await tokens.issue({ sub: 'alice' });
     clock.advance(100);
-    const inner = memoryStore({ now: clock.now });
+    const inner = durableStore(clock);
     const ttls: number[] = [];
     const recording = {
       ...inner,
@@ -58,7 +58,7 @@ describe('revocation', () => {
 
   it('revokeAllForUser refuses every token issued to that user up to now, and no later ones', async () => {
     const clock = frozenClock();
-    const { tokens } = hsTokens({ store: memoryStore({ now: clock.now }) }, clock);
+    const { tokens } = hsTokens({ store: durableStore(clock) }, clock);
     const old = await tokens.issue({ sub: 'alice' });
     clock.advance(10);
     const sameSecond = await tokens.issue({ sub: 'alice' });
@@ -125,7 +125,7 @@ describe('revocation', () => {
   });
 
   it('shares revocations between instances through the store', async () => {
-    const store = memoryStore();
+    const store = durableStore();
     const a = hsTokens({ store }).tokens;
     const b = hsTokens({ store, issuer: ISSUER, audience: AUDIENCE, keys: [{ kid: 'k1', alg: 'HS256', key: SECRET }] }).tokens;
     const token = await a.issue({ sub: 'alice' });

@@ -111,6 +111,13 @@ export async function startApp(
             session.set(q('key'), q('value'));
             break;
           }
+          case '/wait-then-read': {
+            const waitFor = gate(q('gate'));
+            session.get('a'); // loads the session now; the commit then slides the idle timeout if due
+            waitFor.arrive();
+            await waitFor.opened;
+            break;
+          }
         }
         res.setHeader('Content-Type', 'application/json');
         res.end(JSON.stringify({ isNew: session.isNew, userId: session.userId ?? null, data: session.toJSON() }));

@@ -17,9 +17,10 @@ describe('server mode: regenerate, destroy and the user index', () => {
         calls.map((call) => [call.op, call.key]),
         [
           ['get', sha256(before)],
-          ['set', sha256(after)],
           ['destroy', sha256(before)],
+          ['set', sha256(after)],
         ],
+        'the old record goes first, and the new one is written only because it was still there',
       );
       assert.equal(await store.get(sha256(before)), null);
       assert.deepEqual(await store.get(sha256(after)), {

@@ -111,18 +111,30 @@ describe('server mode: writes and expiry', () => {
     }
   });
 
-  it('a store with only get, set and destroy gets whole-record writes instead of patch and touch', async () => {
+  it('a store with only get, set and destroy is refused at start-up: no write after a load may be an unconditional set', async () => {
     const clock = frozenClock();
     const minimal = spyStore(memoryStore({ now: clock.now }), ['get', 'set', 'destroy']);
-    const { app, calls } = await startApp({ clock, store: minimal.store, sessions: { idleTimeout: 100, touchInterval: 10 } });
+    await assert.rejects(startApp({ clock, store: minimal.store }), {
+      name: 'ConfigError',
+      message: /`store` must implement touch and patch/,
+    });
+  });
+
+  it('a slow read whose idle-timeout slide comes after a logout ends logged out: the touch creates nothing', async () => {
+    const { app, calls, clock, store, events } = await startApp({ sessions: { idleTimeout: 100, touchInterval: 10 } });
     try {
       const token = tokenOf(await app.request('/set?key=a&value=1'));
-      await app.request('/set?key=b&value=2', cookie(token));
       clock.advance(10);
+      const slow = app.request('/wait-then-read?gate=g', cookie(token));
+      await app.waiting('g');
+      await app.request('/logout', cookie(token));
       calls.length = 0;
-      await app.request('/peek', cookie(token));
-      assert.deepEqual(ops(calls), ['get', 'set'], 'the slide is a whole-record set');
-      assert.deepEqual((await app.request('/peek', cookie(token))).json.data, { a: '1', b: '2' });
+      app.open('g');
+      const late = await slow;
+      assert.deepEqual(ops(calls), ['touch']);
+      assert.deepEqual(late.setCookie, [EXPIRED], 'the slow request learns its session is over');
+      assert.equal(await store.get(sha256(token)), null, 'the touch did not bring the session back');
+      assert.ok(events.some((e) => e.type === 'conflict' && e.id === sha256(token)));
     } finally {
       await app.close();
     }

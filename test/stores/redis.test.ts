@@ -15,6 +15,12 @@ const skip = needService(
   await reachable(6379),
   'Start it with `redis-server --port 6379 --save "" --daemonize yes` or run scripts/ci-services.sh.',
 );
+// Two tests start a Redis of their own (to flush its scripts, to stop it): they need the binary.
+const noLocalServer = needService(
+  'redis-server (the binary, to start a private Redis)',
+  hasBinary('redis-server'),
+  'Install it with `apt-get install -y redis-server` (Debian) or run scripts/ci-services.sh.',
+);
 const prefix = `hallpass-test:${randomBytes(6).toString('hex')}:`;
 const io = skip ? undefined : new Redis({ port: 6379, host: '127.0.0.1', lazyConnect: true });
 const node = skip ? undefined : createClient({ url: 'redis://127.0.0.1:6379' });
@@ -126,7 +132,7 @@ describe('redisStore specifics', { skip }, () => {
   });
 
   it('falls back to EVAL when the server has forgotten its scripts (SCRIPT FLUSH, failover)', {
-    skip: !hasBinary('redis-server'),
+    skip: noLocalServer,
   }, async () => {
     const server = await startRedisServer();
     const client = new Redis({ port: server.port, host: '127.0.0.1' });
@@ -143,7 +149,7 @@ describe('redisStore specifics', { skip }, () => {
   });
 
   it("node-redis: the store's commands answer to storeTimeout, not the client's per-command timer; the app's own commands keep it", {
-    skip: !hasBinary('redis-server'),
+    skip: noLocalServer,
   }, async () => {
     const server = await startRedisServer();
     // The offline queue on (node-redis's default) and a client timer of 50 ms: while Redis is away a

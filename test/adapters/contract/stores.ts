@@ -15,12 +15,12 @@ export function delayedStore(ms: number): SessionStore {
     get: (key) => inner.get(key),
     set: (key, record, ttl) => later(() => inner.set(key, record, ttl)),
     destroy: (key) => later(() => inner.destroy(key)),
-    patch: (key, patch, ttl) => later(() => (inner.patch as NonNullable<SessionStore['patch']>)(key, patch, ttl)),
-    touch: (key, lastSeenAt, ttl) => later(() => (inner.touch as NonNullable<SessionStore['touch']>)(key, lastSeenAt, ttl)),
+    patch: (key, patch, ttl) => later(() => inner.patch(key, patch, ttl)),
+    touch: (key, lastSeenAt, ttl) => later(() => inner.touch(key, lastSeenAt, ttl)),
   };
 }
 
-/** A store that fails `get` (every read) or `set` (every write), as a database that went away. */
+/** A store that fails every write (set, patch, touch), and with `'get'` every read too, as a database that went away. */
 export function failingStore(fail: 'get' | 'set'): SessionStore {
   const inner = memoryStore({ now });
   const down = async (): Promise<never> => {
@@ -29,6 +29,8 @@ export function failingStore(fail: 'get' | 'set'): SessionStore {
   return {
     get: fail === 'get' ? down : (key) => inner.get(key),
     set: down,
+    patch: down,
+    touch: down,
     destroy: (key) => inner.destroy(key),
   };
 }
