@@ -3,7 +3,6 @@ import type { CommitResult } from './commit-result.js';
 import { NOTHING, VARY_ONLY } from './commit-result.js';
 import { cookieCandidates, expireCookie, serializeCookie } from './cookie.js';
 import { type CookieSource, cookieHeaderOf } from './cookie-source.js';
-import { ConfigError } from './errors.js';
 import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
 import { adoptData } from './json-value.js';
 import type { ResolvedOptions } from './options.js';
@@ -18,27 +17,12 @@ export function storeKeyFor(token: string): string {
 }
 
 /**
- * Refuses, at start-up, a store without `touch` and `patch`: server mode has no fallback to an
- * unconditional `set` after a load, which could bring back a session a logout had just ended.
- */
-function requireConditionalWrites(store: SessionStore): void {
-  const missing = (['touch', 'patch'] as const).filter((method) => typeof store[method] !== 'function');
-  if (missing.length > 0) {
-    throw new ConfigError(
-      'ERR_OPTION',
-      `\`store\` must implement ${missing.join(' and ')} (they never create a record, so a request that loaded before a logout cannot bring the session back): use a bundled store such as sqliteStore or redisStore, or add them to yours (see the SessionStore contract and hallpass/testing).`,
-    );
-  }
-}
-
-/**
  * Server mode: the cookie carries a random 256-bit token and the data lives in a store under the
  * token's hash. Reads cost one store call and only when a well-formed cookie arrives; unchanged
  * sessions write nothing but a throttled TTL touch; changes are applied as a patch.
  */
 export function serverMode(options: ResolvedOptions) {
   const store = options.store as SessionStore;
-  requireConditionalWrites(store);
   const emit = options.onEvent;
   const call = <T>(operation: string, run: () => Promise<T>) => callStore(operation, run, options.storeTimeout, emit);
   const nowSeconds = () => Math.floor(options.now() / 1000);

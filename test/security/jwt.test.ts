@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import { memoryStore } from 'hallpass';
 import { createTokens, TokenError, type Tokens } from 'hallpass/jwt';
+import { sqliteStore } from 'hallpass/sqlite';
 import { exportJWK, SignJWT } from 'jose';
 import { frozenClock } from '../support/clock.js';
 import { SECRET } from '../support/core-fixtures.js';
+import { openDatabase } from '../support/sqlite.js';
 
 const AUD = 'https://api.example';
 const ISS = 'https://auth.example';
@@ -45,7 +46,7 @@ describe('H46-H51 stateless tokens under attack', () => {
       keys: [{ kid: 'k1', alg: 'EdDSA', key: ed.privateKey }],
       audience: AUD,
       issuer: ISS,
-      store: memoryStore({ now: clock.now }),
+      store: sqliteStore(openDatabase(':memory:'), { now: clock.now, cleanupIntervalMs: 0 }),
       now: clock.now,
     });
     good = await tokens.issue({ sub: 'alice' });
