@@ -97,7 +97,10 @@ class HallpassRouterSession {
    */
   set(name: string, value: Json | undefined): void {
     const session = this.#change();
-    if (value === undefined) return this.unset(name);
+    if (value === undefined) {
+      this.unset(name);
+      return;
+    }
     session.set(name, value);
     const isId = (typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value));
     if (name === 'userId' && isId && session.userId === undefined) session.userId = String(value);
