@@ -37,7 +37,7 @@ const sealedCookie = sealed.encode(envelope);
 const signedCookie = signed.encode(envelope);
 
 const sessions = createSessions({ secret });
-const header = `theme=dark; hallpass=${sealedCookie}; other=1`;
+const header = `theme=dark; sid=${sealedCookie}; other=1`;
 
 export function runCodecBench(): string {
   const cases: Case[] = [

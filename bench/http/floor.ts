@@ -55,7 +55,7 @@ const signedCookie = signed.encode(envelope);
 type Decoded = { envelope: typeof envelope };
 
 const sessions = createSessions<{ count: number }>({ secret });
-const header = `hallpass=${sealedCookie}`;
+const header = `sid=${sealedCookie}`;
 const cookieLength = sealedCookie.length;
 
 const cases: Case[] = [

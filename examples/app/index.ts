@@ -3,7 +3,7 @@
  *
  * SESSION_SECRET        the secret (generated and kept in .hallpass/ outside production)
  * SESSION_CODEC         sealed (default) | signed | starlette (FastAPI-compatible cookies)
- * SESSION_COOKIE        cookie name (default "hallpass")
+ * SESSION_COOKIE        cookie name (default "sid")
  * SESSION_MAX_AGE       absolute lifetime in seconds (default 14 days)
  * SESSION_STORE         memory | sqlite | redis | memcached | postgres (default: none, cookie mode)
  * SESSION_REVOCATIONS   cookie mode: a SQLite file for logouts (default .hallpass/revocations.sqlite) | memory

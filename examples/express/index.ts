@@ -28,6 +28,7 @@ app.post('/login', (req, res) => {
   const session = getSession<Data>(req);
   session.regenerate(); // a new session ID on login: a cookie planted before it is worthless
   session.set('user_id', username);
+  session.userId = username; // a logout then revokes every copy of the cookie
   res.json({ message: `Logged in as ${username}` });
 });
 

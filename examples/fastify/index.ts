@@ -26,6 +26,7 @@ app.post('/login', async (request, reply) => {
   const session = getSession<Data>(request);
   session.regenerate(); // a new session ID on login: a cookie planted before it is worthless
   session.set('user_id', username);
+  session.userId = username; // a logout then revokes every copy of the cookie
   return { message: `Logged in as ${username}` };
 });
 

@@ -27,6 +27,7 @@ app.post('/login', async (c) => {
   const session = c.get('session');
   session.regenerate(); // a new session ID on login: a cookie planted before it is worthless
   session.set('user_id', username);
+  session.userId = username; // a logout then revokes every copy of the cookie
   return c.json({ message: `Logged in as ${username}` });
 });
 

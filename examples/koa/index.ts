@@ -36,6 +36,7 @@ app.use(async (ctx) => {
       }
       session.regenerate(); // a new session ID on login: a cookie planted before it is worthless
       session.set('user_id', username);
+      session.userId = username; // a logout then revokes every copy of the cookie
       ctx.body = { message: `Logged in as ${username}` };
       return;
     }

@@ -17,6 +17,7 @@ createServer(
       const username = url.searchParams.get('username') ?? 'anonymous';
       req.session.regenerate(); // a new session ID on every login
       req.session.set('user_id', username);
+      req.session.userId = username; // a logout then revokes every copy of the cookie
       return reply({ message: `Logged in as ${username}` });
     }
     if (req.method === 'POST' && url.pathname === '/logout') {

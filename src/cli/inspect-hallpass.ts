@@ -20,7 +20,7 @@ export function inspectHallpassCookie(
   sodium?: SodiumSecretbox,
 ): InspectResult {
   const named = NAMED_VALUE.exec(input);
-  const name = named?.[1] ?? args.flags.name ?? 'hallpass';
+  const name = named?.[1] ?? args.flags.name ?? 'sid';
   const value = named?.[2] ?? input;
   const secrets = checkSecrets('--secret', args.secrets);
   const codec =

@@ -5,7 +5,7 @@ import type { Envelope, OpenResult, SessionEvent } from '../core/types.js';
 export interface CodecOptions {
   /**
    * The cookie name the values travel under; it is authenticated with them, so a value moved to
-   * another cookie name does not open. Default `"hallpass"`. `createSessions` passes its `name`
+   * another cookie name does not open. Default `"sid"`. `createSessions` passes its `name`
    * to the codecs it builds, and refuses a codec object bound to another name than its own.
    */
   name?: string;

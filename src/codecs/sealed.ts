@@ -30,7 +30,7 @@ const TAG_BYTES = 16;
  * ```
  */
 export function sealedCodec(secrets: readonly string[], options: CodecOptions = {}): Codec {
-  const name = options.name ?? 'hallpass';
+  const name = options.name ?? 'sid';
   const keyring = deriveKeyring(secrets, 'sealed/v1');
   // The associated data is fixed per key: computed once, not per request.
   const aads = keyring.map((entry) => Buffer.from(`${name}=${VERSION}.${entry.id}`));

@@ -45,7 +45,7 @@ export interface SodiumSecretbox {
  */
 export function secretboxCodec(sodium: SodiumSecretbox, secret: string | readonly string[] | undefined, options: CodecOptions = {}): Codec {
   checkSodium(sodium);
-  const name = options.name ?? 'hallpass';
+  const name = options.name ?? 'sid';
   // The cookie name goes into the key: secretbox has no associated data to bind it with. The
   // version prefix is not authenticated either, so a later format must take a new HKDF label.
   const keyring = deriveKeyring(checkSecrets('secret', secret), `secretbox/v1/${name}`);

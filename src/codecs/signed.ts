@@ -30,7 +30,7 @@ const TAG_BYTES = 32;
  * ```
  */
 export function signedCodec(secrets: readonly string[], options: CodecOptions = {}): Codec {
-  const name = options.name ?? 'hallpass';
+  const name = options.name ?? 'sid';
   const bound = `${name}=`;
   const keyring = deriveKeyring(secrets, 'signed/v1');
   const newest = keyring[0] as DerivedKey;

@@ -8,7 +8,7 @@ import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
 import type { ResolvedOptions } from './options.js';
 import { newSessionId } from './random.js';
 import type { Revocations } from './revocations.js';
-import { warnIfLogoutsAreForgotten } from './revocations-warning.js';
+import { warnIfLogoutsAreForgotten, warnLoginWithoutUser } from './revocations-warning.js';
 import { isEmpty, newState, Session, type SessionBackend, type SessionState } from './session.js';
 import type { Codec, Envelope, OpenResult, SessionData } from './types.js';
 import { VerifiedCookies } from './verified-cookies.js';
@@ -208,6 +208,7 @@ export function cookieMode(options: ResolvedOptions) {
   ): CommitResult | Promise<CommitResult> {
     const vary = state.accessed;
     if (state.regenerate) {
+      if (state.userId === undefined && state.loadedUserId === undefined && builtIn) warnLoginWithoutUser();
       if (!state.isNew) {
         retire(state.regenerate.previousId);
         emit?.({ type: 'regenerated', id: state.id, previousId: state.regenerate.previousId });

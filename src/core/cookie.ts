@@ -20,7 +20,7 @@ export function checkCookieName(name: unknown): string {
   if (typeof name !== 'string' || !TOKEN.test(name)) {
     throw new ConfigError(
       'ERR_COOKIE_NAME',
-      `\`name\` must be an RFC 6265 token (letters, digits and !#$%&'*+-.^_\`|~), got ${JSON.stringify(name)}. Use a name such as "hallpass" or "__Host-session".`,
+      `\`name\` must be an RFC 6265 token (letters, digits and !#$%&'*+-.^_\`|~), got ${JSON.stringify(name)}. Use a name such as "sid" or "__Host-sid".`,
     );
   }
   return name;

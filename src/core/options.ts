@@ -16,7 +16,11 @@ export interface SessionOptions {
    * (no default); unused in server mode, whose tokens are random. Generate one with `npx hallpass secret`.
    */
   secret?: string | readonly string[];
-  /** Cookie name. Default `"hallpass"`. A `__Host-` name pins the cookie to this host (recommended over HTTPS). */
+  /**
+   * Cookie name. Default `"sid"`: generic, so the cookie does not tell an attacker which library (and
+   * which version's weaknesses) to try. A `__Host-` name such as `"__Host-sid"` pins the cookie to this
+   * host and stops sibling subdomains from planting one (recommended over HTTPS).
+   */
   name?: string;
   /** Cookie `Path`. Default `"/"`. */
   path?: string;
@@ -130,7 +134,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new ConfigError('ERR_OPTION', 'createSessions(options) needs an options object, e.g. { secret: process.env.SESSION_SECRET }.');
   }
-  const name = checkCookieName(options.name ?? 'hallpass');
+  const name = checkCookieName(options.name ?? 'sid');
   const path = options.path ?? '/';
   if (typeof path !== 'string' || !path.startsWith('/')) {
     throw new ConfigError('ERR_COOKIE_ATTRIBUTE', `\`path\` must start with "/", got ${JSON.stringify(path)}.`);

@@ -3,6 +3,7 @@ import type { Revocations } from './revocations.js';
 import type { Codec } from './types.js';
 
 let warned = false;
+let warnedLogin = false;
 
 /** The text of the start-up warning: what a restart and other instances do to logouts, and the fix. */
 export const FORGOTTEN_LOGOUTS_WARNING =
@@ -24,4 +25,19 @@ export function warnIfLogoutsAreForgotten(codec: Codec, revocations: Revocations
   warned = true;
   if (typeof runtime.emitWarning === 'function') runtime.emitWarning(FORGOTTEN_LOGOUTS_WARNING, { code: 'HALLPASS_LOGOUTS_IN_MEMORY' });
   else console.warn(FORGOTTEN_LOGOUTS_WARNING);
+}
+
+/** The text of the warning for a login that gives the session no user. */
+export const LOGIN_WITHOUT_USER_WARNING =
+  'hallpass: a cookie session was regenerated (a login?) without `session.userId`. Cookie mode ' +
+  'revokes a logout only for a session with a user, so copies of this cookie will stay valid after ' +
+  'logout until they expire. Set `session.userId = <the user id>` at login.';
+
+/** Warns once per process when cookie mode regenerates a session that holds data but no user. */
+export function warnLoginWithoutUser(): void {
+  if (warnedLogin) return;
+  warnedLogin = true;
+  const runtime = (globalThis as { process?: { emitWarning?: Function } }).process;
+  if (typeof runtime?.emitWarning === 'function') runtime.emitWarning(LOGIN_WITHOUT_USER_WARNING, { code: 'HALLPASS_LOGIN_WITHOUT_USER' });
+  else console.warn(LOGIN_WITHOUT_USER_WARNING);
 }

@@ -68,7 +68,7 @@ async function startApp(store: SessionStore, now: number) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const request = async (path: string, token?: string): Promise<Reply> => {
-    const res = await fetch(base + path, { method: 'POST', headers: token ? { cookie: `hallpass=${token}` } : {} });
+    const res = await fetch(base + path, { method: 'POST', headers: token ? { cookie: `sid=${token}` } : {} });
     return { status: res.status, setCookie: res.headers.getSetCookie(), body: await res.json() };
   };
   const close = () =>
@@ -81,12 +81,12 @@ async function startApp(store: SessionStore, now: number) {
 
 const tokenOf = (reply: Reply): string => {
   assert.equal(reply.setCookie.length, 1, `expected one Set-Cookie, got ${JSON.stringify(reply.setCookie)}`);
-  const token = /^hallpass=([^;]*);/.exec(reply.setCookie[0] ?? '')?.[1];
+  const token = /^sid=([^;]*);/.exec(reply.setCookie[0] ?? '')?.[1];
   assert.match(token ?? '', /^[A-Za-z0-9_-]{43}$/);
   return token as string;
 };
 
-const cookieFor = (token: string) => `hallpass=${token}; Path=/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax`;
+const cookieFor = (token: string) => `sid=${token}; Path=/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax`;
 
 /** The server-mode behaviours over real HTTP, with a frozen session clock. */
 export function sessionsOverStoreTests(factory: StoreFactory): void {
@@ -163,7 +163,7 @@ export function sessionsOverStoreTests(factory: StoreFactory): void {
     withApp(async (app, store) => {
       const token = tokenOf(await app.request('/login?user=bob'));
       const logout = await app.request('/logout', token);
-      assert.deepEqual(logout.setCookie, ['hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax']);
+      assert.deepEqual(logout.setCookie, ['sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax']);
       assertGone(await store.get(sha256(token)));
       const after = await app.request('/peek', token);
       assert.equal(after.body.isNew, true);

@@ -62,7 +62,7 @@ describe('hallpass/fastify', () => {
     assert.ok(merged.setCookies.includes('lang=en; Path=/'));
     assert.ok(merged.setCookies.includes('theme=dark; Path=/; SameSite=Lax'));
     assert.equal(
-      merged.setCookies.filter((cookie) => /^hallpass=[^;]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/.test(cookie)).length,
+      merged.setCookies.filter((cookie) => /^sid=[^;]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/.test(cookie)).length,
       1,
     );
     assert.equal(merged.headers.get('vary'), 'Accept-Encoding, Cookie');

@@ -25,7 +25,7 @@ const downStore: SessionStore = {
 };
 
 const request = (path = '/', cookie?: string) => new Request(`http://app.test${path}`, { headers: cookie ? { cookie } : {} });
-const sessionCookie = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('hallpass='));
+const sessionCookie = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('sid='));
 const pairOf = (response: Response) => (sessionCookie(response) as string).split(';')[0] as string;
 
 describe('hallpass/fetch', () => {
@@ -38,7 +38,7 @@ describe('hallpass/fetch', () => {
     });
     const first = await handle(request());
     assert.equal(await first.text(), 'visit 1');
-    assert.match(sessionCookie(first) as string, /^hallpass=h1\.[^;]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/);
+    assert.match(sessionCookie(first) as string, /^sid=h1\.[^;]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/);
     assert.equal(first.headers.get('vary'), 'Cookie');
     assert.equal(first.headers.get('cache-control'), 'private, no-store');
     const second = await handle(request('/', pairOf(first)));
@@ -56,7 +56,7 @@ describe('hallpass/fetch', () => {
     const response = await handle(request());
     const cookies = response.headers.getSetCookie();
     assert.deepEqual(cookies.slice(0, 2), ['a=1; Path=/', 'b=2; Path=/']);
-    assert.ok(cookies[2]?.startsWith('hallpass='));
+    assert.ok(cookies[2]?.startsWith('sid='));
     assert.equal(response.headers.get('vary'), 'Accept-Encoding, Cookie');
     assert.equal(response.headers.get('cache-control'), 'private, no-cache');
   });
@@ -116,7 +116,7 @@ describe('hallpass/fetch', () => {
     assert.deepEqual(readResponse.headers.getSetCookie(), []);
     const original = new Response('untouched');
     const untouched = withSessions(sessions, () => original);
-    const response = await untouched(request('/', 'hallpass=whatever'));
+    const response = await untouched(request('/', 'sid=whatever'));
     assert.equal(response, original, 'returned as is');
     assert.equal(response.headers.get('vary'), null);
   });
@@ -137,7 +137,7 @@ describe('hallpass/fetch', () => {
     });
     const cookie = pairOf(await login(request()));
     const response = await logout(request('/logout', cookie));
-    assert.equal(sessionCookie(response), 'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax');
+    assert.equal(sessionCookie(response), 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax');
   });
 
   it('rejects with the error of a handler that throws, and with CookieTooLargeError', async () => {
@@ -154,7 +154,7 @@ describe('hallpass/fetch', () => {
 
   describe('store failures', () => {
     const failing = createSessions({ store: downStore });
-    const token = `hallpass=${'A'.repeat(43)}`;
+    const token = `sid=${'A'.repeat(43)}`;
 
     it('answers 503 with the JSON body when the store fails on load', async () => {
       const errors: unknown[] = [];
@@ -209,7 +209,7 @@ describe('hallpass/fetch', () => {
         session.set('n', 1);
         return new Response('ok');
       });
-      assert.match(sessionCookie(await handle(request())) as string, /^hallpass=[A-Za-z0-9_-]{43}; /);
+      assert.match(sessionCookie(await handle(request())) as string, /^sid=[A-Za-z0-9_-]{43}; /);
     });
   });
 });

@@ -67,7 +67,7 @@ describe('hallpass/hono', () => {
     const merged = await call(url, 'GET', '/merge');
     assert.deepEqual(merged.setCookies.slice(0, 2), ['theme=dark; Path=/', 'lang=en; Path=/']);
     assert.equal(merged.setCookies.length, 3);
-    assert.match(merged.setCookies[2] as string, /^hallpass=[^;]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/);
+    assert.match(merged.setCookies[2] as string, /^sid=[^;]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/);
     assert.equal(merged.headers.get('vary'), 'Accept-Encoding, Cookie');
     assert.equal(merged.headers.get('cache-control'), 'private, no-store');
     assert.equal((await call(url, 'GET', '/own-cache')).headers.get('cache-control'), 'private, no-cache');

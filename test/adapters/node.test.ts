@@ -77,7 +77,7 @@ function app(sessions: Sessions, routes: Record<string, Route>, options: Paramet
   };
 }
 
-const cookieOf = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('hallpass='));
+const cookieOf = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('sid='));
 const pairOf = (response: Response) => (cookieOf(response) as string).split(';')[0] as string;
 
 describe('hallpass/node', () => {
@@ -115,7 +115,7 @@ describe('hallpass/node', () => {
       const login = await server.fetch('/login');
       assert.equal(login.status, 302);
       assert.equal(login.headers.get('location'), '/');
-      assert.match(cookieOf(login) as string, /^hallpass=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax$/);
+      assert.match(cookieOf(login) as string, /^sid=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax$/);
       // The very next request, sent as soon as the redirect arrives, sees the saved session.
       assert.equal(await (await server.fetch('/me', { headers: { cookie: pairOf(login) } })).text(), 'alice');
     });
@@ -243,31 +243,31 @@ describe('hallpass/node', () => {
       const cookies = response.headers.getSetCookie();
       assert.deepEqual(cookies.slice(0, 2), ['a=1; Path=/', 'b=2; Path=/']);
       assert.equal(cookies.length, 3);
-      assert.ok(cookies[2]?.startsWith('hallpass='));
+      assert.ok(cookies[2]?.startsWith('sid='));
       assert.equal(response.headers.get('vary'), 'Accept-Encoding, Cookie');
       const single = (await server.fetch('/set-header-string')).headers.getSetCookie();
       assert.equal(single[0], 'a=1; Path=/');
-      assert.ok(single[1]?.startsWith('hallpass='));
+      assert.ok(single[1]?.startsWith('sid='));
     });
 
     it('keeps Set-Cookie and Vary passed to writeHead', async () => {
       const response = await server.fetch('/write-head');
       const cookies = response.headers.getSetCookie();
       assert.equal(cookies[0], 'c=3; Path=/');
-      assert.ok(cookies[1]?.startsWith('hallpass='));
+      assert.ok(cookies[1]?.startsWith('sid='));
       assert.equal(response.headers.get('vary'), 'Origin, Cookie');
       assert.equal(response.headers.get('cache-control'), 'private, no-store');
       const withMessage = await server.fetch('/write-head-status-message');
       assert.equal(withMessage.statusText, 'Fine');
       assert.deepEqual(withMessage.headers.getSetCookie().slice(0, 2), ['d=4', 'e=5']);
-      assert.ok(withMessage.headers.getSetCookie()[2]?.startsWith('hallpass='));
+      assert.ok(withMessage.headers.getSetCookie()[2]?.startsWith('sid='));
     });
 
     it('does not modify a headers object the app passes to writeHead, even a frozen or shared one', async () => {
       const first = await server.fetch('/write-head-frozen');
       assert.equal(first.status, 200);
       assert.equal(first.headers.getSetCookie()[0], 'theme=dark; Path=/');
-      assert.ok(first.headers.getSetCookie()[1]?.startsWith('hallpass='));
+      assert.ok(first.headers.getSetCookie()[1]?.startsWith('sid='));
       assert.equal(first.headers.get('vary'), 'Accept, Cookie');
       for (let i = 0; i < 2; i++) {
         const response = await server.fetch('/write-head-shared');
@@ -282,7 +282,7 @@ describe('hallpass/node', () => {
       const response = await server.fetch('/write-head-array');
       const cookies = response.headers.getSetCookie();
       assert.deepEqual(cookies.slice(0, 2), ['f=6', 'g=7']);
-      assert.ok(cookies[2]?.startsWith('hallpass='), JSON.stringify(cookies));
+      assert.ok(cookies[2]?.startsWith('sid='), JSON.stringify(cookies));
       assert.equal(response.headers.get('vary'), 'Accept, Cookie');
     });
 
@@ -331,7 +331,7 @@ describe('hallpass/node', () => {
     });
 
     it('adds nothing to a response that never touched the session', async () => {
-      const response = await server.fetch('/untouched', { headers: { cookie: 'hallpass=whatever' } });
+      const response = await server.fetch('/untouched', { headers: { cookie: 'sid=whatever' } });
       assert.equal(response.headers.get('vary'), null);
       assert.equal(response.headers.get('cache-control'), null);
       assert.deepEqual(response.headers.getSetCookie(), []);
@@ -391,7 +391,7 @@ describe('hallpass/node', () => {
     );
 
     it('answers 503 with the JSON body when the store fails on load', async () => {
-      const response = await failing.fetch('/', { headers: { cookie: `hallpass=${'A'.repeat(43)}` } });
+      const response = await failing.fetch('/', { headers: { cookie: `sid=${'A'.repeat(43)}` } });
       assert.equal(response.status, 503);
       assert.equal(response.headers.get('content-type'), 'application/json');
       assert.equal(response.headers.get('cache-control'), 'no-store');
@@ -409,7 +409,7 @@ describe('hallpass/node', () => {
     });
 
     it('serves an unsaved anonymous session with onStoreError: "anonymous"', async () => {
-      const response = await anonymous.fetch('/', { headers: { cookie: `hallpass=${'A'.repeat(43)}` } });
+      const response = await anonymous.fetch('/', { headers: { cookie: `sid=${'A'.repeat(43)}` } });
       assert.equal(response.status, 200);
       assert.equal(await response.text(), 'anonymous:1');
       assert.deepEqual(response.headers.getSetCookie(), []);

@@ -17,7 +17,7 @@ import { listen, type Running } from './contract/listen.js';
 import { delayedStore, now, SECRET } from './contract/stores.js';
 
 const PASSWORDS: Record<string, string> = { alice: 'wonderland' };
-const EXPIRED = 'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
+const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
 const running: Running[] = [];
 after(() => Promise.all(running.map((server) => server.close())));
 

@@ -32,7 +32,7 @@ describe('examples/react-router in Chromium', { skip }, () => {
     await page.goto(`${example.url}/`);
     assert.deepEqual(await fetchJson(page, 'POST', '/login?username=alice'), { message: 'Logged in as alice' });
     const [cookie] = await context.cookies();
-    assert.equal(cookie?.name, 'hallpass');
+    assert.equal(cookie?.name, 'sid');
 
     const headers = page.waitForResponse((response) => new URL(response.url()).pathname === '/cart').then((r) => r.headersArray());
     assert.deepEqual(await fetchJson(page, 'GET', '/cart'), { cart: [] });

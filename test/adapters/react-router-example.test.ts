@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { call, pairOf } from './contract/client.js';
 import { readmeSnippet, runWithoutSecret, startExample } from './contract/example.js';
 
-const LIVE_COOKIE = /^hallpass=[^;]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/;
+const LIVE_COOKIE = /^sid=[^;]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/;
 
 describe('examples/react-router', () => {
   let example: Awaited<ReturnType<typeof startExample>>;
@@ -46,7 +46,7 @@ describe('examples/react-router', () => {
 
     const logout = await call(url, 'POST', '/logout', { cookie });
     assert.deepEqual(logout.body, { message: 'Logged out successfully.' });
-    assert.deepEqual(logout.setCookies, ['hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax']);
+    assert.deepEqual(logout.setCookies, ['sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax']);
     assert.deepEqual((await call(url, 'GET', '/', { cookie })).body, { message: 'Hello, guest!' }, 'the pre-logout cookie is refused');
     assert.deepEqual((await call(url, 'GET', '/cart', { cookie })).body, { cart: [] });
   });

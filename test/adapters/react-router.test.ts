@@ -94,10 +94,7 @@ describe('hallpass/react-router', () => {
 
     it(`${mode}: destroySession on a visitor without a cookie still answers a Set-Cookie that expires it`, async () => {
       const storage = hallpassSessionStorage<Data>(make());
-      assert.equal(
-        await storage.destroySession(await storage.getSession(null)),
-        'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax',
-      );
+      assert.equal(await storage.destroySession(await storage.getSession(null)), 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax');
     });
   }
 
@@ -107,7 +104,7 @@ describe('hallpass/react-router', () => {
     const { cookie, id } = await logIn(storage, 'alice');
     assert.equal(store.size, 1);
     const session = await storage.getSession(cookie);
-    assert.match(await storage.destroySession(session), /^hallpass=; Path=\/; Max-Age=0;/);
+    assert.match(await storage.destroySession(session), /^sid=; Path=\/; Max-Age=0;/);
     assert.throws(() => session.get('userId'), expectCode('ERR_SESSION_STATE', /destroyed/));
     assert.equal(store.size, 0);
     assert.equal(await store.get(id), null);
@@ -136,29 +133,26 @@ describe('hallpass/react-router', () => {
       const rr = storage(sessionOptions);
       const session = await rr.getSession(null);
       session.set('userId', 'alice');
-      return (await rr.commitSession(session, options)).replace(/^hallpass=[^;]+/, 'hallpass=…');
+      return (await rr.commitSession(session, options)).replace(/^sid=[^;]+/, 'sid=…');
     };
 
     it('maxAge and expires set the Max-Age of this cookie', async () => {
-      assert.equal(await commitWith({}), 'hallpass=…; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Lax');
-      assert.equal(await commitWith({ maxAge: 60 }), 'hallpass=…; Path=/; Max-Age=60; HttpOnly; Secure; SameSite=Lax');
+      assert.equal(await commitWith({}), 'sid=…; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Lax');
+      assert.equal(await commitWith({ maxAge: 60 }), 'sid=…; Path=/; Max-Age=60; HttpOnly; Secure; SameSite=Lax');
       assert.equal(
         await commitWith({ expires: new Date(clock.now() + 120_000) }),
-        'hallpass=…; Path=/; Max-Age=120; HttpOnly; Secure; SameSite=Lax',
+        'sid=…; Path=/; Max-Age=120; HttpOnly; Secure; SameSite=Lax',
       );
       // "Remember me": a browser-session cookie by default, a lasting one when the app asks.
-      assert.equal(await commitWith({}, { persistent: false }), 'hallpass=…; Path=/; HttpOnly; Secure; SameSite=Lax');
-      assert.equal(
-        await commitWith({ maxAge: 300 }, { persistent: false }),
-        'hallpass=…; Path=/; Max-Age=300; HttpOnly; Secure; SameSite=Lax',
-      );
+      assert.equal(await commitWith({}, { persistent: false }), 'sid=…; Path=/; HttpOnly; Secure; SameSite=Lax');
+      assert.equal(await commitWith({ maxAge: 300 }, { persistent: false }), 'sid=…; Path=/; Max-Age=300; HttpOnly; Secure; SameSite=Lax');
     });
 
     it('never lets the cookie outlive the session: maxAge is clamped to what is left of its lifetime', async () => {
-      assert.equal(await commitWith({ maxAge: 10 * 365 * 86400 }), 'hallpass=…; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Lax');
+      assert.equal(await commitWith({ maxAge: 10 * 365 * 86400 }), 'sid=…; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Lax');
       assert.equal(
         await commitWith({ expires: new Date(clock.now() + 86_400_000) }),
-        'hallpass=…; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Lax',
+        'sid=…; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Lax',
       );
     });
 
@@ -187,7 +181,7 @@ describe('hallpass/react-router', () => {
       const { cookie } = await logIn(rr, 'alice');
       const session = await rr.getSession(cookie);
       session.unset('userId');
-      assert.match(await rr.commitSession(session, { maxAge: 600 }), /^hallpass=; Path=\/; Max-Age=0;/);
+      assert.match(await rr.commitSession(session, { maxAge: 600 }), /^sid=; Path=\/; Max-Age=0;/);
     });
   });
 
@@ -250,7 +244,7 @@ describe('hallpass/react-router', () => {
     it('getSession throws a 503 Response with the JSON body and reports the StoreError', async () => {
       const errors: unknown[] = [];
       const rr = hallpassSessionStorage(createSessions({ store: failingStore('get') }), { onError: (error) => errors.push(error) });
-      const thrown = await rr.getSession(`hallpass=${'A'.repeat(43)}`).catch((error: unknown) => error);
+      const thrown = await rr.getSession(`sid=${'A'.repeat(43)}`).catch((error: unknown) => error);
       assert.ok(thrown instanceof Response);
       assert.equal(thrown.status, 503);
       assert.equal(thrown.headers.get('retry-after'), '1');
@@ -267,7 +261,7 @@ describe('hallpass/react-router', () => {
       const handler = createStaticHandler([
         { id: 'page', path: '/', loader: async ({ request }) => (await rr.getSession(request.headers.get('Cookie'))).data },
       ]);
-      const request = () => new Request('http://localhost/', { headers: { Cookie: `hallpass=${'A'.repeat(43)}` } });
+      const request = () => new Request('http://localhost/', { headers: { Cookie: `sid=${'A'.repeat(43)}` } });
       // queryRoute throws what a loader threw; framework mode's resource routes answer with it.
       const resource = await handler.queryRoute(request()).catch((thrown: unknown) => thrown);
       assert.ok(resource instanceof Response);
@@ -290,7 +284,7 @@ describe('hallpass/react-router', () => {
 
     it("onStoreError: 'anonymous' serves an empty session that is never saved", async () => {
       const rr = hallpassSessionStorage(createSessions({ store: failingStore('get') }), { onStoreError: 'anonymous' });
-      const session = await rr.getSession(`hallpass=${'A'.repeat(43)}`);
+      const session = await rr.getSession(`sid=${'A'.repeat(43)}`);
       assert.deepEqual(session.data, {});
       session.set('userId', 'alice');
       assert.equal(await rr.commitSession(session), '');

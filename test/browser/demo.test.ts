@@ -73,7 +73,7 @@ for (const mode of ['sealed', 'sqlite'] as const satisfies readonly DemoMode[]) 
 
     it('keeps the session cookie away from page scripts', async () => {
       const [cookie] = await device.context.cookies();
-      assert.equal(cookie?.name, 'hallpass');
+      assert.equal(cookie?.name, 'sid');
       assert.deepEqual([cookie?.httpOnly, cookie?.secure, cookie?.sameSite], [true, true, 'Lax']);
       assert.equal(await device.page.evaluate(() => document.cookie), '');
       assert.equal(await device.page.textContent('#document-cookie'), '""');

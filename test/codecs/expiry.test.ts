@@ -67,7 +67,7 @@ for (const codec of ['sealed', 'signed'] as const) {
       const h = harness({ codec });
       const now = h.clock.seconds;
       const value = forge(codec, SECRET, envelopeJson({ created: now - 10, seen: now + 3600, data: { a: 1 } }));
-      assert.equal((await h.sessions.load(`hallpass=${value}`)).isNew, true);
+      assert.equal((await h.sessions.load(`sid=${value}`)).isNew, true);
       assert.deepEqual(h.log.invalid(), ['future']);
     });
 
@@ -77,9 +77,9 @@ for (const codec of ['sealed', 'signed'] as const) {
       const now = h.clock.seconds;
       const value = forge(codec, SECRET, envelopeJson({ created: now - 700, seen: now - 700, data: { a: 1 } }));
       const strict = harness({ codec, idleTimeout: 600, touchInterval: 60, now: h.clock.now });
-      assert.equal((await strict.sessions.load(`hallpass=${value}`)).isNew, true);
+      assert.equal((await strict.sessions.load(`sid=${value}`)).isNew, true);
       assert.deepEqual(strict.log.invalid(), ['idle']);
-      assert.equal((await h.sessions.load(`hallpass=${value}`)).isNew, false);
+      assert.equal((await h.sessions.load(`sid=${value}`)).isNew, false);
     });
 
     it('refuses an oversized cookie without decoding it', async () => {
@@ -97,7 +97,7 @@ for (const codec of ['sealed', 'signed'] as const) {
           },
         },
       });
-      const session = await counting.sessions.load(`hallpass=${'A'.repeat(4097)}`);
+      const session = await counting.sessions.load(`sid=${'A'.repeat(4097)}`);
       assert.equal(session.isNew, true);
       assert.equal(decodes, 0);
       assert.deepEqual(counting.log.invalid(), ['oversized']);

@@ -214,12 +214,12 @@ describe('sealed codec confidentiality', () => {
     const ours = keyIdFor(SECRET, 'sealed');
     const other = keyIdFor(OLD_SECRET, 'sealed');
     // The control: SECRET's key, its key id in the value, and the associated data naming both.
-    const opened = codec.decode(sealUnder(SECRET, json, `hallpass=h1.${ours}`), NOW);
+    const opened = codec.decode(sealUnder(SECRET, json, `sid=h1.${ours}`), NOW);
     assert.ok(opened.ok, JSON.stringify(opened));
     assert.deepEqual({ ...opened.envelope.data }, { a: 1 });
     // The same key and the same value layout; only the associated data names something else.
-    refused(codec, sealUnder(SECRET, json, `hallpass=h1.${other}`), 'tampered');
-    refused(codec, sealUnder(SECRET, json, `hallpass=h2.${ours}`), 'tampered');
+    refused(codec, sealUnder(SECRET, json, `sid=h1.${other}`), 'tampered');
+    refused(codec, sealUnder(SECRET, json, `sid=h2.${ours}`), 'tampered');
     refused(codec, sealUnder(SECRET, json, `sid=h1.${ours}`), 'tampered');
     refused(codec, sealUnder(SECRET, json, ''), 'tampered');
   });
@@ -247,7 +247,7 @@ describe('signed codec readability', () => {
     const other = keyIdFor(OLD_SECRET, 'signed');
     // The control: SECRET's key, its key id in the value, and the tag over exactly what the value says.
     const opened = codec.decode(
-      signUnder(SECRET, json, (id, payload) => `hallpass=s1.${id}.${payload}`),
+      signUnder(SECRET, json, (id, payload) => `sid=s1.${id}.${payload}`),
       NOW,
     );
     assert.ok(opened.ok, JSON.stringify(opened));
@@ -255,12 +255,12 @@ describe('signed codec readability', () => {
     // The same key and the same value; only the signed text names something else.
     refused(
       codec,
-      signUnder(SECRET, json, (_, payload) => `hallpass=s1.${other}.${payload}`),
+      signUnder(SECRET, json, (_, payload) => `sid=s1.${other}.${payload}`),
       'tampered',
     );
     refused(
       codec,
-      signUnder(SECRET, json, (id, payload) => `hallpass=s2.${id}.${payload}`),
+      signUnder(SECRET, json, (id, payload) => `sid=s2.${id}.${payload}`),
       'tampered',
     );
     refused(
@@ -270,7 +270,7 @@ describe('signed codec readability', () => {
     );
     refused(
       codec,
-      signUnder(SECRET, json, (_, payload) => `hallpass=s1.${payload}`),
+      signUnder(SECRET, json, (_, payload) => `sid=s1.${payload}`),
       'tampered',
     );
     refused(

@@ -22,7 +22,7 @@ describe('prototype pollution', () => {
       const h = harness({ codec });
       const now = h.clock.seconds;
       const json = envelopeJson({ created: now, seen: now }).replace('"data":{}', `"data":${HOSTILE}`);
-      const session = await h.sessions.load(`hallpass=${forge(codec, SECRET, json)}`);
+      const session = await h.sessions.load(`sid=${forge(codec, SECRET, json)}`);
       assert.equal(session.isNew, false);
       assert.deepEqual(session.get('__proto__'), { polluted: 'yes' });
       assert.deepEqual(session.get('constructor'), { prototype: { polluted: 'yes' } });
@@ -61,7 +61,7 @@ describe('prototype pollution', () => {
       const h = harness({ codec });
       const now = h.clock.seconds;
       const json = `{"__proto__":{"user":"admin","polluted":"yes"},"id":"AAAAAAAAAAAAAAAAAAAAAA","created":${now},"seen":${now},"data":{"a":1}}`;
-      const session = await h.sessions.load(`hallpass=${forge(codec, SECRET, json)}`);
+      const session = await h.sessions.load(`sid=${forge(codec, SECRET, json)}`);
       assert.equal(session.get('a'), 1);
       assert.equal(session.userId, undefined, 'a user hidden in __proto__ is not picked up');
       assertClean();
@@ -70,7 +70,7 @@ describe('prototype pollution', () => {
     it(`${codec}: get('constructor') and friends are undefined when absent`, async () => {
       const h = harness({ codec });
       const now = h.clock.seconds;
-      const session = await h.sessions.load(`hallpass=${forge(codec, SECRET, envelopeJson({ created: now, seen: now, data: { a: 1 } }))}`);
+      const session = await h.sessions.load(`sid=${forge(codec, SECRET, envelopeJson({ created: now, seen: now, data: { a: 1 } }))}`);
       assert.equal(session.isNew, false);
       for (const key of ['constructor', '__proto__', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__']) {
         assert.equal(session.get(key), undefined, key);

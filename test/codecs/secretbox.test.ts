@@ -14,13 +14,13 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const sample = () => sampleEnvelope(NOW);
 
 /** The documented key schedule, written out independently: HKDF-SHA256 per secret and cookie name. */
-function keyFor(secret: string, name = 'hallpass'): { id: string; raw: Buffer } {
+function keyFor(secret: string, name = 'sid'): { id: string; raw: Buffer } {
   const raw = Buffer.from(hkdfSync('sha256', secret, 'hallpass', `hallpass/secretbox/v1/${name}`, 32));
   return { id: createHash('sha256').update('hallpass/key-id').update(raw).digest('base64url').slice(0, 6), raw };
 }
 
 /** Seals `plaintext` as `x1.<key id>.<base64url(nonce ‖ box)>` with libsodium directly. */
-function forge(secret: string, plaintext: string, name = 'hallpass'): string {
+function forge(secret: string, plaintext: string, name = 'sid'): string {
   const { id, raw } = keyFor(secret, name);
   const message = Buffer.from(plaintext);
   const nonce = Buffer.alloc(24);
@@ -182,7 +182,7 @@ describe('secretbox codec in createSessions', () => {
     assert.equal(next.get('user_id'), 'alice');
     const value = cookieValue(first.result.setCookie);
     const flipped = value.slice(0, -3) + (value.at(-3) === 'A' ? 'B' : 'A') + value.slice(-2);
-    const tampered = await h.sessions.load(`hallpass=${flipped}`);
+    const tampered = await h.sessions.load(`sid=${flipped}`);
     assert.equal(tampered.get('user_id'), undefined);
     assert.deepEqual(h.log.invalid(), ['tampered']);
   });
@@ -237,7 +237,7 @@ describe('hallpass inspect on a secretbox cookie', () => {
   it('recognises x1 cookies, opens them with sodium-native and checks the cookie name', async () => {
     const value = secretboxCodec(sodium, [SECRET]).encode(sample());
     const flags = ['--secret', SECRET, '--now', String(NOW), '--json'];
-    const valid = await run(['inspect', `hallpass=${value}`, ...flags]);
+    const valid = await run(['inspect', `sid=${value}`, ...flags]);
     assert.equal(valid.status, 0, valid.stderr);
     assert.deepEqual(JSON.parse(valid.stdout), {
       valid: true,

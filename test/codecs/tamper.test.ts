@@ -21,7 +21,7 @@ for (const codec of ['sealed', 'signed'] as const) {
       h.log.events.length = 0;
       let session: Awaited<ReturnType<typeof h.sessions.load>>;
       try {
-        session = await h.sessions.load(`hallpass=${value}`);
+        session = await h.sessions.load(`sid=${value}`);
         session.keys();
       } catch (error) {
         assert.fail(`${what} threw ${String(error)}`);
@@ -36,7 +36,7 @@ for (const codec of ['sealed', 'signed'] as const) {
     }
 
     it('opens the untouched cookie', async () => {
-      const session = await h.sessions.load(`hallpass=${original}`);
+      const session = await h.sessions.load(`sid=${original}`);
       assert.equal(session.get('user_id'), 'alice');
     });
 
@@ -94,7 +94,7 @@ for (const codec of ['sealed', 'signed'] as const) {
     });
 
     it('still opens the untouched cookie afterwards', async () => {
-      const session = await h.sessions.load(`hallpass=${original}`);
+      const session = await h.sessions.load(`sid=${original}`);
       assert.equal(session.get('role'), 'user');
       assert.equal(session.userId, 'alice');
     });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { CookieTooLargeError, HallpassError } from 'hallpass';
 import { cookiePair, cookieValue, harness } from '../support/core-fixtures.js';
 
-const EXPIRED = 'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
+const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
 
 /** A harness whose cookie already holds `{ visits: 1 }`, written at the clock's start. */
 async function withCookie(options: Parameters<typeof harness>[0] = {}) {
@@ -18,7 +18,7 @@ describe('cookie mode Set-Cookie', () => {
     const { result, session } = await h.request(undefined, (s) => s.set('visits', 1));
     const value = cookieValue(result.setCookie);
     assert.match(value, /^h1\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]+$/);
-    assert.equal(result.setCookie, `hallpass=${value}; Path=/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax`);
+    assert.equal(result.setCookie, `sid=${value}; Path=/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax`);
     assert.equal(result.vary, true);
     assert.deepEqual(h.log.events, [{ type: 'created', id: session.id }]);
   });
@@ -28,13 +28,13 @@ describe('cookie mode Set-Cookie', () => {
     const first = await h.request(undefined, (s) => s.set('visits', 1));
     assert.equal(
       first.result.setCookie,
-      `hallpass=${cookieValue(first.result.setCookie)}; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Lax`,
+      `sid=${cookieValue(first.result.setCookie)}; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Lax`,
     );
     h.clock.advance(1000);
     const second = await h.request(cookiePair(first.result.setCookie), (s) => s.set('visits', 2));
     assert.equal(
       second.result.setCookie,
-      `hallpass=${cookieValue(second.result.setCookie)}; Path=/; Max-Age=2600; HttpOnly; Secure; SameSite=Lax`,
+      `sid=${cookieValue(second.result.setCookie)}; Path=/; Max-Age=2600; HttpOnly; Secure; SameSite=Lax`,
     );
   });
 
@@ -92,7 +92,7 @@ describe('cookie mode Set-Cookie', () => {
       assert.deepEqual((await h.request(cookie, (s) => s.get('visits'))).result, { vary: true });
       h.clock.advance(1);
       const { result } = await h.request(cookie, (s) => s.get('visits'));
-      assert.equal(result.setCookie, `hallpass=${cookieValue(result.setCookie)}; Path=/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax`);
+      assert.equal(result.setCookie, `sid=${cookieValue(result.setCookie)}; Path=/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax`);
       const slid = await h.sessions.load(cookiePair(result.setCookie));
       assert.equal(slid.lastSeenAt, start + 8640);
       assert.equal(slid.createdAt, start, 'the slide keeps the creation time');
@@ -156,7 +156,7 @@ describe('cookie mode Set-Cookie', () => {
 
     it('destroy() expires a refused cookie too, so the browser stops sending it', async () => {
       const h = harness();
-      const { result } = await h.request('hallpass=garbage', (s) => s.destroy());
+      const { result } = await h.request('sid=garbage', (s) => s.destroy());
       assert.deepEqual(result, { setCookie: EXPIRED, vary: true });
       assert.deepEqual(h.log.invalid(), ['malformed']);
     });
@@ -183,7 +183,7 @@ describe('cookie mode Set-Cookie', () => {
     it('writes a browser-session cookie with persistent: false, yet still enforces expiry', async () => {
       const h = harness({ persistent: false, idleTimeout: 600 });
       const { result } = await h.request(undefined, (s) => s.set('visits', 1));
-      assert.equal(result.setCookie, `hallpass=${cookieValue(result.setCookie)}; Path=/; HttpOnly; Secure; SameSite=Lax`);
+      assert.equal(result.setCookie, `sid=${cookieValue(result.setCookie)}; Path=/; HttpOnly; Secure; SameSite=Lax`);
       const ended = await h.request(cookiePair(result.setCookie), (s) => s.clear());
       assert.equal(ended.result.setCookie, EXPIRED, 'expiring still needs Max-Age=0');
       h.clock.advance(600);
@@ -192,8 +192,8 @@ describe('cookie mode Set-Cookie', () => {
 
     it('reads the cookie among others, quoted or not, and ignores other names', async () => {
       const { h, cookie } = await withCookie();
-      const value = cookie.slice('hallpass='.length);
-      for (const header of [`a=1; ${cookie}; b=2`, `a=1;${cookie}`, `hallpass="${value}"`, ` ${cookie} `, `xhallpass=1; ${cookie}`]) {
+      const value = cookie.slice('sid='.length);
+      for (const header of [`a=1; ${cookie}; b=2`, `a=1;${cookie}`, `sid="${value}"`, ` ${cookie} `, `xsid=1; ${cookie}`]) {
         assert.equal((await h.sessions.load(header)).get('visits'), 1, header);
       }
       assert.equal((await h.sessions.load(`hallpassx=${value}`)).isNew, true);
@@ -202,7 +202,7 @@ describe('cookie mode Set-Cookie', () => {
 
     it('uses the first valid cookie when several share the name (cookie tossing)', async () => {
       const { h, cookie } = await withCookie();
-      const session = await h.sessions.load(`hallpass=forged; ${cookie}`);
+      const session = await h.sessions.load(`sid=forged; ${cookie}`);
       assert.equal(session.get('visits'), 1);
       assert.deepEqual(h.log.invalid(), ['malformed']);
     });
@@ -293,7 +293,7 @@ describe('a codec object from the app that throws', () => {
       },
     };
     const h = harness({ codec: throwing });
-    const session = await h.sessions.load('hallpass=anything-at-all');
+    const session = await h.sessions.load('sid=anything-at-all');
     assert.equal(session.isNew, true);
     assert.deepEqual(session.toJSON(), {});
     assert.deepEqual(h.log.events, [{ type: 'invalid', reason: 'malformed', codec: 'app-codec' }]);

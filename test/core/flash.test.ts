@@ -68,7 +68,7 @@ describe('flash messages', () => {
         const page = await h.request(cookiePair(post.result.setCookie), (session) => {
           assert.deepEqual(takeFlashes(session), [{ kind: 'error', message: 'Please enter a username' }]);
         });
-        assert.equal(page.result.setCookie, 'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax');
+        assert.equal(page.result.setCookie, 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax');
       });
     });
   }

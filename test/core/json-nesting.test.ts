@@ -41,7 +41,7 @@ describe('session.set and nesting', () => {
       session.set('arrays', nested(MAX_NESTING));
       session.set('objects', nestedObjects(MAX_NESTING));
     });
-    const { session } = await h.request(`hallpass=${cookieValue(result.setCookie)}`);
+    const { session } = await h.request(`sid=${cookieValue(result.setCookie)}`);
     assert.deepEqual(session.get('arrays'), nested(MAX_NESTING));
     assert.deepEqual(session.get('objects'), nestedObjects(MAX_NESTING));
     assert.deepEqual(h.log.invalid(), []);
@@ -97,7 +97,7 @@ describe('cookies whose data nests too deep', () => {
       const h = harness({ codec: kind as 'sealed' | 'signed' });
       const value = forge(forgeAs, SECRET, deepEnvelopeJson(MAX_NESTING + 1));
       assert.ok(value.length < 4096, `${value.length} characters: a cookie browsers keep`);
-      const { session, result } = await h.request(`hallpass=${value}`, (s) => s.get('deep'));
+      const { session, result } = await h.request(`sid=${value}`, (s) => s.get('deep'));
       assert.deepEqual(session.toJSON(), {});
       assert.deepEqual(h.log.invalid(), ['malformed']);
       assert.equal(result.setCookie, undefined);

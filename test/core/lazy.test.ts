@@ -52,7 +52,7 @@ describe('lazy decoding in cookie mode', () => {
 
   it('tries each cookie of the name once, in order, and stops at the first good one', async () => {
     const { h, codec, cookie } = await setup();
-    const session = await h.sessions.load(`hallpass=bad1; ${cookie}; hallpass=never-read`);
+    const session = await h.sessions.load(`sid=bad1; ${cookie}; sid=never-read`);
     assert.equal(session.get('visits'), 1);
     assert.equal(codec.decodes, 2);
   });

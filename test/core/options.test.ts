@@ -220,7 +220,7 @@ describe('createSessions option checks', () => {
           throw new Error('logger down');
         },
       });
-      const session = await sessions.load('hallpass=tampered');
+      const session = await sessions.load('sid=tampered');
       assert.equal(session.isNew, true);
       session.set('n', 1);
       assert.ok((await sessions.commit(session)).setCookie);
@@ -235,7 +235,7 @@ describe('createSessions option checks', () => {
   describe('defaults', () => {
     it('fills in the documented defaults', () => {
       const { options } = createSessions({ secret: SECRET });
-      assert.equal(options.name, 'hallpass');
+      assert.equal(options.name, 'sid');
       assert.deepEqual(options.cookie, { path: '/', domain: undefined, sameSite: 'lax', secure: true, httpOnly: true, partitioned: false });
       assert.equal(options.maxAge, 1_209_600);
       assert.equal(options.idleTimeout, 86_400);

@@ -14,7 +14,7 @@ import { frozenClock } from '../support/clock.js';
 import { cookiePair, harness } from '../support/core-fixtures.js';
 import { openDatabase } from '../support/sqlite.js';
 
-const EXPIRED = 'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
+const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
 
 const variants: Array<[string, () => Partial<SessionOptions>]> = [
   ['the default in-memory list', () => ({})],

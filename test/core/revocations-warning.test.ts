@@ -6,14 +6,19 @@ import { describe, it } from 'node:test';
 const fixture = join(import.meta.dirname, 'fixtures/production-start.ts');
 
 /** Runs the fixture in its own process (the warning is once per process) and returns what it wrote. */
-function start(configuration: 'default' | 'sqlite' | 'sqlite-memory', env: Record<string, string>, where = '') {
+function start(configuration: 'default' | 'sqlite' | 'sqlite-memory' | 'logins', env: Record<string, string>, where = '') {
   const run = spawnSync(process.execPath, ['--import', 'tsx', fixture, configuration, where], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
     timeout: 30_000,
   });
   assert.equal(run.status, 0, run.stderr);
-  return { stdout: run.stdout, warnings: run.stderr.split('\n').filter((line) => line.includes('HALLPASS_LOGOUTS_IN_MEMORY')) };
+  const lines = run.stderr.split('\n');
+  return {
+    stdout: run.stdout,
+    warnings: lines.filter((line) => line.includes('HALLPASS_LOGOUTS_IN_MEMORY')),
+    loginWarnings: lines.filter((line) => line.includes('HALLPASS_LOGIN_WITHOUT_USER')),
+  };
 }
 
 describe('production start-up without durable revocations', () => {
@@ -41,5 +46,13 @@ describe('production start-up without durable revocations', () => {
   it('says nothing with durable revocations, or outside production', () => {
     assert.deepEqual(start('sqlite', { NODE_ENV: 'production' }).warnings, []);
     assert.deepEqual(start('default', { NODE_ENV: 'development' }).warnings, []);
+  });
+});
+
+describe('a login that gives the session no user', () => {
+  it('warns once, in any environment, that its logout could not be revoked, naming session.userId', () => {
+    const { loginWarnings } = start('logins', { NODE_ENV: 'development' });
+    assert.equal(loginWarnings.length, 1);
+    assert.match(loginWarnings[0] as string, /Set `session.userId = <the user id>` at login/);
   });
 });

@@ -5,7 +5,7 @@ import { ConfigError, memoryStore, type SessionStore, StoreError } from 'hallpas
 import { cookiePair, cookieValue, harness } from '../support/core-fixtures.js';
 import { countingStore } from '../support/counting-store.js';
 
-const EXPIRED = 'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
+const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
 function serverHarness(options: Parameters<typeof harness>[0] = {}) {
@@ -31,7 +31,7 @@ describe('server mode', () => {
       const { result, session } = await h.request(undefined, (s) => s.set('user_id', 'alice'));
       const token = cookieValue(result.setCookie);
       assert.match(token, /^[A-Za-z0-9_-]{43}$/);
-      assert.equal(result.setCookie, `hallpass=${token}; Path=/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax`);
+      assert.equal(result.setCookie, `sid=${token}; Path=/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax`);
       assert.equal(session.id, sha256(token));
       assert.deepEqual(h.store.ops(), ['set']);
       const [key, record, ttl] = h.store.calls[0]?.args ?? [];
@@ -72,7 +72,7 @@ describe('server mode', () => {
         `${'A'.repeat(42)}.`,
         'h1.abcdef.xyz',
       ]) {
-        const session = await h.sessions.load(`hallpass=${value}`);
+        const session = await h.sessions.load(`sid=${value}`);
         assert.equal(session.isNew, true);
       }
       assert.deepEqual(h.store.calls, []);
@@ -82,10 +82,10 @@ describe('server mode', () => {
     it('does not adopt a well-formed token it never issued', async () => {
       const h = serverHarness();
       const planted = 'P'.repeat(43);
-      const quiet = await h.request(`hallpass=${planted}`, (s) => s.get('user_id'));
+      const quiet = await h.request(`sid=${planted}`, (s) => s.get('user_id'));
       assert.deepEqual(quiet.result, { vary: true }, 'no cookie unless the session is written');
       assert.deepEqual(h.log.invalid(), ['unknown']);
-      const written = await h.request(`hallpass=${planted}`, (s) => s.set('user_id', 'mallory'));
+      const written = await h.request(`sid=${planted}`, (s) => s.set('user_id', 'mallory'));
       const token = cookieValue(written.result.setCookie);
       assert.notEqual(token, planted);
       assert.notEqual(written.session.id, sha256(planted));
@@ -188,7 +188,7 @@ describe('server mode', () => {
       const minimal = { get: (k: string) => inner.get(k), set: inner.set, destroy: inner.destroy } as unknown as SessionStore;
       assert.throws(
         () => harness({ store: minimal }),
-        (error: unknown) => error instanceof ConfigError && /`store` must implement touch and patch/.test(error.message),
+        (error: unknown) => error instanceof ConfigError && /it has no touch, patch/.test(error.message),
       );
       assert.throws(() => harness({ store: { ...minimal, touch: inner.touch } as SessionStore }), /`store` must implement patch \(/);
     });
@@ -306,7 +306,7 @@ describe('server mode', () => {
 
     it('turns a failed read into a StoreError with the cause', async () => {
       const h = harness({ store: failing('get') });
-      await assert.rejects(h.sessions.load(`hallpass=${'A'.repeat(43)}`), (error: unknown) => {
+      await assert.rejects(h.sessions.load(`sid=${'A'.repeat(43)}`), (error: unknown) => {
         assert.ok(error instanceof StoreError);
         assert.equal(error.code, 'ERR_STORE');
         assert.match(error.message, /failed on get: ECONNREFUSED/);
@@ -335,7 +335,7 @@ describe('server mode', () => {
           patch: async () => false,
         },
       });
-      await assert.rejects(h.sessions.load(`hallpass=${'A'.repeat(43)}`), { code: 'ERR_STORE' });
+      await assert.rejects(h.sessions.load(`sid=${'A'.repeat(43)}`), { code: 'ERR_STORE' });
     });
 
     it('fails within storeTimeout when the store never answers', async () => {
@@ -345,7 +345,7 @@ describe('server mode', () => {
         storeTimeout: 50,
       });
       let started = performance.now();
-      await assert.rejects(h.sessions.load(`hallpass=${'A'.repeat(43)}`), (error: unknown) => {
+      await assert.rejects(h.sessions.load(`sid=${'A'.repeat(43)}`), (error: unknown) => {
         assert.ok(error instanceof StoreError);
         assert.equal(error.code, 'ERR_STORE_TIMEOUT');
         assert.match(error.message, /did not answer get within 50 ms/);

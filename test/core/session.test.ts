@@ -273,7 +273,7 @@ describe('Session', () => {
       assert.throws(() => session.get('user_id'), { code: 'ERR_SESSION_STATE' });
       assert.throws(() => session.set('visits', 1), { code: 'ERR_SESSION_STATE' });
       const { setCookie } = await h.sessions.commit(session);
-      assert.equal(setCookie, 'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax');
+      assert.equal(setCookie, 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax');
       assert.deepEqual(
         h.log.events.filter((event) => event.type === 'destroyed'),
         [{ type: 'destroyed', id }],

@@ -20,7 +20,7 @@ function countingSealed(secrets = [SECRET]): Codec & { decodes: number } {
       return inner.decode(value, now);
     },
   };
-  builtInCodecs.set(codec, 'hallpass');
+  builtInCodecs.set(codec, 'sid');
   return codec;
 }
 
@@ -105,7 +105,7 @@ describe('verified-cookie cache (cookieCache)', () => {
     await h.request(old.cookie, (s) => s.get('cart')); // remembered now
     const { result } = await h.request(old.cookie, (s) => s.set('cart', ['pear']));
     assert.equal(codec.decodes, 1);
-    assert.ok(result.setCookie?.startsWith('hallpass=h1.'));
+    assert.ok(result.setCookie?.startsWith('sid=h1.'));
     assert.ok(h.log.events.some((event) => event.type === 'resealed'));
     assert.notEqual(cookiePair(result.setCookie).split('.')[1], old.cookie.split('.')[1], 'sealed with the newest key id');
   });

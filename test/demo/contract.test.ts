@@ -8,14 +8,14 @@ import { frozenClock } from '../support/clock.js';
 import { BROWSER_ACCEPT, call, page, submit } from './client.js';
 import { DEMO_MODES, type RunningDemo, startDemo } from './server.js';
 
-const EXPIRED = 'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
+const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
 
 for (const mode of DEMO_MODES) {
   const server = mode === 'memory' || mode === 'sqlite';
   // Cookie mode caps Max-Age by the 1-day idle timeout; a server-mode token lives as long as the
   // absolute lifetime, and the store enforces the idle timeout.
   const sessionCookie = (cookie: string | undefined) => {
-    const value = cookie?.slice('hallpass='.length) ?? '';
+    const value = cookie?.slice('sid='.length) ?? '';
     if (server) assert.match(value, /^[A-Za-z0-9_-]{43}$/);
     else assert.match(value, mode === 'sealed' ? /^h1\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]+$/ : /^[A-Za-z0-9_.-]+$/);
     return `${cookie}; Path=/; Max-Age=${server ? 1209600 : 86400}; HttpOnly; Secure; SameSite=Lax`;
@@ -238,7 +238,7 @@ for (const mode of DEMO_MODES) {
         for (const device of listed.devices) {
           assert.deepEqual(Object.keys(device).sort(), ['createdAt', 'current', 'id', 'lastSeenAt']);
           assert.match(String(device.id), /^[A-Za-z0-9_-]{43}$/, 'the store key, never the cookie token');
-          assert.notEqual(`hallpass=${device.id}`, laptop);
+          assert.notEqual(`sid=${device.id}`, laptop);
         }
         const html = (await page(base, laptop)).text;
         assert.match(html, /This device <span class="tag">current<\/span>[\s\S]*Another device/);

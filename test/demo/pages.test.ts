@@ -28,7 +28,7 @@ describe('demo page helpers', () => {
       flashes: [{ kind: 'error', message: "<img src=x onerror='x'>" }],
       devices: [{ createdAt: 0, lastSeenAt: 0, current: true }],
       cookie: {
-        name: 'hallpass',
+        name: 'sid',
         path: '/',
         httpOnly: true,
         secure: true,

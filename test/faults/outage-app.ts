@@ -48,12 +48,12 @@ export async function startOutageApp(store: SessionStore, storeTimeout: number) 
   async function request(path: string, token?: string): Promise<Outcome> {
     const started = performance.now();
     const res = await fetch(base + path, {
-      headers: token ? { cookie: `hallpass=${token}` } : {},
+      headers: token ? { cookie: `sid=${token}` } : {},
       signal: AbortSignal.timeout(HUNG_MS),
     });
     const body = await res.text();
     const ms = performance.now() - started;
-    const cookie = /^hallpass=([A-Za-z0-9_-]{43});/.exec(res.headers.getSetCookie()[0] ?? '')?.[1];
+    const cookie = /^sid=([A-Za-z0-9_-]{43});/.exec(res.headers.getSetCookie()[0] ?? '')?.[1];
     return { status: res.status, ms, body, token: cookie ?? token };
   }
 

@@ -146,7 +146,7 @@ describe('PostgreSQL outage: fail fast, recover by itself, lose nothing acknowle
   });
 
   it('down at start-up: requests that need the store answer 503 fast, others are served; service resumes once it is up', async (t) => {
-    const token = `hallpass=${randomBytes(32).toString('base64url')}`;
+    const token = `sid=${randomBytes(32).toString('base64url')}`;
     const read = await timed('GET', '/session', { cookie: token });
     const write = await timed('POST', '/login', { json: { username: 'alice' } });
     for (const reply of [read, write]) {

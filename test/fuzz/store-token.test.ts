@@ -40,13 +40,13 @@ describe('fuzz: server-mode tokens', () => {
     const live = await sessions.load(undefined);
     live.set('user', 'alice');
     const issued = (await sessions.commit(live)).setCookie as string;
-    const liveToken = issued.slice('hallpass='.length, issued.indexOf(';'));
+    const liveToken = issued.slice('sid='.length, issued.indexOf(';'));
     spy.calls.splice(0);
 
     const header = fc.oneof(
-      fc.string({ unit: 'binary', maxLength: 200 }).map((v) => `hallpass=${v}`),
-      token.map((v) => `hallpass=${v}`),
-      fc.tuple(token, fc.string({ maxLength: 3 })).map(([v, extra]) => `hallpass=${liveToken.slice(0, 40)}${v.slice(0, 3)}${extra}`),
+      fc.string({ unit: 'binary', maxLength: 200 }).map((v) => `sid=${v}`),
+      token.map((v) => `sid=${v}`),
+      fc.tuple(token, fc.string({ maxLength: 3 })).map(([v, extra]) => `sid=${liveToken.slice(0, 40)}${v.slice(0, 3)}${extra}`),
       fc.string({ unit: 'binary', maxLength: 200 }),
     );
     await fc.assert(
@@ -54,7 +54,7 @@ describe('fuzz: server-mode tokens', () => {
         fc.pre(!cookie.includes(liveToken));
         const before = spy.calls.length;
         const session = await sessions.load(cookie);
-        const shaped = readCookie(cookie, 'hallpass').filter(isTokenShaped).length;
+        const shaped = readCookie(cookie, 'sid').filter(isTokenShaped).length;
         assert.equal(spy.calls.length - before, shaped, 'exactly one lookup per token-shaped value, none for anything else');
         assert.equal(session.isNew, true);
         assert.equal(session.get('user'), undefined);
@@ -67,6 +67,6 @@ describe('fuzz: server-mode tokens', () => {
       assert.equal(call.op, 'get', 'loading a refused cookie writes nothing');
       assert.match(call.key, SHAPE, 'the store is only ever asked for hashes of token-shaped values');
     }
-    assert.equal((await sessions.load(`hallpass=${liveToken}`)).get('user'), 'alice', 'control: the issued token opens');
+    assert.equal((await sessions.load(`sid=${liveToken}`)).get('user'), 'alice', 'control: the issued token opens');
   });
 });

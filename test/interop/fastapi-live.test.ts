@@ -200,14 +200,14 @@ describe('hallpass and FastAPI share one session', { skip }, () => {
     const written = browser.cookies.get('session') as string;
     assert.match(written, /^[A-Za-z0-9+/]+=*\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}$/, 'a Starlette cookie');
 
-    const sessions = createSessions({ secret: HALLPASS_SECRET, name: 'hallpass', secure: false });
+    const sessions = createSessions({ secret: HALLPASS_SECRET, name: 'sid', secure: false });
     const migrate = migrateFromStarlette(sessions, { secret_key: SECRET, max_age: Number(MAX_AGE) });
     const header = `session=${written}`;
     const session = await sessions.load(header);
     assert.deepEqual(migrate(session, header), { imported: true, setCookie: 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax' });
     assert.deepEqual(session.toJSON(), { user_id: 'carol', cart: ['apple'], ratio: 1 });
     const { setCookie } = await sessions.commit(session);
-    assert.match(setCookie as string, /^hallpass=h1\./);
+    assert.match(setCookie as string, /^sid=h1\./);
 
     // The next request carries only the sealed cookie, and finds the same session in it.
     const sealed = (setCookie as string).slice(0, (setCookie as string).indexOf(';'));

@@ -49,12 +49,12 @@ describe('migrateFromStarlette', () => {
   });
 
   it('to sealed cookies under another name: imports and deletes the Starlette cookie', async () => {
-    const { sessions, migrate } = setup({ name: 'hallpass' });
+    const { sessions, migrate } = setup({ name: 'sid' });
     const session = await sessions.load(`session=${STARLETTE}`);
     const result = migrate(session, `session=${STARLETTE}`);
     assert.deepEqual(result, { imported: true, setCookie: 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax' });
     const { setCookie } = await sessions.commit(session);
-    assert.match(setCookie as string, /^hallpass=h1\./);
+    assert.match(setCookie as string, /^sid=h1\./);
     // A Starlette cookie left beside a valid hallpass session is deleted too, and not imported.
     const both = `${pair(setCookie)}; session=${STARLETTE}`;
     const next = await sessions.load(both);
@@ -75,7 +75,7 @@ describe('migrateFromStarlette', () => {
   });
 
   it('does not import an expired or forged Starlette cookie', async () => {
-    const { sessions, clock, migrate } = setup({ name: 'hallpass' }, { secret_key: FASTAPI_SECRET, max_age: 30 });
+    const { sessions, clock, migrate } = setup({ name: 'sid' }, { secret_key: FASTAPI_SECRET, max_age: 30 });
     const expired = await sessions.load(`session=${STARLETTE}`);
     assert.deepEqual(migrate(expired, `session=${STARLETTE}`), {
       imported: false,
@@ -90,7 +90,7 @@ describe('migrateFromStarlette', () => {
   });
 
   it('does nothing for a request without a Starlette cookie', async () => {
-    const { sessions, migrate } = setup({ name: 'hallpass' });
+    const { sessions, migrate } = setup({ name: 'sid' });
     const session = await sessions.load(undefined);
     assert.deepEqual(migrate(session, undefined), { imported: false });
     assert.deepEqual(migrate(session, 'other=1'), { imported: false });
@@ -102,7 +102,7 @@ describe('migrateFromStarlette with the node adapter', () => {
   after(() => server?.close());
 
   it('answers with the new cookie and the deletion of the old one', async () => {
-    const sessions = createSessions({ secret: SECRET, name: 'hallpass', secure: false });
+    const sessions = createSessions({ secret: SECRET, name: 'sid', secure: false });
     const migrate = migrateFromStarlette(sessions, { secret_key: FASTAPI_SECRET, max_age: null });
     server = createServer(
       withSessions(sessions, (req, res) => {
@@ -118,6 +118,6 @@ describe('migrateFromStarlette with the node adapter', () => {
     const cookies = response.headers.getSetCookie();
     assert.equal(cookies.length, 2);
     assert.equal(cookies[0], 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax');
-    assert.match(cookies[1] as string, /^hallpass=h1\.[^;]+; Path=\/; Max-Age=86400; HttpOnly; SameSite=Lax$/);
+    assert.match(cookies[1] as string, /^sid=h1\.[^;]+; Path=\/; Max-Age=86400; HttpOnly; SameSite=Lax$/);
   });
 });

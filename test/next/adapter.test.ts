@@ -13,7 +13,7 @@ import { handlerScope, serverComponentCookies } from './request-scopes.js';
 
 type Data = { user_id: string; cart: string[]; [key: string]: Json };
 const sessions = createSessions<Data>({ secret: SECRET });
-const COOKIE = /^hallpass=h1\.[\w-]+\.[\w-]+; Path=\/; Expires=[^;]+; Max-Age=86400; Secure; HttpOnly; SameSite=lax$/;
+const COOKIE = /^sid=h1\.[\w-]+\.[\w-]+; Path=\/; Expires=[^;]+; Max-Age=86400; Secure; HttpOnly; SameSite=lax$/;
 const pair = (setCookie: string | undefined) => (setCookie as string).slice(0, (setCookie as string).indexOf(';'));
 
 /** Logs `user` in through a Route Handler's store and returns the Cookie header the browser then sends. */
@@ -59,7 +59,7 @@ describe('hallpass/next withSession in Route Handlers and Server Actions', () =>
     const cookie = pair(login.setCookies[0]);
     const logout = handlerScope(cookie);
     await withSession(logout.cookies, scoped, (session) => session.destroy());
-    assert.deepEqual(logout.setCookies, ['hallpass=; Path=/shop; Max-Age=0; Domain=example.com; Secure; HttpOnly; SameSite=lax']);
+    assert.deepEqual(logout.setCookies, ['sid=; Path=/shop; Max-Age=0; Domain=example.com; Secure; HttpOnly; SameSite=lax']);
     const after = await withSession(handlerScope(cookie).cookies, scoped, (session) => session.get('user_id'));
     assert.equal(after, undefined);
   });
@@ -77,10 +77,7 @@ describe('hallpass/next withSession in Route Handlers and Server Actions', () =>
     const server = createSessions<Data>({ store });
     const login = handlerScope();
     await withSession(login.cookies, server, (session) => session.set('user_id', 'erin'));
-    assert.match(
-      login.setCookies[0] as string,
-      /^hallpass=[\w-]{43}; Path=\/; Expires=[^;]+; Max-Age=1209600; Secure; HttpOnly; SameSite=lax$/,
-    );
+    assert.match(login.setCookies[0] as string, /^sid=[\w-]{43}; Path=\/; Expires=[^;]+; Max-Age=1209600; Secure; HttpOnly; SameSite=lax$/);
     const cookie = pair(login.setCookies[0]);
     assert.equal(await withSession(handlerScope(cookie).cookies, server, (session) => session.get('user_id')), 'erin');
     await withSession(handlerScope(cookie).cookies, server, (session) => session.destroy());
@@ -149,8 +146,8 @@ describe('hallpass/next withSession in Route Handlers and Server Actions', () =>
     const log = eventLog();
     const watched = createSessions<Data>({ secret: SECRET, onEvent: log.onEvent });
     // Next percent-decodes cookie values: this one would splice a second cookie into the header.
-    const valid = (await loggedIn('ivan')).slice('hallpass='.length);
-    const scope = handlerScope(`hallpass=x%3B%20hallpass%3D${valid}`);
+    const valid = (await loggedIn('ivan')).slice('sid='.length);
+    const scope = handlerScope(`sid=x%3B%20hallpass%3D${valid}`);
     const session = await readSession(scope.cookies, watched);
     assert.deepEqual([session.isNew, session.get('user_id')], [true, undefined]);
     assert.deepEqual(log.invalid(), []);

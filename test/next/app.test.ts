@@ -12,8 +12,8 @@ import { SECRET } from '../support/core-fixtures.js';
 import { buildExample, type RunningApp, startExample, startWithoutSecret } from './next-app.js';
 
 // Next serialises the cookie itself: the same attributes as hallpass's other adapters, plus Expires.
-const SESSION_COOKIE = /^hallpass=h1\.[\w-]+\.[\w-]+; Path=\/; Expires=[^;]+ GMT; Max-Age=86400; Secure; HttpOnly; SameSite=lax$/;
-const EXPIRED = 'hallpass=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=lax';
+const SESSION_COOKIE = /^sid=h1\.[\w-]+\.[\w-]+; Path=\/; Expires=[^;]+ GMT; Max-Age=86400; Secure; HttpOnly; SameSite=lax$/;
+const EXPIRED = 'sid=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=lax';
 const browserSkip = chromiumSkip();
 
 let app: RunningApp;
@@ -96,7 +96,7 @@ describe('examples/next: the JSON contract in Route Handlers', () => {
 
   it('treats a tampered or foreign cookie as a guest, never an error', async () => {
     const { cookie } = await login('heidi');
-    for (const bad of [`${cookie}x`, 'hallpass=not-a-cookie', 'hallpass=%ZZ', `hallpass=${'A'.repeat(5000)}`]) {
+    for (const bad of [`${cookie}x`, 'sid=not-a-cookie', 'sid=%ZZ', `sid=${'A'.repeat(5000)}`]) {
       const reply = await api('/api', { cookie: bad });
       assert.deepEqual([reply.status, reply.text], [200, '{"message":"Hello, guest!"}'], bad.slice(0, 40));
     }
@@ -148,7 +148,7 @@ describe('examples/next: the page in Chromium (Server Component and Server Actio
     await page.click('form button[type="submit"]');
     await headingBecomes('Welcome back, user kim!');
     const [cookie] = await context.cookies();
-    assert.deepEqual([cookie?.name, cookie?.httpOnly, cookie?.secure, cookie?.sameSite], ['hallpass', true, true, 'Lax']);
+    assert.deepEqual([cookie?.name, cookie?.httpOnly, cookie?.secure, cookie?.sameSite], ['sid', true, true, 'Lax']);
     assert.equal(await page.evaluate(() => document.cookie), '');
     await page.reload();
     assert.equal(await heading(), 'Welcome back, user kim!');
@@ -161,7 +161,7 @@ describe('examples/next: the page in Chromium (Server Component and Server Actio
     assert.deepEqual(await context.cookies(), []);
     await page.reload();
     assert.equal(await heading(), 'Hello, guest!');
-    assert.equal((await api('/api', { cookie: `hallpass=${before?.value}` })).text, '{"message":"Hello, guest!"}');
+    assert.equal((await api('/api', { cookie: `sid=${before?.value}` })).text, '{"message":"Hello, guest!"}');
   });
 
   it('logged no errors in the page', () => {

@@ -77,7 +77,7 @@ for (const [mode, options] of [
     it('I52 an anonymous visitor gets a 256-bit base64url token and a session to bind it to', async () => {
       const { cookie, token } = await visitor(app);
       assert.match(token, /^[A-Za-z0-9_-]{43}$/);
-      assert.match(cookie, /^hallpass=/);
+      assert.match(cookie, /^sid=/);
       assert.equal(JSON.parse((await app.call('GET', '/token', { cookie })).text).token, token, 'stable within the session');
     });
 
@@ -388,7 +388,7 @@ describe('I52 CSRF tokens for visitors without a session write no session (serve
     const login = await app.call('POST', '/login', { cookie: visitor.cookie, form: { _csrf: visitor.token } });
     assert.equal(login.status, 200);
     assert.equal(app.store.size, 1);
-    const session = pairOf(login.setCookie.find((cookie) => cookie.startsWith('hallpass=')));
+    const session = pairOf(login.setCookie.find((cookie) => cookie.startsWith('sid=')));
     const fresh = JSON.parse(login.text).token;
     assert.notEqual(fresh, visitor.token);
     const both = `${session}; ${visitor.cookie}`;

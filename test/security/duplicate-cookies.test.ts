@@ -34,7 +34,7 @@ describe('duplicate session cookies in cookie mode', () => {
     const h = harness({ codec });
     const good = cookiePair((await h.request(undefined, (s) => s.set('cart', ['pear']))).result.setCookie);
     const value = good.slice(good.indexOf('=') + 1);
-    const header = Array.from({ length: 250 }, (_, i) => `hallpass=${lookAlike(value, i)}`).join('; ');
+    const header = Array.from({ length: 250 }, (_, i) => `sid=${lookAlike(value, i)}`).join('; ');
     const session = await h.sessions.load(header);
     assert.equal(session.isNew, true);
     assert.equal(codec.decodes, MAX_COOKIE_CANDIDATES);
@@ -55,7 +55,7 @@ describe('duplicate session cookies in cookie mode', () => {
   it('still finds the good cookie among a browser’s usual two or three', async () => {
     const h = harness();
     const good = cookiePair((await h.request(undefined, (s) => s.set('cart', ['pear']))).result.setCookie);
-    const session = await h.sessions.load(`hallpass=stale-from-another-path; ${good}`);
+    const session = await h.sessions.load(`sid=stale-from-another-path; ${good}`);
     assert.deepEqual(session.get('cart'), ['pear']);
   });
 });
@@ -64,7 +64,7 @@ describe('duplicate session cookies in server mode', () => {
   it('makes at most three store calls for 290 well-formed tokens', async () => {
     const store = countingStore(memoryStore());
     const h = harness({ store });
-    const header = Array.from({ length: 290 }, () => `hallpass=${newToken()}`).join('; ');
+    const header = Array.from({ length: 290 }, () => `sid=${newToken()}`).join('; ');
     const session = await h.sessions.load(header);
     assert.equal(session.isNew, true);
     assert.deepEqual(store.ops(), ['get', 'get', 'get']);

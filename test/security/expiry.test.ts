@@ -23,7 +23,7 @@ function jarFor(demo: Demo, initial: string) {
     },
     async who(): Promise<string | undefined> {
       const reply = await demo.call('GET', '/session', { cookie: pair });
-      const set = reply.setCookie.find((c) => c.startsWith('hallpass='));
+      const set = reply.setCookie.find((c) => c.startsWith('sid='));
       if (set) pair = /Max-Age=0/.test(set) ? undefined : (set.split(';')[0] as string);
       return reply.json.user_id;
     },
@@ -100,7 +100,7 @@ for (const mode of SERVER_MODES) {
         { data: { user_id: 'alice' }, createdAt: now - MAX_AGE - 5, lastSeenAt: now - 5, userId: 'alice' },
         3600,
       );
-      assert.equal(await whoAmI(demo, `hallpass=${token}`), undefined);
+      assert.equal(await whoAmI(demo, `sid=${token}`), undefined);
       assert.ok(demo.invalid().includes('expired'));
       assert.equal(await store.get(sha256(token)), null);
     });
@@ -115,7 +115,7 @@ for (const mode of SERVER_MODES) {
       const token = 'Q'.repeat(43);
       await store.set(sha256(token), { data: { user_id: 'bob' }, createdAt: demo.clock.seconds, lastSeenAt: demo.clock.seconds }, 10);
       demo.clock.advance(11);
-      assert.equal(await whoAmI(demo, `hallpass=${token}`), undefined);
+      assert.equal(await whoAmI(demo, `sid=${token}`), undefined);
     });
 
     it('D23 a record dated in the future beyond the clock leeway is refused', async () => {
@@ -126,7 +126,7 @@ for (const mode of SERVER_MODES) {
         { data: { user_id: 'x' }, createdAt: later, lastSeenAt: later },
         3600,
       );
-      assert.equal(await whoAmI(demo, `hallpass=${token}`), undefined);
+      assert.equal(await whoAmI(demo, `sid=${token}`), undefined);
       assert.ok(demo.invalid().includes('future'));
     });
   });
@@ -139,7 +139,7 @@ for (const mode of COOKIE_MODES) {
     after(() => demo.close());
 
     const cookieWith = (created: number, seen: number) =>
-      `hallpass=${forge(mode, SECRET, envelopeJson({ created, seen, data: { user_id: 'alice' } }))}`;
+      `sid=${forge(mode, SECRET, envelopeJson({ created, seen, data: { user_id: 'alice' } }))}`;
 
     it('D21 an authentic cookie created before max age is refused even when its last activity is fresh', async () => {
       const now = demo.clock.seconds;

@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createSessions, memoryStore } from 'hallpass';
+import { SECRET } from '../support/core-fixtures.js';
 import { type Demo, login, startDemo, valueOfPair, whoAmI } from './support/demo.js';
 
 /** Runs `count` tasks with at most `width` in flight; resolves their results in order. */
@@ -123,15 +125,30 @@ for (const mode of ['sealed', 'memory', 'sqlite'] as const) {
 
 describe('A3 the cookie name is the one configured, and nothing else is read or written', () => {
   let demo: Demo;
-  before(async () => (demo = await startDemo('sealed', { sessions: { name: '__Host-id' } })));
-  after(() => demo.close());
+  let defaults: Demo;
+  before(async () => {
+    demo = await startDemo('sealed', { sessions: { name: '__Host-id' } });
+    defaults = await startDemo('sealed');
+  });
+  after(async () => {
+    await demo.close();
+    await defaults.close();
+  });
+
+  it('A3 the default cookie name is generic: it names no library', async () => {
+    const { reply } = await login(defaults, 'alice');
+    assert.match(reply.setCookie[0] as string, /^sid=/);
+    assert.doesNotMatch(reply.setCookie[0] as string, /hallpass/i);
+    assert.equal(createSessions({ secret: SECRET }).options.name, 'sid');
+    assert.equal(createSessions({ store: memoryStore() }).options.name, 'sid');
+  });
 
   it('A3 a generic name such as __Host-id is used for every Set-Cookie, and the default name is ignored', async () => {
     const { pair, reply } = await login(demo, 'alice');
     assert.match(reply.setCookie[0] as string, /^__Host-id=/);
     assert.equal(reply.setCookie.length, 1);
     assert.equal(await whoAmI(demo, pair), 'alice');
-    assert.equal(await whoAmI(demo, `hallpass=${valueOfPair(pair)}`), undefined);
+    assert.equal(await whoAmI(demo, `sid=${valueOfPair(pair)}`), undefined);
   });
 });
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ALL_MODES, type Demo, login, sha256, startDemo, whoAmI } from './support/demo.js';
 
-/** Values sent as `hallpass=<value>` with node:http. */
+/** Values sent as `sid=<value>` with node:http. */
 const HOSTILE = [
   'A'.repeat(10_000),
   '%00',
@@ -38,17 +38,17 @@ const HOSTILE = [
 
 /** Header lines sent raw, byte for byte. */
 const RAW: Array<string | Buffer> = [
-  'Cookie: hallpass=\x00',
-  'Cookie: hallpass=abc\x7f',
-  'Cookie: hallpass=\x01\x02\x03',
-  'Cookie: hallpass=a\tb',
-  Buffer.concat([Buffer.from('Cookie: hallpass='), Buffer.from('café-ünïcødé-会话', 'utf8')]),
-  Buffer.concat([Buffer.from('Cookie: hallpass='), Buffer.from([0xff, 0xfe, 0xc3])]),
-  'Cookie: hallpass="unterminated',
-  'Cookie: ;;;;=;=;hallpass;hallpass=;',
-  'Cookie: __proto__=1; constructor=2; hasOwnProperty=3; hallpass=x',
+  'Cookie: sid=\x00',
+  'Cookie: sid=abc\x7f',
+  'Cookie: sid=\x01\x02\x03',
+  'Cookie: sid=a\tb',
+  Buffer.concat([Buffer.from('Cookie: sid='), Buffer.from('café-ünïcødé-会话', 'utf8')]),
+  Buffer.concat([Buffer.from('Cookie: sid='), Buffer.from([0xff, 0xfe, 0xc3])]),
+  'Cookie: sid="unterminated',
+  'Cookie: ;;;;=;=;hallpass;sid=;',
+  'Cookie: __proto__=1; constructor=2; hasOwnProperty=3; sid=x',
   'Cookie: ',
-  `Cookie: ${'x=1; '.repeat(1500)}hallpass=y`,
+  `Cookie: ${'x=1; '.repeat(1500)}sid=y`,
 ];
 
 for (const mode of ALL_MODES) {
@@ -59,7 +59,7 @@ for (const mode of ALL_MODES) {
 
     it('A5 every hostile value gives 200 and a guest session, with no store call for a value of the wrong shape', async () => {
       for (const value of HOSTILE) {
-        const reply = await demo.call('GET', '/session', { cookie: `hallpass=${value}` });
+        const reply = await demo.call('GET', '/session', { cookie: `sid=${value}` });
         assert.equal(reply.status, 200, `status for ${JSON.stringify(value.slice(0, 40))}`);
         assert.deepEqual(reply.json, {}, `session for ${JSON.stringify(value.slice(0, 40))}`);
         assert.deepEqual(reply.setCookie, [], 'a refused cookie must not make the server write anything');
@@ -82,14 +82,14 @@ for (const mode of ALL_MODES) {
     });
 
     it('A5 a Cookie header beyond the HTTP parser limit is refused with 431 before hallpass sees it, and the server lives on', async () => {
-      const reply = await demo.raw('/session', [`Cookie: hallpass=${'A'.repeat(20_000)}`]);
+      const reply = await demo.raw('/session', [`Cookie: sid=${'A'.repeat(20_000)}`]);
       assert.equal(reply.status, 431);
       assert.equal((await demo.call('GET', '/session')).status, 200);
     });
 
     it('A6 an empty or quoted-empty value never maps to a session and is never looked up', async () => {
       demo.spy?.calls.splice(0);
-      for (const cookie of ['hallpass=', 'hallpass=""', 'hallpass= ', 'hallpass=;hallpass=""']) {
+      for (const cookie of ['sid=', 'sid=""', 'sid= ', 'sid=;sid=""']) {
         assert.equal(await whoAmI(demo, cookie), undefined);
       }
       if (demo.spy) assert.deepEqual(demo.spy.calls, []);

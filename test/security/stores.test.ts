@@ -37,7 +37,7 @@ for (const mode of SERVER_MODES) {
         assert.equal(rows.length, 1);
         assert.ok(rows[0]?.includes(sha256(token)) && !rows[0]?.includes(token));
       }
-      assert.equal(await whoAmI(demo, `hallpass=${sha256(token)}`), undefined);
+      assert.equal(await whoAmI(demo, `sid=${sha256(token)}`), undefined);
     });
   });
 }
@@ -52,7 +52,7 @@ describe('G42 no unbounded session creation', () => {
       let cookies = 0;
       const work = Array.from({ length: 16 }, async (_, lane) => {
         for (let i = lane; i < 12_000; i += 16) {
-          const cookie = i < 10_000 ? `hallpass=${randomBytes(32).toString('base64url')}` : undefined;
+          const cookie = i < 10_000 ? `sid=${randomBytes(32).toString('base64url')}` : undefined;
           const reply = await demo.call('GET', '/session', { cookie });
           cookies += reply.setCookie.length;
         }
@@ -161,10 +161,10 @@ for (const mode of COOKIE_MODES) {
     it('G44 a cookie sealed with the real key whose data holds __proto__ and constructor payloads grants nothing', async () => {
       const now = demo.clock.seconds;
       const data = JSON.parse('{"__proto__":{"user_id":"admin"},"constructor":{"prototype":{"user_id":"admin"}}}');
-      const cookie = `hallpass=${forge(mode, SECRET, envelopeJson({ created: now, seen: now, data }))}`;
+      const cookie = `sid=${forge(mode, SECRET, envelopeJson({ created: now, seen: now, data }))}`;
       assert.equal(await whoAmI(demo, cookie), undefined);
       const envelope = `{"__proto__":{"data":{"user_id":"admin"}},"id":"AAAAAAAAAAAAAAAAAAAAAA","created":${now},"seen":${now},"data":{}}`;
-      assert.equal(await whoAmI(demo, `hallpass=${forge(mode, SECRET, envelope)}`), undefined);
+      assert.equal(await whoAmI(demo, `sid=${forge(mode, SECRET, envelope)}`), undefined);
       assert.equal(({} as Record<string, unknown>).user_id, undefined);
     });
   });
@@ -191,10 +191,10 @@ for (const mode of SERVER_MODES) {
           3600,
         );
       }
-      const read = await demo.call('GET', '/session', { cookie: `hallpass=${token}` });
+      const read = await demo.call('GET', '/session', { cookie: `sid=${token}` });
       assert.equal(read.json.user_id, undefined);
       assert.equal(read.json.isAdmin, undefined);
-      assert.match((await demo.call('GET', '/', { cookie: `hallpass=${token}` })).json.message, /guest/);
+      assert.match((await demo.call('GET', '/', { cookie: `sid=${token}` })).json.message, /guest/);
     });
   });
 }
@@ -218,7 +218,7 @@ for (const mode of ALL_MODES) {
       for (let i = 0; i < 100; i++) {
         const at = value.length - 1 - (i % 20);
         const altered = value.slice(0, at) + (value[at] === 'A' ? 'B' : 'A') + value.slice(at + 1);
-        await demo.call('GET', '/session', { cookie: `hallpass=${altered}` });
+        await demo.call('GET', '/session', { cookie: `sid=${altered}` });
       }
       assert.equal(demo.invalid().length - before, 100);
       if (demo.spy) {

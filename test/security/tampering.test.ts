@@ -33,7 +33,7 @@ async function loggedIn(demo: Demo): Promise<string> {
 
 /** Asserts that `value` (as the hallpass cookie) opens nothing: a guest with an empty session. */
 async function refused(demo: Demo, value: string, what: string): Promise<void> {
-  const reply = await demo.call('GET', '/session', { cookie: `hallpass=${value}` });
+  const reply = await demo.call('GET', '/session', { cookie: `sid=${value}` });
   assert.equal(reply.status, 200, what);
   assert.deepEqual(reply.json, {}, `${what} opened a session`);
 }
@@ -49,7 +49,7 @@ for (const mode of ALL_MODES) {
     after(() => demo.close());
 
     it('B8 the untouched cookie opens (the control case)', async () => {
-      assert.equal(await whoAmI(demo, `hallpass=${value}`), 'alice');
+      assert.equal(await whoAmI(demo, `sid=${value}`), 'alice');
     });
 
     it('B8 every character replaced, one at a time, is refused', async () => {
@@ -89,7 +89,7 @@ for (const mode of ALL_MODES) {
                 [parts[0], parts[1], (other[2] as string).slice(0, 16) + (parts[2] as string).slice(16)],
               ];
         for (const variant of variants) await refused(demo, variant.join('.'), `parts ${variant.length}`);
-        assert.equal(await whoAmI(demo, `hallpass=${value}`), 'alice');
+        assert.equal(await whoAmI(demo, `sid=${value}`), 'alice');
       });
     }
   });
@@ -113,7 +113,7 @@ describe('B9 MAC comparison runs in constant time', () => {
   it('B9 every signed cookie, valid or with a wrong MAC of the right length, is checked with crypto.timingSafeEqual', async () => {
     const value = valueOfPair(await loggedIn(demo));
     compare.mock.resetCalls();
-    assert.equal(await whoAmI(demo, `hallpass=${value}`), 'alice');
+    assert.equal(await whoAmI(demo, `sid=${value}`), 'alice');
     assert.equal(compare.mock.callCount(), 1);
     const parts = value.split('.');
     const wrongTag = Buffer.alloc(32, 7).toString('base64url');

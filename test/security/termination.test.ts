@@ -10,7 +10,7 @@ import { frozenClock } from '../support/clock.js';
 import { openDatabase } from '../support/sqlite.js';
 import { ALL_MODES, COOKIE_MODES, type Demo, guest, login, SERVER_MODES, sha256, startDemo, valueOfPair, whoAmI } from './support/demo.js';
 
-const EXPIRE = 'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
+const EXPIRE = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
 
 for (const mode of ALL_MODES) {
   describe(`B15 E25 logout ends the session for good (${mode})`, () => {

@@ -152,10 +152,10 @@ export async function startApp(
 
 /** The token of a reply's single session cookie. */
 export function tokenOf(reply: Reply): string {
-  const match = /^hallpass=([A-Za-z0-9_-]{43}); /.exec(reply.setCookie[0] ?? '');
+  const match = /^sid=([A-Za-z0-9_-]{43}); /.exec(reply.setCookie[0] ?? '');
   if (!match || reply.setCookie.length !== 1) throw new Error(`expected one session cookie, got ${JSON.stringify(reply.setCookie)}`);
   return match[1] as string;
 }
 
-export const cookie = (token: string) => `hallpass=${token}`;
-export const EXPIRED = 'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
+export const cookie = (token: string) => `sid=${token}`;
+export const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';

@@ -12,7 +12,7 @@ describe('server mode: regenerate, destroy and the user index', () => {
       const login = await app.request('/login?user=alice', cookie(before));
       const after = tokenOf(login);
       assert.notEqual(after, before);
-      assert.deepEqual(login.setCookie, [`hallpass=${after}; Path=/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax`]);
+      assert.deepEqual(login.setCookie, [`sid=${after}; Path=/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax`]);
       assert.deepEqual(
         calls.map((call) => [call.op, call.key]),
         [

@@ -8,7 +8,7 @@ describe('server mode: tokens and store keys', () => {
     try {
       const reply = await app.request('/set?key=cart&value=apple');
       const token = tokenOf(reply);
-      assert.deepEqual(reply.setCookie, [`hallpass=${token}; Path=/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax`]);
+      assert.deepEqual(reply.setCookie, [`sid=${token}; Path=/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax`]);
       assert.equal(reply.headers.get('cache-control'), 'private, no-store');
       assert.equal(reply.headers.get('vary'), 'Cookie');
       assert.deepEqual(
@@ -126,7 +126,7 @@ describe('server mode: tokens and store keys', () => {
     const { app } = await startApp();
     try {
       const token = tokenOf(await app.request('/set?key=a&value=1'));
-      const reply = await app.request('/peek', `hallpass=broken; hallpass=${'B'.repeat(43)}; hallpass=${token}`);
+      const reply = await app.request('/peek', `sid=broken; sid=${'B'.repeat(43)}; sid=${token}`);
       assert.deepEqual(reply.json, { isNew: false, userId: null, data: { a: '1' } });
     } finally {
       await app.close();

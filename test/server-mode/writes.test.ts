@@ -116,7 +116,7 @@ describe('server mode: writes and expiry', () => {
     const minimal = spyStore(memoryStore({ now: clock.now }), ['get', 'set', 'destroy']);
     await assert.rejects(startApp({ clock, store: minimal.store }), {
       name: 'ConfigError',
-      message: /`store` must implement touch and patch/,
+      message: /`store` must implement get, set, destroy, touch, patch .*it has no touch, patch/,
     });
   });
 

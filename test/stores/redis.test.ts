@@ -167,7 +167,7 @@ describe('redisStore specifics', { skip }, () => {
       await waitFor('the client to notice', async () => !client.isReady);
       // The session layer's deadline applies: ERR_STORE_TIMEOUT at storeTimeout, not the client's TimeoutError.
       const short = createSessions({ store: s, storeTimeout: 150 });
-      const error = await short.load(`hallpass=${randomBytes(32).toString('base64url')}`).then(
+      const error = await short.load(`sid=${randomBytes(32).toString('base64url')}`).then(
         () => assert.fail('load must reject'),
         (e: unknown) => e,
       );
@@ -192,7 +192,7 @@ describe('redisStore specifics', { skip }, () => {
     const key = createHash('sha256').update(token).digest('base64url');
     await redis.set(`${prefix}wrongtype:{${key}}`, 'a string, not a hash');
     const sessions = createSessions({ store: store('wrongtype'), storeTimeout: 1000 });
-    const error = await sessions.load(`hallpass=${token}`).then(
+    const error = await sessions.load(`sid=${token}`).then(
       () => assert.fail('load must reject'),
       (e: unknown) => e,
     );

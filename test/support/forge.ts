@@ -15,12 +15,12 @@ function keyFor(secret: string, purpose: string): { id: string; raw: Buffer } {
 }
 
 /** The public key id a secret gets for a codec (`sealed`, `signed`, or `secretbox`, whose key is bound to the cookie name). */
-export function keyIdFor(secret: string, codec: 'sealed' | 'signed' | 'secretbox', name = 'hallpass'): string {
+export function keyIdFor(secret: string, codec: 'sealed' | 'signed' | 'secretbox', name = 'sid'): string {
   return keyFor(secret, codec === 'secretbox' ? `secretbox/v1/${name}` : `${codec}/v1`).id;
 }
 
 /** Seals `plaintext` as `h1.<key id>.<base64url(iv ‖ ciphertext ‖ tag)>`, bound to the cookie `name`. */
-export function forgeSealed(secret: string, plaintext: string | Buffer, name = 'hallpass', iv: Buffer = randomBytes(12)): string {
+export function forgeSealed(secret: string, plaintext: string | Buffer, name = 'sid', iv: Buffer = randomBytes(12)): string {
   const { id, raw } = keyFor(secret, 'sealed/v1');
   const cipher = createCipheriv('aes-256-gcm', raw, iv);
   cipher.setAAD(Buffer.from(`${name}=h1.${id}`));
@@ -29,14 +29,14 @@ export function forgeSealed(secret: string, plaintext: string | Buffer, name = '
 }
 
 /** Signs `plaintext` as `s1.<key id>.<base64url(json)>.<base64url(hmac)>`, the tag covering `<name>=` too. */
-export function forgeSigned(secret: string, plaintext: string | Buffer, name = 'hallpass'): string {
+export function forgeSigned(secret: string, plaintext: string | Buffer, name = 'sid'): string {
   const { id, raw } = keyFor(secret, 'signed/v1');
   const signedPart = `s1.${id}.${Buffer.from(plaintext).toString('base64url')}`;
   return `${signedPart}.${createHmac('sha256', raw).update(`${name}=${signedPart}`).digest('base64url')}`;
 }
 
 /** Forges with the named codec, for a cookie called `name`. */
-export function forge(codec: 'sealed' | 'signed', secret: string, plaintext: string | Buffer, name = 'hallpass'): string {
+export function forge(codec: 'sealed' | 'signed', secret: string, plaintext: string | Buffer, name = 'sid'): string {
   return codec === 'sealed' ? forgeSealed(secret, plaintext, name) : forgeSigned(secret, plaintext, name);
 }
 

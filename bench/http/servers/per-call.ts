@@ -30,7 +30,7 @@ const signedValue = signed.encode(envelope);
 // node:crypto as the sealed codec calls it: a KeyObject, a 12-byte IV, associated data.
 const key = createSecretKey(randomBytes(32));
 const iv = randomBytes(12);
-const aad = Buffer.from('hallpass=h1.abcdefgh');
+const aad = Buffer.from('sid=h1.abcdefgh');
 function gcmSeal(): { body: Buffer; tag: Buffer } {
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad);

@@ -8,7 +8,7 @@ export interface Answer {
 }
 
 export interface CallOptions {
-  /** A `Cookie` header value, e.g. `hallpass=...`. */
+  /** A `Cookie` header value, e.g. `sid=...`. */
   cookie?: string;
   /** A JSON body. */
   json?: unknown;

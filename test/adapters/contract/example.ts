@@ -86,7 +86,7 @@ export async function checkExampleRoutes(url: string): Promise<void> {
   assert.deepEqual((await call(url, 'GET', '/session', { cookie })).body, { user_id: 'alice', theme: 'dark' });
   const logout = await call(url, 'POST', '/logout', { cookie });
   assert.deepEqual(logout.body, { message: 'Logged out successfully.' });
-  assert.match(logout.setCookies[0] ?? '', /^hallpass=; Path=\/; Max-Age=0;/);
+  assert.match(logout.setCookies[0] ?? '', /^sid=; Path=\/; Max-Age=0;/);
   assert.deepEqual((await call(url, 'GET', '/', { cookie })).body, { message: 'Hello, guest!' }, 'the pre-logout cookie is refused');
 }
 

@@ -25,6 +25,7 @@ export function login(session: S, username: string | null | undefined): Reply {
   if (!username) return invalid('username is required');
   session.regenerate();
   session.set('user_id', username);
+  session.userId = username; // a logout then revokes every copy of the cookie
   return ok({ message: `Logged in as ${username}` });
 }
 

@@ -9,10 +9,10 @@ import { type Answer, call, pairOf, tamper } from './client.js';
 export type Mode = 'cookie' | 'server';
 
 const ISSUED: Record<Mode, RegExp> = {
-  cookie: /^hallpass=[^;\s]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/,
-  server: /^hallpass=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax$/,
+  cookie: /^sid=[^;\s]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/,
+  server: /^sid=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax$/,
 };
-const EXPIRED = 'hallpass=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
+const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
 
 function issued(answer: Answer, mode: Mode, step: string): string {
   assert.equal(answer.setCookies.length, 1, `${step}: one Set-Cookie, got ${JSON.stringify(answer.setCookies)}`);

@@ -36,4 +36,4 @@ export function failingStore(fail: 'get' | 'set'): SessionStore {
 }
 
 /** A cookie header with a well-formed token, so server mode asks the store about it. */
-export const TOKEN_COOKIE = `hallpass=${'A'.repeat(43)}`;
+export const TOKEN_COOKIE = `sid=${'A'.repeat(43)}`;
