@@ -134,14 +134,25 @@ export function serverMode(options: ResolvedOptions) {
     }
     const ttl = remainingLifetime(options, state.createdAt, now, now);
     if (state.regenerate && hadRecord) {
-      // The old record goes first, and the new one is written only if the old one was still there:
-      // a logout that won the race stays a logout, under the old ID and the new one.
-      if (!(await call('destroy', () => store.destroy(originalKey)))) {
+      // 1. This request's changes go onto the old record, merged with what other requests wrote
+      //    meanwhile; the patch is conditional, so a logout that came first stays a logout.
+      if (!(await call('patch', () => store.patch(originalKey, patchOf(state, now), ttl)))) {
         return ended(originalKey, 'session ended by another request before it could be regenerated; not recreated');
       }
+      // 2. The record as it now stands is copied under the new key.
+      const current = await call('get', () => store.get(originalKey));
+      if (!current) return ended(originalKey, 'session ended by another request before it could be regenerated; not recreated');
       state.createdAt = now;
+      state.data = adoptData(current.data) ?? state.data;
+      state.userId = current.userId;
       const regeneratedTtl = remainingLifetime(options, now, now, now);
       await call('set', () => store.set(state.id, recordOf(state, now), regeneratedTtl));
+      // 3. The old key goes. Gone already means a logout (or "log out everywhere") ran since step 1
+      //    and found only the old key: it wins, and the new record is taken back.
+      if (!(await call('destroy', () => store.destroy(originalKey)))) {
+        await call('destroy', () => store.destroy(state.id));
+        return ended(originalKey, 'session ended by another request while it was regenerated; not recreated');
+      }
       emit?.({ type: 'regenerated', id: state.id, previousId: originalKey });
       return { setCookie: cookieFor(state, now), vary };
     }

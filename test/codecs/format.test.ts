@@ -72,13 +72,13 @@ for (const [kind, make] of Object.entries(codecs)) {
     });
 
     it('binds a value to its cookie name: another name does not open it', () => {
-      const named = make([SECRET], { name: 'sid' });
+      const named = make([SECRET], { name: 'other' });
       const value = named.encode(sample());
       assert.equal(named.decode(value, NOW).ok, true);
       refused(make([SECRET], { name: 'admin' }), value, 'tampered');
       refused(codec, value, 'tampered');
       const json = envelopeJson({ created: NOW, seen: NOW });
-      assert.equal(named.decode(forge(kind as 'sealed' | 'signed', SECRET, json, 'sid'), NOW).ok, true);
+      assert.equal(named.decode(forge(kind as 'sealed' | 'signed', SECRET, json, 'other'), NOW).ok, true);
       refused(named, forge(kind as 'sealed' | 'signed', SECRET, json, 'sid2'), 'tampered');
     });
 
@@ -220,7 +220,7 @@ describe('sealed codec confidentiality', () => {
     // The same key and the same value layout; only the associated data names something else.
     refused(codec, sealUnder(SECRET, json, `sid=h1.${other}`), 'tampered');
     refused(codec, sealUnder(SECRET, json, `sid=h2.${ours}`), 'tampered');
-    refused(codec, sealUnder(SECRET, json, `sid=h1.${ours}`), 'tampered');
+    refused(codec, sealUnder(SECRET, json, `other=h1.${ours}`), 'tampered');
     refused(codec, sealUnder(SECRET, json, ''), 'tampered');
   });
 
@@ -265,7 +265,7 @@ describe('signed codec readability', () => {
     );
     refused(
       codec,
-      signUnder(SECRET, json, (id, payload) => `sid=s1.${id}.${payload}`),
+      signUnder(SECRET, json, (id, payload) => `other=s1.${id}.${payload}`),
       'tampered',
     );
     refused(

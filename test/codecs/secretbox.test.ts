@@ -75,9 +75,9 @@ describe('secretbox codec', () => {
 
   it('binds a value to its cookie name: a codec for another name does not open it', () => {
     const value = codec.encode(sample());
-    refused(value, 'unknown-key', secretboxCodec(sodium, [SECRET], { name: 'sid' }));
+    refused(value, 'unknown-key', secretboxCodec(sodium, [SECRET], { name: 'other' }));
     // The same key id forced onto a value sealed for another name still fails authentication.
-    const other = forge(SECRET, envelopeJson({ created: NOW, seen: NOW }), 'sid').split('.');
+    const other = forge(SECRET, envelopeJson({ created: NOW, seen: NOW }), 'other').split('.');
     refused(`x1.${keyFor(SECRET).id}.${other[2]}`, 'tampered');
   });
 
@@ -189,12 +189,12 @@ describe('secretbox codec in createSessions', () => {
 
   it('refuses a codec bound to another cookie name than the sessions use', () => {
     assert.throws(
-      () => harness({ name: 'sid', codec: secretboxCodec(sodium, [SECRET]) }),
+      () => harness({ name: 'other', codec: secretboxCodec(sodium, [SECRET]) }),
       (error: unknown) =>
-        error instanceof ConfigError && error.code === 'ERR_OPTION' && /bound to the cookie name "hallpass"/.test(error.message),
+        error instanceof ConfigError && error.code === 'ERR_OPTION' && /bound to the cookie name "sid"/.test(error.message),
     );
-    const h = harness({ name: 'sid', codec: secretboxCodec(sodium, [SECRET], { name: 'sid' }) });
-    assert.equal(h.sessions.options.name, 'sid');
+    const h = harness({ name: 'other', codec: secretboxCodec(sodium, [SECRET], { name: 'other' }) });
+    assert.equal(h.sessions.options.name, 'other');
   });
 
   it('re-seals an old-key cookie with the newest key on its next write', async () => {
@@ -248,7 +248,7 @@ describe('hallpass inspect on a secretbox cookie', () => {
       lastSeenAt: NOW - 10,
       expiresAt: NOW - 10 + 86400,
     });
-    const renamed = await run(['inspect', `sid=${value}`, ...flags]);
+    const renamed = await run(['inspect', `other=${value}`, ...flags]);
     assert.equal(renamed.status, 1);
     assert.equal(JSON.parse(renamed.stdout).reason, 'unknown-key');
   });

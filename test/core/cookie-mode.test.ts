@@ -242,7 +242,7 @@ describe('cookie mode Set-Cookie', () => {
         assert.ok(error instanceof HallpassError);
         assert.equal(error.code, 'ERR_COOKIE_TOO_LARGE');
         assert.ok(error.bytes > 4096);
-        assert.match(error.message, new RegExp(`"hallpass" would be ${error.bytes} bytes`));
+        assert.match(error.message, new RegExp(`"sid" would be ${error.bytes} bytes`));
         assert.match(error.message, /4096/);
         assert.match(error.message, /server-side store \(createSessions\(\{ store \}\)\)/);
         return true;

@@ -255,16 +255,16 @@ describe('createSessions option checks', () => {
 describe('a codec object and the cookie name', () => {
   it("refuses hallpass's own codec built for another cookie name, naming the fix", () => {
     refuses(
-      { name: 'sid', codec: sealedCodec([SECRET]) },
+      { name: 'other', codec: sealedCodec([SECRET]) },
       'ERR_OPTION',
-      /bound to the cookie name "hallpass" but `name` is "sid"/,
-      /\{ name: "sid" \}/,
+      /bound to the cookie name "sid" but `name` is "other"/,
+      /\{ name: "other" \}/,
     );
-    refuses({ codec: signedCodec([SECRET], { name: 'sid' }) }, 'ERR_OPTION', /bound to the cookie name "sid" but `name` is "hallpass"/);
+    refuses({ codec: signedCodec([SECRET], { name: 'other' }) }, 'ERR_OPTION', /bound to the cookie name "other" but `name` is "sid"/);
   });
 
   it('accepts it built for the same name', () => {
-    assert.equal(createSessions({ name: 'sid', codec: sealedCodec([SECRET], { name: 'sid' }) }).options.name, 'sid');
+    assert.equal(createSessions({ name: 'other', codec: sealedCodec([SECRET], { name: 'other' }) }).options.name, 'other');
     assert.equal(createSessions({ codec: signedCodec([SECRET]) }).options.codec?.kind, 'signed');
   });
 });

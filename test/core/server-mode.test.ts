@@ -190,7 +190,7 @@ describe('server mode', () => {
         () => harness({ store: minimal }),
         (error: unknown) => error instanceof ConfigError && /it has no touch, patch/.test(error.message),
       );
-      assert.throws(() => harness({ store: { ...minimal, touch: inner.touch } as SessionStore }), /`store` must implement patch \(/);
+      assert.throws(() => harness({ store: { ...minimal, touch: inner.touch } as SessionStore }), /it has no patch\./);
     });
   });
 
@@ -201,9 +201,14 @@ describe('server mode', () => {
       const newToken = cookieValue(result.setCookie);
       assert.notEqual(newToken, token);
       assert.equal(session.id, sha256(newToken));
-      assert.deepEqual(store.ops(), ['get', 'destroy', 'set'], 'the old record goes first; the new one only if it was there');
+      assert.deepEqual(
+        store.ops(),
+        ['get', 'patch', 'get', 'set', 'destroy'],
+        'changes merged into the old record, copied under the new key, then the old key goes',
+      );
       assert.equal(store.calls[1]?.args[0], key);
-      assert.equal(store.calls[2]?.args[0], sha256(newToken));
+      assert.equal(store.calls[3]?.args[0], sha256(newToken));
+      assert.equal(store.calls[4]?.args[0], key);
       assert.deepEqual(log.events, [{ type: 'regenerated', id: session.id, previousId: key }]);
       assert.equal((await sessions.load(cookie)).isNew, true, 'the old token is dead');
       assert.equal((await sessions.load(cookiePair(result.setCookie))).get('user_id'), 'alice');
@@ -261,6 +266,59 @@ describe('server mode', () => {
       assert.deepEqual(log.events.at(-1), { type: 'conflict', id: key, detail: 'session ended by another request; not slid' });
     });
 
+    it('takes the new record back when a logout lands while the regenerate is copying the session', async () => {
+      const inner = memoryStore();
+      let logoutDuringCopy: (() => Promise<void>) | undefined;
+      // The logout runs right after the regenerate wrote the new record, before it deletes the old key.
+      const store: SessionStore = {
+        evicts: true,
+        get: (k) => inner.get(k),
+        patch: (...args) => inner.patch(...args),
+        touch: (...args) => inner.touch(...args),
+        destroy: (k) => inner.destroy(k),
+        set: async (k, record, ttl) => {
+          await inner.set(k, record, ttl);
+          const logout = logoutDuringCopy;
+          logoutDuringCopy = undefined;
+          await logout?.();
+        },
+      };
+      const h = harness({ store });
+      const { result } = await h.request(undefined, (s) => {
+        s.set('user_id', 'alice');
+        s.userId = 'alice';
+      });
+      const cookie = cookiePair(result.setCookie);
+      const login = await h.sessions.load(cookie);
+      login.regenerate();
+      const newKey = login.id;
+      logoutDuringCopy = async () => {
+        const logout = await h.sessions.load(cookie);
+        logout.destroy();
+        await h.sessions.commit(logout);
+      };
+      assert.deepEqual(await h.sessions.commit(login), { setCookie: EXPIRED, vary: true });
+      assert.equal(logoutDuringCopy, undefined, 'the logout ran in the window');
+      assert.equal(await inner.get(newKey), null, 'the new record was taken back');
+      assert.deepEqual(await inner.listByUser?.('alice'), []);
+      assert.equal(h.log.events.at(-1)?.type, 'conflict');
+    });
+
+    it('merges what another request changed into the regenerated session instead of undoing it', async () => {
+      const { sessions, cookie, inner } = await withSession();
+      const login = await sessions.load(cookie);
+      login.get('user_id');
+      const other = await sessions.load(cookie);
+      other.set('role', 'viewer');
+      await sessions.commit(other);
+      login.regenerate();
+      login.set('cart', ['pear']);
+      const { setCookie } = await sessions.commit(login);
+      const after = await sessions.load(cookiePair(setCookie));
+      assert.deepEqual(after.toJSON(), { user_id: 'alice', role: 'viewer', cart: ['pear'] });
+      assert.equal(await inner.get(sha256(cookieValue(cookie))), null);
+    });
+
     it('does not recreate under a new ID a session a concurrent request logged out before the regenerate', async () => {
       const { sessions, cookie, key, inner, store, log } = await withSession();
       const login = await sessions.load(cookie);
@@ -273,7 +331,7 @@ describe('server mode', () => {
       store.calls.length = 0;
       const result = await sessions.commit(login);
       assert.deepEqual(result, { setCookie: EXPIRED, vary: true });
-      assert.deepEqual(store.ops(), ['destroy'], 'nothing is written once destroy reports the record gone');
+      assert.deepEqual(store.ops(), ['patch'], 'nothing is written once the conditional patch finds the record gone');
       assert.equal(await inner.get(key), null);
       assert.equal(await inner.get(newKey), null);
       assert.deepEqual(log.events.at(-1), {

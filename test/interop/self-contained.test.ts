@@ -15,6 +15,10 @@ import { REPO_ROOT } from './starlette-support.js';
 const SYSTEM_PROGRAMS = new Set(['/usr/bin/python3', '/usr/bin/chromium']);
 /** Hostile values the tests send (JWT key ids, a cookie value) for hallpass to refuse: sent, never opened. */
 const HOSTILE_INPUTS = new Set(['../../dev/null', '/etc/passwd', '../../x']);
+/** The package's export subpaths (`./jwt`, `./next`, …): names a consumer imports, not files. */
+const EXPORT_SUBPATHS = new Set(
+  Object.keys((JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { exports: object }).exports),
+);
 
 /** A quote directly followed by `./`, `../` or `/`, up to the closing quote or a space. */
 const QUOTED_PATH = /['"`]((?:\.{1,2}\/|\/)[^'"`\s]*)/g;
@@ -43,7 +47,7 @@ function pathsOutside(file: string, text: string): string[] {
   const problems: string[] = [];
   for (const match of text.matchAll(QUOTED_PATH)) {
     const literal = match[1] as string;
-    if (SYSTEM_PROGRAMS.has(literal) || HOSTILE_INPUTS.has(literal)) continue;
+    if (SYSTEM_PROGRAMS.has(literal) || HOSTILE_INPUTS.has(literal) || EXPORT_SUBPATHS.has(literal)) continue;
     if (literal.startsWith('/')) {
       // `/login` is a route; a path under one of the machine's root folders (usr, etc, home…) is a file.
       const segments = literal.split('/').filter(Boolean);

@@ -17,10 +17,12 @@ describe('server mode: regenerate, destroy and the user index', () => {
         calls.map((call) => [call.op, call.key]),
         [
           ['get', sha256(before)],
-          ['destroy', sha256(before)],
+          ['patch', sha256(before)],
+          ['get', sha256(before)],
           ['set', sha256(after)],
+          ['destroy', sha256(before)],
         ],
-        'the old record goes first, and the new one is written only because it was still there',
+        'the change merged into the old record (only if it is still there), copied under the new key, then the old key deleted',
       );
       assert.equal(await store.get(sha256(before)), null);
       assert.deepEqual(await store.get(sha256(after)), {
