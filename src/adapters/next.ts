@@ -35,10 +35,10 @@
  * @module
  */
 import type { CommitResult } from '../core/commit-result.js';
-import { PRIVATE_NO_STORE, varyWithCookie } from '../core/response-headers.js';
+import { sessionCacheControl, varyWithCookie } from '../core/response-headers.js';
 import type { Session } from '../core/session.js';
 import type { Sessions } from '../core/sessions.js';
-import type { SessionData } from '../core/types.js';
+import type { SessionData, SessionEvent } from '../core/types.js';
 import {
   cookieHeaderFrom,
   isReadOnlyStore,
@@ -57,7 +57,8 @@ export type { NextCookieOptions } from './next/set-cookie.js';
  * Runs `action` with the request's session and saves the session through `cookieStore` when
  * `action` returns, before `withSession` resolves: a `redirect()` after it sees the new cookie.
  * Resolves what `action` returned; a `Response` (from a Route Handler) also gets `Vary: Cookie`
- * and, when the cookie was written, `Cache-Control: private, no-store` unless it has its own.
+ * and, when the cookie was written, `Cache-Control: private, no-store` (an app value that lets a
+ * shared cache keep the response, such as `public`, is replaced).
  *
  * `redirect()` and `notFound()` thrown inside `action` save the session first, then go on; any
  * other error leaves the session unsaved. A store failure rejects with `StoreError`.
@@ -92,7 +93,7 @@ export async function withSession<T extends SessionData, R>(
     throw error;
   }
   const committed = await commit(sessions, session, cookieStore);
-  return result instanceof Response ? (withCacheHeaders(result, committed) as R) : result;
+  return result instanceof Response ? (withCacheHeaders(result, committed, sessions.options.onEvent) as R) : result;
 }
 
 /**
@@ -133,11 +134,12 @@ function isNextNavigation(error: unknown): boolean {
 }
 
 /** Next adds the cookie itself; the response still says it depends on it and must not be cached. */
-function withCacheHeaders(response: Response, result: CommitResult): Response {
+function withCacheHeaders(response: Response, result: CommitResult, onEvent?: (event: SessionEvent) => void): Response {
   if (!result.vary && !result.setCookie) return response;
   const apply = (headers: Headers) => {
     if (result.vary) headers.set('Vary', varyWithCookie(headers.get('Vary')));
-    if (result.setCookie && !headers.has('Cache-Control')) headers.set('Cache-Control', PRIVATE_NO_STORE);
+    // Only a value that already keeps shared caches out stays; `public` and the like are replaced.
+    if (result.setCookie) headers.set('Cache-Control', sessionCacheControl(headers.get('Cache-Control'), onEvent));
   };
   try {
     apply(response.headers);

@@ -92,7 +92,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   // over the newest entries, so eviction would drop those instead of the oldest.
   const cursor = () => {
     let iterator: Iterator<[string, Entry]> | undefined;
-    return (): [string, Entry] | undefined => {
+    const next = (): [string, Entry] | undefined => {
       let step = iterator?.next();
       if (!step || step.done) {
         iterator = entries.entries();
@@ -100,6 +100,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       }
       return step.done ? undefined : step.value;
     };
+    // A Map iterator that stops moving keeps every hash table the Map has outgrown alive, so a
+    // hand with nothing to do lets go of its iterator (the next pass starts from the oldest entry).
+    const release = () => {
+      iterator = undefined;
+    };
+    return { next, release };
   };
   const hand = cursor();
   const sweeper = cursor();
@@ -117,8 +123,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     // Beyond the bound, the hand goes round: an entry used since it last passed gets a second
     // chance (flag cleared), the first one not used goes (CLOCK, an approximation of LRU). Each
     // flag the hand clears was set by one read, so the loop is O(1) amortized.
+    if (entries.size <= max) hand.release();
     while (entries.size > max) {
-      const next = hand();
+      const next = hand.next();
       if (!next) break;
       const [oldKey, old] = next;
       if (oldKey === key) continue;
@@ -128,7 +135,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     // A few steps of the sweeper on every write remove expired entries that nobody reads: it goes
     // round the whole Map once every size/8 writes, and no timer keeps the process alive.
     for (let step = Math.min(SWEEP_STEPS, entries.size); step > 0; step--) {
-      const next = sweeper();
+      const next = sweeper.next();
       if (!next) break;
       if (next[1].expiresAt <= current) remove(next[0]);
     }

@@ -95,8 +95,9 @@ function tokenFromCookie(session: Session<SessionData>, jar: CsrfCookieJar): str
 
 /**
  * Checks the token a request carried against the session's. Safe methods (GET, HEAD, OPTIONS, TRACE)
- * pass; anything else needs the session's current token, or, for a session that has none, the
- * token of the visitor's CSRF cookie (found in `visitor.cookie`, the request's `Cookie` header). The comparison is constant-time over
+ * pass; anything else needs the session's current token, or, for a new session nobody has written
+ * yet, the token of the visitor's CSRF cookie (found in `visitor.cookie`, the request's `Cookie`
+ * header). The comparison is constant-time over
  * fixed-length digests, so neither the content nor the length of the token leaks through timing.
  * Never throws: a destroyed or unreadable session is simply `invalid`.
  *
@@ -120,7 +121,10 @@ export function verifyCsrf<T extends SessionData>(
   let expected: string | undefined;
   try {
     expected = storedOf(session as unknown as Session<SessionData>)?.token;
-    if (expected === undefined && cookie !== undefined) {
+    // The visitor's cookie stands in only for a session nobody wrote yet (the one an anonymous form
+    // posts into), as `csrfToken` hands it out: a session with a user or data has its own token.
+    const plain = session as unknown as Session<SessionData>;
+    if (expected === undefined && cookie !== undefined && plain.isNew && isEmpty(plain)) {
       const secret = visitorSecretOf((visitor as CsrfVisitor).cookie, cookie);
       if (secret !== undefined) expected = visitorToken(secret);
     }

@@ -53,6 +53,14 @@ export function resolveCsrfCookie(options: CsrfCookieOptions): ResolvedCookie {
       `A ${JSON.stringify(name)} cookie must be Secure: keep \`secure: true\`, or pick a name without the prefix.`,
     );
   }
+  if (secure && !/^__host-/i.test(name)) {
+    // Over HTTPS nothing forces a plain name: a sibling subdomain could plant the cookie, and with
+    // it a token of its choosing. `__Host-` makes browsers refuse such a cookie.
+    throw new ConfigError(
+      'ERR_HOST_PREFIX',
+      `\`cookieName\` must start with "__Host-" when \`secure\` is true (a sibling subdomain cannot plant such a cookie), got ${JSON.stringify(name)}. Use "__Host-csrf".`,
+    );
+  }
   return { name, secure };
 }
 

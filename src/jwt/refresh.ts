@@ -85,8 +85,13 @@ export function createRefresh(settings: RefreshSettings) {
       storeGet(store, familyKey(family)),
       sub === undefined ? undefined : settings.revocations.userCutoff(sub),
     ]);
-    if (!record || record.data.revoked === true || record.createdAt + settings.refreshLifetime <= now)
+    if (!record || record.createdAt + settings.refreshLifetime <= now) throw new TokenError('ERR_JWT_REFRESH');
+    if (record.data.revoked === true) {
+      // Ended already. Its latest access token is revoked again (idempotent): if that write failed
+      // when the family ended, any later use of one of its refresh tokens finishes the job.
+      await revokeLatestAccess(record, now);
       throw new TokenError('ERR_JWT_REFRESH');
+    }
     if (cutoff !== undefined && record.createdAt <= cutoff) throw new TokenError('ERR_JWT_REVOKED');
     return { hash, family, record };
   }
@@ -99,8 +104,11 @@ export function createRefresh(settings: RefreshSettings) {
     const key = familyKey(family);
     const ended = await storePatch(key, { set: { revoked: true }, unset: [CURRENT], lastSeenAt: now }, ttlOf(record.createdAt, now));
     if (!ended) return; // expired meanwhile: nothing left to refresh
-    const latest = (await storeGet(store, key)) ?? record;
-    const { jti, exp } = latest.data;
+    await revokeLatestAccess((await storeGet(store, key)) ?? record, now);
+  }
+
+  async function revokeLatestAccess(record: StoreRecord, now: number): Promise<void> {
+    const { jti, exp } = record.data;
     if (typeof jti === 'string' && typeof exp === 'number' && exp + settings.leeway > now) {
       await settings.revocations.revokeJti(jti, exp + settings.leeway, now);
     }

@@ -57,6 +57,31 @@ describe('refresh tokens', () => {
     assert.equal((await rejection(tokens.verify(second.accessToken))).code, 'ERR_JWT_REVOKED');
   });
 
+  it('finishes revoking the access token on the next use of the family when that write failed at logout', async () => {
+    const clock = frozenClock();
+    const inner = durableStore(clock);
+    let failJtiWrites = 1;
+    const flaky: SessionStore = {
+      ...inner,
+      evicts: false,
+      get: (key) => inner.get(key),
+      destroy: (key) => inner.destroy(key),
+      touch: (...args) => inner.touch(...args),
+      patch: (...args) => inner.patch(...args),
+      compareAndSet: (...args) => (inner.compareAndSet as NonNullable<SessionStore['compareAndSet']>)(...args),
+      set: async (key, record, ttl) => {
+        if (key.includes('jti:') && failJtiWrites-- > 0) throw new Error('connection reset');
+        return inner.set(key, record, ttl);
+      },
+    };
+    const { tokens } = hsTokens({ store: flaky, refreshLifetime: 3600 }, clock);
+    const pair = await tokens.issuePair({ sub: 'alice' });
+    await assert.rejects(tokens.revokeRefresh(pair.refreshToken), { code: 'ERR_STORE' });
+    assert.equal((await tokens.verify(pair.accessToken)).sub, 'alice', 'the failed write left the access token valid');
+    assert.equal((await rejection(tokens.refresh(pair.refreshToken))).code, 'ERR_JWT_REFRESH');
+    assert.equal((await rejection(tokens.verify(pair.accessToken))).code, 'ERR_JWT_REVOKED');
+  });
+
   it('leaves other families of the same user alone', async () => {
     const { tokens } = setup();
     const phone = await tokens.issuePair({ sub: 'alice' });

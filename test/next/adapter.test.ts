@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createSessions, HallpassError, type Json, memoryStore } from 'hallpass';
+import { createSessions, HallpassError, type Json, memoryStore, type SessionEvent } from 'hallpass';
 import { readSession, withSession } from 'hallpass/next';
 import { notFound, redirect } from 'next/navigation.js';
 import { eventLog, SECRET } from '../support/core-fixtures.js';
@@ -55,7 +55,10 @@ describe('hallpass/next withSession in Route Handlers and Server Actions', () =>
   it('expires the cookie on logout with the Path and Domain it was set with, and refuses the old cookie after', async () => {
     const scoped = createSessions<Data>({ secret: SECRET, domain: 'example.com', path: '/shop' });
     const login = handlerScope();
-    await withSession(login.cookies, scoped, (session) => session.set('user_id', 'carol'));
+    await withSession(login.cookies, scoped, (session) => {
+      session.set('user_id', 'carol');
+      session.userId = 'carol';
+    });
     const cookie = pair(login.setCookies[0]);
     const logout = handlerScope(cookie);
     await withSession(logout.cookies, scoped, (session) => session.destroy());
@@ -128,9 +131,22 @@ describe('hallpass/next withSession in Route Handlers and Server Actions', () =>
     );
     const ownCaching = await withSession(handlerScope().cookies, sessions, (session) => {
       session.set('cart', []);
-      return new Response('ok', { headers: { 'Cache-Control': 'no-cache' } });
+      return new Response('ok', { headers: { 'Cache-Control': 'private, no-cache' } });
     });
-    assert.equal(ownCaching.headers.get('cache-control'), 'no-cache');
+    assert.equal(ownCaching.headers.get('cache-control'), 'private, no-cache', 'a value that keeps shared caches out stays');
+  });
+
+  it("replaces a Route Handler's Cache-Control that lets a shared cache keep a response that sets the cookie, and says so", async () => {
+    for (const value of ['public, max-age=600', 's-maxage=600', 'no-cache', 'private="Set-Cookie", max-age=600']) {
+      const events: SessionEvent[] = [];
+      const reporting = createSessions({ secret: SECRET, onEvent: (event) => events.push(event) });
+      const response = await withSession(handlerScope().cookies, reporting, (session) => {
+        session.set('cart', ['apples']);
+        return new Response('ok', { headers: { 'Cache-Control': value } });
+      });
+      assert.equal(response.headers.get('cache-control'), 'private, no-store', value);
+      assert.deepEqual(events.at(-1), { type: 'cache-control-replaced', previous: value });
+    }
   });
 
   it('turns a write Next refuses once the action phase is over into the HallpassError that says where writes go', async () => {

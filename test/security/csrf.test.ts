@@ -11,6 +11,7 @@ import { after, before, describe, it, type Mock, mock } from 'node:test';
 import { ConfigError, createSessions, memoryStore, type SessionOptions } from 'hallpass';
 import { CSRF_BODY_LIMIT, checkCsrfRequest, csrfMiddleware, csrfToken, csrfTokenFor, requireCsrf, verifyCsrf } from 'hallpass/csrf';
 import { withSessions } from 'hallpass/node';
+import { resolveCsrfCookie } from '../../src/csrf/visitor-cookie.js';
 import { SECRET } from '../support/core-fixtures.js';
 import { keepAliveAgent, pairOf, type Reply, send } from './support/client.js';
 
@@ -412,6 +413,29 @@ describe('I52 the CSRF cookie options', () => {
       });
     assert.equal(await checkCsrfRequest(await sessions.load(cookie), post(cookie)), undefined);
     assert.equal((await checkCsrfRequest(await sessions.load(undefined), post()))?.status, 403);
+  });
+
+  it('I52 a visitor token stands in only for a new, empty session: a logged-in session without its own token refuses it', async () => {
+    const sessions = createSessions({ secret: SECRET });
+    const page = await sessions.load(undefined);
+    const set: string[] = [];
+    const token = csrfToken(page, { cookie: undefined, setCookie: (value) => set.push(value) });
+    const visitorCookie = pairOf(set[0]);
+    assert.deepEqual(verifyCsrf(page, 'POST', token, { cookie: visitorCookie }), { ok: true });
+    const login = await sessions.load(undefined);
+    login.regenerate();
+    login.userId = 'victim';
+    const loggedIn = pairOf((await sessions.commit(login)).setCookie);
+    const session = await sessions.load(loggedIn);
+    assert.equal(session.userId, 'victim');
+    assert.deepEqual(verifyCsrf(session, 'POST', token, { cookie: visitorCookie }), { ok: false, reason: 'invalid' });
+  });
+
+  it('I52 over HTTPS the CSRF cookie must be a __Host- cookie, which no sibling subdomain can plant', () => {
+    const session = { cookie: undefined, setCookie: () => {} };
+    assert.throws(() => resolveCsrfCookie({ ...session, cookieName: 'csrf' }), { code: 'ERR_HOST_PREFIX' });
+    assert.throws(() => resolveCsrfCookie({ ...session, cookieName: '__Secure-csrf' }), { code: 'ERR_HOST_PREFIX' });
+    assert.equal(resolveCsrfCookie({ ...session, cookieName: '__Host-form' }).name, '__Host-form');
   });
 
   it('I52 secure: false makes a plain "csrf" cookie; a prefixed or invalid name without Secure is a ConfigError', async () => {
