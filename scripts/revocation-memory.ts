@@ -1,7 +1,8 @@
 /**
  * Bytes of heap per entry of the in-memory revocation list (`memoryRevocations`), full to its
  * default bound, in the two shapes a flood takes: every entry from one user's share (32 each) and
- * every entry from a different user (the most memory an entry can take).
+ * every entry from a different user (the most memory an entry can take); then the time of one
+ * revocation past the bound at two sizes, which stays flat if a revocation is O(1).
  *
  *   node --expose-gc --import tsx scripts/revocation-memory.ts
  */
@@ -26,3 +27,13 @@ function measure(label: string, userOf: (i: number) => string): void {
 console.log(`memoryRevocations() full to its default bound (${entries.toLocaleString('en')}), Node ${process.version}:`);
 measure('32 entries per user', (i) => `user-${Math.floor(i / 32)}`);
 measure('one entry per user (worst case)', (i) => `user-${i}`);
+
+console.log('one revocation past the bound, each from a new user (the fullest-user lookup on every call):');
+for (const max of [10_000, 80_000]) {
+  const list = memoryRevocations({ max });
+  for (let i = 0; i < max; i++) list.revoke({ id: `w${i}`, userId: `u${i}`, until: now + 86_400 }, now);
+  const count = 200_000;
+  const started = performance.now();
+  for (let i = 0; i < count; i++) list.revoke({ id: `x${i}`, userId: `s${i}`, until: now + 86_400 }, now);
+  console.log(`  max ${max.toLocaleString('en').padEnd(8)} ${(((performance.now() - started) * 1000) / count).toFixed(2)} µs each`);
+}
