@@ -1,6 +1,7 @@
 import { HallpassError } from '../core/errors.js';
 import { assertJsonValue } from '../core/json-value.js';
 import type { Session } from '../core/session.js';
+import { isLoaded, stateOf } from '../core/session-internals.js';
 import type { SessionData } from '../core/types.js';
 
 type Callback = (error?: Error) => void;
@@ -42,7 +43,7 @@ export function expressCompat<T extends SessionData>(session: Session<T>, owner:
   let bound: Map<PropertyKey, unknown> | undefined;
   let wrappers: WeakMap<object, object> | undefined;
 
-  const ended = () => raw.loaded && raw.state.destroyed;
+  const ended = () => isLoaded(raw) && stateOf(raw).destroyed;
   const read = (key: string): unknown => (snapshot ? snapshot[key] : ended() ? undefined : raw.get(key));
   const keys = (): string[] => (snapshot ? Object.keys(snapshot) : ended() ? [] : raw.keys());
 

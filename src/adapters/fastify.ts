@@ -20,6 +20,7 @@ import type { CommitResult } from '../core/commit-result.js';
 import { HallpassError, StoreError } from '../core/errors.js';
 import { STORE_UNAVAILABLE_BODY, sessionCacheControl, varyWithCookie } from '../core/response-headers.js';
 import type { Session } from '../core/session.js';
+import { isCommitted, isDirty, isLoaded, stateOf } from '../core/session-internals.js';
 import type { Sessions } from '../core/sessions.js';
 import type { SessionData } from '../core/types.js';
 
@@ -68,7 +69,7 @@ export function fastifySession<T extends SessionData>(sessions: Sessions<T>, opt
     app.addHook('onSend', (request, reply, payload, done) => {
       const session = (request as unknown as Holder).session;
       // The error reply that a failed commit produces comes through here again: commit once.
-      if (!session || session.committed) return done(null, payload);
+      if (!session || isCommitted(session)) return done(null, payload);
       let result: CommitResult | Promise<CommitResult>;
       try {
         result = commitSession(source, session);
@@ -92,7 +93,13 @@ export function fastifySession<T extends SessionData>(sessions: Sessions<T>, opt
     // A hijacked reply (`reply.hijack()` and raw writes) skips onSend: say so rather than lose changes silently.
     app.addHook('onResponse', (request, _reply, done) => {
       const session = (request as unknown as Holder).session;
-      if (session && !session.committed && session.loaded && !DETACHED.has(session) && (session.dirty || session.state.destroyed)) {
+      if (
+        session &&
+        !isCommitted(session) &&
+        isLoaded(session) &&
+        !DETACHED.has(session) &&
+        (isDirty(session) || stateOf(session).destroyed)
+      ) {
         const error = new HallpassError(
           'ERR_SESSION_STATE',
           'The reply was sent without Fastify (reply.hijack() or reply.raw), so the session changes of this request were not saved. Change the session only in replies sent with reply.send().',

@@ -22,6 +22,7 @@ import type { CommitResult } from '../core/commit-result.js';
 import { HallpassError, StoreError } from '../core/errors.js';
 import { STORE_UNAVAILABLE_BODY, sessionCacheControl, varyWithCookie } from '../core/response-headers.js';
 import type { Session } from '../core/session.js';
+import { markCommitted, whenUsed } from '../core/session-internals.js';
 import type { Sessions } from '../core/sessions.js';
 import type { SessionData, SessionEvent } from '../core/types.js';
 
@@ -159,9 +160,9 @@ function arrangeCommit<T extends SessionData>(
     gateResponse(res, () => sessions.commitNow(session), options, gateOn, sessions.options.onEvent);
     return session;
   }
-  session.whenUsed(() => {
+  whenUsed(session, () => {
     // Used only after the headers left: reading is fine, a change must throw rather than vanish.
-    if (res.headersSent) session.markCommitted();
+    if (res.headersSent) markCommitted(session);
     else gateResponse(res, () => sessions.commitNow(session), options, gateOn, sessions.options.onEvent);
   });
   return session;

@@ -1,6 +1,8 @@
 import type { CookieSource } from './cookie-source.js';
 import { StoreError } from './errors.js';
-import { newState, Session, type SessionBackend, type SessionState } from './session.js';
+import type { Session } from './session.js';
+import { newSession } from './session-internals.js';
+import { newState, type SessionBackend, type SessionState } from './session-state.js';
 import type { Sessions } from './sessions.js';
 import type { SessionData } from './types.js';
 
@@ -21,7 +23,7 @@ const ANONYMOUS_BACKEND: SessionBackend = { load: (state) => state as SessionSta
 /** A session with no cookie behind it that is never saved: what `onStoreError: "anonymous"` serves. */
 export function anonymousSession<T extends SessionData>(): Session<T> {
   const state = newState('anonymous', Math.floor(Date.now() / 1000), 0);
-  return new Session<T>(ANONYMOUS_BACKEND, state);
+  return newSession<T>(ANONYMOUS_BACKEND, state);
 }
 
 export const DETACHED = new WeakSet<object>();

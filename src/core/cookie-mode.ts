@@ -9,7 +9,9 @@ import type { ResolvedOptions } from './options.js';
 import { newSessionId } from './random.js';
 import type { Revocations } from './revocations.js';
 import { warnIfLogoutsAreForgotten, warnLoginWithoutUser } from './revocations-warning.js';
-import { isEmpty, newState, Session, type SessionBackend, type SessionState } from './session.js';
+import type { Session } from './session.js';
+import { isDirty, isLoaded, markCommitted, newSession, stateOf } from './session-internals.js';
+import { isEmpty, newState, type SessionBackend, type SessionState } from './session-state.js';
 import type { Codec, Envelope, OpenResult, SessionData } from './types.js';
 import { VerifiedCookies } from './verified-cookies.js';
 
@@ -115,10 +117,10 @@ export function cookieMode(options: ResolvedOptions) {
   function load(source: CookieSource): Session<SessionData> | Promise<Session<SessionData>> {
     if (!revocations.synchronous) {
       const values = candidates(source);
-      if (values.length > 0) return loadAsync(values).then((state) => new Session(lazy, state));
+      if (values.length > 0) return loadAsync(values).then((state) => newSession(lazy, state));
     }
     // Even the Cookie header waits for the first access: an untouched session costs one small object.
-    return new Session(lazy, undefined, source);
+    return newSession(lazy, undefined, source);
   }
 
   function cookieFor(state: SessionState, now: number): string {
@@ -148,9 +150,9 @@ export function cookieMode(options: ResolvedOptions) {
   }
 
   function commit(session: Session<SessionData>): CommitResult | Promise<CommitResult> {
-    session.markCommitted();
-    if (!session.loaded) return NOTHING;
-    const state = session.state;
+    markCommitted(session);
+    if (!isLoaded(session)) return NOTHING;
+    const state = stateOf(session);
     const vary = state.accessed;
     const now = nowSeconds();
     const hadCookie = !state.isNew;
@@ -171,7 +173,7 @@ export function cookieMode(options: ResolvedOptions) {
     const done = (result: CommitResult) =>
       pending.some((item) => item instanceof Promise) ? Promise.all(pending).then(() => result) : result;
 
-    const ending = state.destroyed || (isEmpty(state) && session.dirty);
+    const ending = state.destroyed || (isEmpty(state) && isDirty(session));
     if (ending) {
       if (hadCookie) {
         retire(originalId);
@@ -179,7 +181,7 @@ export function cookieMode(options: ResolvedOptions) {
       }
       return done(state.cookiesSent > 0 ? { setCookie: expireCookie(options.name, options.cookie), vary: true } : { vary });
     }
-    const write = session.dirty || (hadCookie && touchDue(options, state.lastSeenAt, now));
+    const write = isDirty(session) || (hadCookie && touchDue(options, state.lastSeenAt, now));
     if (!write || isEmpty(state)) return done({ vary });
     // A request that loaded before a logout must not issue a cookie after it: that cookie would
     // carry a later last-seen time (or, regenerated, a new ID) than the revocation covers.

@@ -7,7 +7,9 @@ import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
 import { adoptData } from './json-value.js';
 import type { ResolvedOptions } from './options.js';
 import { isTokenShaped, newToken } from './random.js';
-import { isEmpty, newState, Session, type SessionBackend, type SessionState } from './session.js';
+import type { Session } from './session.js';
+import { isDirty, isLoaded, markCommitted, newSession, stateOf } from './session-internals.js';
+import { isEmpty, newState, type SessionBackend, type SessionState } from './session-state.js';
 import { callStore } from './store-call.js';
 import type { SessionData, SessionStore, StorePatch, StoreRecord } from './types.js';
 
@@ -31,12 +33,12 @@ export function serverMode(options: ResolvedOptions) {
     return { id: storeKeyFor(token), token };
   };
   // The state is at hand when a session is made; a fresh one is still handed over lazily, as its
-  // `source`, so that `session.loaded` stays false (nothing to commit) until the app uses it.
+  // `source`, so that `isLoaded(session)` stays false (nothing to commit) until the app uses it.
   const backend: SessionBackend = { load: (state) => state as SessionState, freshIdentity: identity };
 
   function fresh(now: number, cookiesSent: number): Session<SessionData> {
     const { id, token } = identity();
-    return new Session(backend, undefined, newState(id, now, cookiesSent, token));
+    return newSession(backend, undefined, newState(id, now, cookiesSent, token));
   }
 
   async function load(source: CookieSource): Promise<Session<SessionData>> {
@@ -66,7 +68,7 @@ export function serverMode(options: ResolvedOptions) {
       state.data = adoptData(record.data) ?? state.data;
       state.userId = record.userId;
       state.isNew = false;
-      return new Session(backend, state);
+      return newSession(backend, state);
     }
     // A fresh identity, never the one the cookie offered: a planted token is never adopted.
     const session = fresh(now, values.length);
@@ -102,13 +104,13 @@ export function serverMode(options: ResolvedOptions) {
    * due), which is most requests: the adapter then sends the response without waiting a tick.
    */
   function commit(session: Session<SessionData>): CommitResult | Promise<CommitResult> {
-    session.markCommitted();
-    if (!session.loaded) return NOTHING;
-    const state = session.state;
+    markCommitted(session);
+    if (!isLoaded(session)) return NOTHING;
+    const state = stateOf(session);
     const now = nowSeconds();
     // A new session is written once it holds something; a stored one when its idle timeout slides.
     const due = state.isNew ? !isEmpty(state) : touchDue(options, state.lastSeenAt, now);
-    if (state.destroyed || session.dirty || due) return write(session, state, now);
+    if (state.destroyed || isDirty(session) || due) return write(session, state, now);
     return state.accessed ? VARY_ONLY : NOTHING;
   }
 
@@ -125,7 +127,7 @@ export function serverMode(options: ResolvedOptions) {
       return expired();
     };
 
-    if (state.destroyed || (isEmpty(state) && session.dirty)) {
+    if (state.destroyed || (isEmpty(state) && isDirty(session))) {
       if (hadRecord) {
         await call('destroy', () => store.destroy(originalKey));
         emit?.({ type: 'destroyed', id: originalKey });
@@ -164,7 +166,7 @@ export function serverMode(options: ResolvedOptions) {
       return { setCookie: cookieFor(state, now), vary };
     }
     // Writes after a load are conditional: patch and touch never create a record.
-    if (session.dirty) {
+    if (isDirty(session)) {
       if (!(await call('patch', () => store.patch(state.id, patchOf(state, now), ttl)))) {
         return ended(state.id, 'session ended by another request; changes dropped');
       }

@@ -1,64 +1,8 @@
 import { HallpassError, SessionValueError } from './errors.js';
 import { assertJsonValue, emptyData } from './json-value.js';
+import { grantSessionAccess } from './session-access.js';
+import type { SessionBackend, SessionState } from './session-state.js';
 import type { Json, SessionData } from './types.js';
-
-/** Where a session came from and what happened to it; read by the commit step, not by apps. */
-export interface SessionState {
-  /** Inner session ID (cookie mode) or store key (server mode). */
-  id: string;
-  /** Server mode: the cookie token. */
-  token?: string;
-  data: SessionData;
-  createdAt: number;
-  lastSeenAt: number;
-  userId?: string;
-  /** Cookie mode: the user the cookie carried when the request came in (what a logout must revoke). */
-  loadedUserId?: string;
-  /** True when no valid cookie or record backed this session. */
-  isNew: boolean;
-  /** How many cookie values the request carried for our name (to know whether one must be expired). */
-  cookiesSent: number;
-  /** False for formats without an inner ID (Starlette's): nothing to revoke. */
-  hasInnerId?: boolean;
-  /** Opened with an older key: re-seal on the next write. */
-  stale: boolean;
-  /** Keys set or deleted since load; `clearedAll` means every key was dropped first. */
-  changed: Set<string>;
-  clearedAll: boolean;
-  userChanged: boolean;
-  regenerate?: { previousId: string; previousToken?: string; keepData: boolean };
-  destroyed: boolean;
-  /** The app read or wrote the session, so the response depends on the cookie (`Vary: Cookie`). */
-  accessed: boolean;
-}
-
-export function newState(id: string, now: number, cookiesSent: number, token?: string): SessionState {
-  return {
-    id,
-    token,
-    data: emptyData(),
-    createdAt: now,
-    lastSeenAt: now,
-    isNew: true,
-    cookiesSent,
-    stale: false,
-    changed: new Set(),
-    clearedAll: false,
-    userChanged: false,
-    destroyed: false,
-    accessed: false,
-  };
-}
-
-/**
- * Supplies the state on first access (lazy decode) and the fresh identity `regenerate` needs. One
- * backend serves every session of a `createSessions`: what it needs of the request (its cookie
- * source) is the `source` each session was made with, so a request allocates no backend of its own.
- */
-export interface SessionBackend {
-  load(source: unknown): SessionState;
-  freshIdentity(): { id: string; token?: string };
-}
 
 type Key<T> = Extract<keyof T, string>;
 
@@ -83,15 +27,33 @@ export class Session<T extends SessionData = SessionData> {
   #committed = false;
   #onFirstUse: (() => void) | undefined;
 
-  /** `state` when it is known now; otherwise `backend.load(source)` supplies it on first use. */
-  constructor(backend: SessionBackend, state?: SessionState, source?: unknown) {
+  // Private: sessions are made by hallpass (`newSession` in session-internals.ts), never by apps.
+  private constructor(backend: SessionBackend, state?: SessionState, source?: unknown) {
     this.#backend = backend;
     this.#state = state;
     this.#source = source;
   }
 
-  /** The loaded state; decodes the cookie on first use. @internal */
-  get state(): SessionState {
+  static {
+    // The commit step's hooks, handed to session-internals.ts rather than made members, so the
+    // published type shows only the documented API. Plain functions: nothing is allocated per call.
+    grantSessionAccess(Session, {
+      create: (backend, state, source) => new Session(backend, state, source),
+      state: (session) => session.#load(),
+      loaded: (session) => session.#state !== undefined,
+      whenUsed: (session, callback) => {
+        if (session.#state !== undefined) callback();
+        else session.#onFirstUse = callback;
+      },
+      markCommitted: (session) => {
+        session.#committed = true;
+      },
+      committed: (session) => session.#committed,
+    });
+  }
+
+  /** The loaded state; decodes the cookie on first use. */
+  #load(): SessionState {
     if (this.#state === undefined) {
       this.#state = this.#backend.load(this.#source);
       this.#source = undefined;
@@ -102,34 +64,6 @@ export class Session<T extends SessionData = SessionData> {
       }
     }
     return this.#state;
-  }
-
-  /** True once the app has touched the session in any way. @internal */
-  get loaded(): boolean {
-    return this.#state !== undefined;
-  }
-
-  /**
-   * Runs `callback` when the session is first used (at once when it already is). Adapters arrange
-   * the response's commit here, so a request that never touches its session pays nothing for it.
-   * @internal
-   */
-  whenUsed(callback: () => void): void {
-    if (this.#state !== undefined) callback();
-    else this.#onFirstUse = callback;
-  }
-
-  /**
-   * Called by the commit step: from now on a change could not reach the response, so it throws
-   * instead of being lost silently. @internal
-   */
-  markCommitted(): void {
-    this.#committed = true;
-  }
-
-  /** True once the commit step ran. @internal */
-  get committed(): boolean {
-    return this.#committed;
   }
 
   #change(): SessionState {
@@ -143,7 +77,7 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   #use(): SessionState {
-    const state = this.state;
+    const state = this.#load();
     if (state.destroyed) {
       throw new HallpassError('ERR_SESSION_STATE', 'This session was destroyed in this request; it can no longer be read or changed.');
     }
@@ -265,15 +199,4 @@ export class Session<T extends SessionData = SessionData> {
     const state = this.#change();
     state.destroyed = true;
   }
-
-  /** True when something must be written at commit (ignoring the idle-timeout slide). @internal */
-  get dirty(): boolean {
-    const state = this.state;
-    return state.changed.size > 0 || state.clearedAll || state.userChanged || state.regenerate !== undefined;
-  }
-}
-
-export function isEmpty(state: SessionState): boolean {
-  for (const _ in state.data) return false;
-  return state.userId === undefined;
 }
