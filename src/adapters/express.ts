@@ -24,7 +24,7 @@ import type { Session } from '../core/session.js';
 import type { Sessions } from '../core/sessions.js';
 import type { SessionData } from '../core/types.js';
 import { type ExpressSession, expressCompat, isExpressSession } from './express-compat.js';
-import { attachSessionNow, sendStoreFailure } from './node.js';
+import { attachSessionNow, sendStoreFailure } from './node-commit.js';
 
 export type { ExpressSession } from './express-compat.js';
 

@@ -4,6 +4,7 @@ import type { Session } from './session.js';
 import { newSession } from './session-internals.js';
 import { newState, type SessionBackend, type SessionState } from './session-state.js';
 import type { Sessions } from './sessions.js';
+import { commitNow, loadNow } from './sessions-internals.js';
 import type { SessionData } from './types.js';
 
 /** Options every adapter takes. */
@@ -34,7 +35,7 @@ export function openSession<T extends SessionData>(
   cookieHeader: CookieSource,
   options: AdapterOptions = {},
 ): Session<T> | Promise<Session<T>> {
-  const loaded = sessions.loadNow(cookieHeader);
+  const loaded = loadNow(sessions, cookieHeader);
   if (!(loaded instanceof Promise)) return loaded;
   return loaded.catch((error: unknown) => {
     if (error instanceof StoreError && options.onStoreError === 'anonymous') {
@@ -49,7 +50,7 @@ export function openSession<T extends SessionData>(
 /** Commits unless the session is a detached anonymous one. */
 export function commitSession<T extends SessionData>(sessions: Sessions<T>, session: Session<T>) {
   if (DETACHED.has(session)) return { vary: false };
-  return sessions.commitNow(session);
+  return commitNow(sessions, session);
 }
 
 export function reportError(options: AdapterOptions, error: unknown): void {

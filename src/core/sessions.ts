@@ -1,10 +1,10 @@
 import type { CommitResult } from './commit-result.js';
 import { cookieMode } from './cookie-mode.js';
-import type { CookieSource } from './cookie-source.js';
 import { ConfigError } from './errors.js';
 import { type ResolvedOptions, resolveOptions, type SessionOptions } from './options.js';
 import { serverMode } from './server-mode.js';
 import type { Session } from './session.js';
+import { type SessionsWithSync, SYNC, type SyncSessions } from './sessions-internals.js';
 import type { SessionData, UserSession } from './types.js';
 
 /** The object `createSessions` returns: what adapters call around each request. */
@@ -20,10 +20,6 @@ export interface Sessions<T extends SessionData = SessionData> {
   load(cookieHeader: string | null | undefined): Promise<Session<T>>;
   /** Saves what changed; resolves the headers to add. Run it before the response is sent. */
   commit(session: Session<T>): Promise<CommitResult>;
-  /** The same as `load`/`commit` without a promise when no store is involved (cookie mode with in-memory revocations). @internal */
-  loadNow(cookieHeader: CookieSource): Session<T> | Promise<Session<T>>;
-  /** @internal */
-  commitNow(session: Session<T>): CommitResult | Promise<CommitResult>;
   /** Server mode: the user's live sessions (for a "your devices" page). */
   listByUser(userId: string): Promise<UserSession[]>;
   /** Server mode: ends every session of the user ("log out everywhere"), except the given session IDs. */
@@ -48,30 +44,33 @@ export function createSessions<T extends SessionData = SessionData>(options: Ses
   const resolved = resolveOptions(options);
   if (resolved.store) {
     const server = serverMode(resolved);
-    return {
+    const made: SessionsWithSync<T> = {
       options: resolved,
       mode: 'server',
       load: server.load as unknown as Sessions<T>['load'],
       commit: server.commit as unknown as Sessions<T>['commit'],
-      loadNow: server.load as unknown as Sessions<T>['loadNow'],
-      commitNow: server.commit as unknown as Sessions<T>['commitNow'],
       listByUser: server.listByUser,
       destroyByUser: (userId, { except } = {}) =>
         server.destroyByUser(userId, except === undefined ? [] : typeof except === 'string' ? [except] : except),
+      [SYNC]: { load: server.load as unknown as SyncSessions<T>['load'], commit: server.commit as unknown as SyncSessions<T>['commit'] },
     };
+    return made;
   }
   const cookie = cookieMode(resolved);
   const serverOnly = (): never => {
     throw new ConfigError('ERR_OPTION', 'listByUser and destroyByUser need a server-side store: createSessions({ store }).');
   };
-  return {
+  const made: SessionsWithSync<T> = {
     options: resolved,
     mode: 'cookie',
     load: async (header) => (await cookie.load(header)) as unknown as Session<T>,
     commit: async (session) => cookie.commit(session as unknown as Session<SessionData>),
-    loadNow: cookie.load as unknown as Sessions<T>['loadNow'],
-    commitNow: cookie.commit as unknown as Sessions<T>['commitNow'],
     listByUser: async () => serverOnly(),
     destroyByUser: async () => serverOnly(),
+    [SYNC]: {
+      load: cookie.load as unknown as SyncSessions<T>['load'],
+      commit: cookie.commit as unknown as SyncSessions<T>['commit'],
+    },
   };
+  return made;
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createSessions, memoryStore, type SessionEvent, type SessionStore, type Sessions } from 'hallpass';
-import { attachSession, type SessionRequest, sendStoreFailure, withSessions } from 'hallpass/node';
+import { attachSession, type SessionRequest, withSessions } from 'hallpass/node';
+import { sendStoreFailure } from '../../src/adapters/node-commit.js';
 import { SECRET } from '../support/core-fixtures.js';
 import { delay, serve, type TestServer } from '../support/http.js';
 
@@ -579,6 +580,41 @@ describe('hallpass/node', () => {
       assert.equal(await response.text(), 'public');
       assert.equal(response.headers.get('vary'), null);
       assert.equal(decodes, 0);
+    });
+  });
+
+  describe('a Sessions object not made by createSessions', () => {
+    const made = createSessions({ secret: SECRET });
+    const calls: string[] = [];
+    // A wrapper written by hand: it has only the documented members, so the adapter must use them.
+    const wrapped: Sessions = {
+      options: made.options,
+      mode: made.mode,
+      load: (header) => {
+        calls.push(`load ${header ?? ''}`);
+        return made.load(header);
+      },
+      commit: (session) => {
+        calls.push('commit');
+        return made.commit(session);
+      },
+      listByUser: (userId) => made.listByUser(userId),
+      destroyByUser: (userId, options) => made.destroyByUser(userId, options),
+    };
+    const server = app(wrapped, {
+      '/write': (req, res) => {
+        req.session.set('n', 1);
+        res.end('ok');
+      },
+      // The write call is looked up before its argument first reads the session: the commit, a
+      // promise here, must still come before the head.
+      '/read': (req, res) => res.end(String(req.session.get('n'))),
+    });
+
+    it('is served through its public load and commit, the response waiting for the commit', async () => {
+      const cookie = pairOf(await server.fetch('/write'));
+      assert.equal(await (await server.fetch('/read', { headers: { cookie } })).text(), '1');
+      assert.deepEqual(calls, ['load ', 'commit', `load ${cookie}`, 'commit']);
     });
   });
 });

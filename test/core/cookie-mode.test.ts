@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CookieTooLargeError, HallpassError } from 'hallpass';
+import { commitNow } from '../../src/core/sessions-internals.js';
 import { cookiePair, cookieValue, harness } from '../support/core-fixtures.js';
 
 const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
@@ -247,7 +248,7 @@ describe('cookie mode Set-Cookie', () => {
         assert.match(error.message, /server-side store \(createSessions\(\{ store \}\)\)/);
         return true;
       });
-      assert.throws(() => h.sessions.commitNow(session), CookieTooLargeError);
+      assert.throws(() => commitNow(h.sessions, session), CookieTooLargeError);
     });
 
     it('allows the largest cookie that fits in 4096 bytes and refuses the next size up', async () => {
@@ -256,7 +257,7 @@ describe('cookie mode Set-Cookie', () => {
         const session = await h.sessions.load(undefined);
         session.set('blob', 'x'.repeat(length));
         try {
-          return (h.sessions.commitNow(session) as { setCookie: string }).setCookie.length;
+          return (commitNow(h.sessions, session) as { setCookie: string }).setCookie.length;
         } catch (error) {
           return (error as CookieTooLargeError).bytes;
         }
@@ -267,10 +268,10 @@ describe('cookie mode Set-Cookie', () => {
       assert.ok((await sizeFor(length)) <= 4096);
       const session = await h.sessions.load(undefined);
       session.set('blob', 'x'.repeat(length));
-      assert.doesNotThrow(() => h.sessions.commitNow(session));
+      assert.doesNotThrow(() => commitNow(h.sessions, session));
       const bigger = await h.sessions.load(undefined);
       bigger.set('blob', 'x'.repeat(length + 1));
-      assert.throws(() => h.sessions.commitNow(bigger), { code: 'ERR_COOKIE_TOO_LARGE' });
+      assert.throws(() => commitNow(h.sessions, bigger), { code: 'ERR_COOKIE_TOO_LARGE' });
     });
 
     it('counts the attributes: a long domain makes the same data too large', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Codec, sealedCodec } from 'hallpass';
+import { commitNow, loadNow } from '../../src/core/sessions-internals.js';
 import { cookiePair, harness, SECRET } from '../support/core-fixtures.js';
 
 /** The sealed codec with its decode calls counted. */
@@ -28,9 +29,9 @@ describe('lazy decoding in cookie mode', () => {
 
   it('decodes nothing and adds no Vary for a request that never touches its session', async () => {
     const { h, codec, cookie } = await setup();
-    const session = h.sessions.loadNow(cookie);
+    const session = loadNow(h.sessions, cookie);
     assert.equal(session instanceof Promise, false, 'no promise, no async hop');
-    const result = h.sessions.commitNow(session as Exclude<typeof session, Promise<unknown>>);
+    const result = commitNow(h.sessions, session as Exclude<typeof session, Promise<unknown>>);
     assert.deepEqual(result, { vary: false });
     assert.equal(codec.decodes, 0);
     assert.deepEqual((await h.request(cookie)).result, { vary: false });
@@ -59,12 +60,12 @@ describe('lazy decoding in cookie mode', () => {
 
   it('commits synchronously in cookie mode with the default revocation list', async () => {
     const { h, cookie } = await setup();
-    const session = h.sessions.loadNow(cookie) as Awaited<ReturnType<typeof h.sessions.load>>;
+    const session = loadNow(h.sessions, cookie) as Awaited<ReturnType<typeof h.sessions.load>>;
     session.set('visits', 2);
-    const result = h.sessions.commitNow(session);
+    const result = commitNow(h.sessions, session);
     assert.equal(result instanceof Promise, false);
-    const again = h.sessions.loadNow(cookie) as Awaited<ReturnType<typeof h.sessions.load>>;
+    const again = loadNow(h.sessions, cookie) as Awaited<ReturnType<typeof h.sessions.load>>;
     again.destroy();
-    assert.equal(h.sessions.commitNow(again) instanceof Promise, false, 'destroy with the in-memory list is synchronous too');
+    assert.equal(commitNow(h.sessions, again) instanceof Promise, false, 'destroy with the in-memory list is synchronous too');
   });
 });

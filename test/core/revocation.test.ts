@@ -10,6 +10,7 @@ import {
   StoreError,
 } from 'hallpass';
 import { sqliteRevocations, sqliteStore } from 'hallpass/sqlite';
+import { commitNow, loadNow } from '../../src/core/sessions-internals.js';
 import { frozenClock } from '../support/clock.js';
 import { cookiePair, harness } from '../support/core-fixtures.js';
 import { openDatabase } from '../support/sqlite.js';
@@ -411,9 +412,9 @@ describe('sqliteRevocations', () => {
       s.userId = 'alice';
     });
     const cookie = cookiePair(result.setCookie);
-    const untouched = h.sessions.loadNow(cookie);
+    const untouched = loadNow(h.sessions, cookie);
     assert.equal(untouched instanceof Promise, false);
-    h.sessions.commitNow(untouched as Exclude<typeof untouched, Promise<unknown>>);
+    commitNow(h.sessions, untouched as Exclude<typeof untouched, Promise<unknown>>);
     assert.equal(revocations.checked, 0, 'a route that never reads its session asks nothing');
     await h.request(cookie, (s) => s.get('cart'));
     assert.equal(revocations.checked, 1);
