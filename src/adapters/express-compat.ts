@@ -1,7 +1,7 @@
 import { HallpassError } from '../core/errors.js';
 import { assertJsonValue } from '../core/json-value.js';
 import type { Session } from '../core/session.js';
-import { isLoaded, stateOf } from '../core/session-internals.js';
+import { type AnySession, isLoaded, stateOf } from '../core/session-internals.js';
 import type { SessionData } from '../core/types.js';
 
 type Callback = (error?: Error) => void;
@@ -35,7 +35,7 @@ export function isExpressSession(value: unknown): value is ExpressSession {
  * `req.session.passport.user = id` is saved like a `set`.
  */
 export function expressCompat<T extends SessionData>(session: Session<T>, owner: { session?: unknown }): ExpressSession<T> {
-  const raw = session as unknown as Session<SessionData>;
+  const raw: AnySession = session;
   // After a callback-style regenerate, the old object answers with the data it had, as
   // express-session's old Session object does (Passport's `keepSessionInfo` merges from it).
   let snapshot: SessionData | undefined;
@@ -145,6 +145,7 @@ export function expressCompat<T extends SessionData>(session: Session<T>, owner:
       const value = read(key);
       return { value: wrap(key, value, value), writable: true, enumerable: true, configurable: true };
     },
+    // Cast: the Proxy answers both the Session's members and the data keys ExpressSession declares.
   }) as unknown as ExpressSession<T>;
   VIEWS.add(view);
   return view;

@@ -20,13 +20,16 @@ import type { CommitResult } from '../core/commit-result.js';
 import { HallpassError, StoreError } from '../core/errors.js';
 import { STORE_UNAVAILABLE_BODY, sessionCacheControl, varyWithCookie } from '../core/response-headers.js';
 import type { Session } from '../core/session.js';
-import { isCommitted, isDirty, isLoaded, stateOf } from '../core/session-internals.js';
+import { type AnySession, isCommitted, isDirty, isLoaded, stateOf } from '../core/session-internals.js';
 import type { Sessions } from '../core/sessions.js';
 import type { SessionData } from '../core/types.js';
 
 export type { AdapterOptions } from '../core/adapter-support.js';
 
-type Holder = { session?: Session<SessionData> | null };
+type Holder = { session?: AnySession | null };
+
+// Cast: Fastify's request type does not declare the `session` this plugin decorates it with.
+const holderOf = (request: FastifyRequest | { session?: unknown }) => request as unknown as Holder;
 
 const PUBLIC_MESSAGE: string = JSON.parse(STORE_UNAVAILABLE_BODY).message;
 
@@ -38,61 +41,59 @@ const PUBLIC_MESSAGE: string = JSON.parse(STORE_UNAVAILABLE_BODY).message;
  * code `ERR_STORE`/`ERR_STORE_TIMEOUT`), so `setErrorHandler` can shape it.
  */
 export function fastifySession<T extends SessionData>(sessions: Sessions<T>, options: AdapterOptions = {}): FastifyPluginAsync {
-  const source = sessions as unknown as Sessions<SessionData>;
-
   // Callback-style hooks: in cookie mode nothing here waits, so a request takes no promise or
   // microtask for its session.
   const plugin = async (app: FastifyInstance) => {
     app.decorateRequest('session', null, []);
 
     app.addHook('onRequest', (request, _reply, done) => {
-      let opened: Session<SessionData> | Promise<Session<SessionData>>;
+      let opened: Session<T> | Promise<Session<T>>;
       try {
-        opened = openSession(source, request, options);
+        opened = openSession(sessions, request, options);
       } catch (error) {
         return done(unavailable(error) as Error);
       }
       if (opened instanceof Promise) {
         opened.then(
           (session) => {
-            (request as unknown as Holder).session = session;
+            holderOf(request).session = session;
             done();
           },
           (error: unknown) => done(unavailable(error) as Error),
         );
       } else {
-        (request as unknown as Holder).session = opened;
+        holderOf(request).session = opened;
         done();
       }
     });
 
     app.addHook('onSend', (request, reply, payload, done) => {
-      const session = (request as unknown as Holder).session;
+      const session = holderOf(request).session;
       // The error reply that a failed commit produces comes through here again: commit once.
       if (!session || isCommitted(session)) return done(null, payload);
       let result: CommitResult | Promise<CommitResult>;
       try {
-        result = commitSession(source, session);
+        result = commitSession(sessions, session);
       } catch (error) {
         return done(unavailable(error) as Error);
       }
       if (result instanceof Promise) {
         result.then(
           (settled) => {
-            applyToReply(reply, settled, source);
+            applyToReply(reply, settled, sessions);
             done(null, payload);
           },
           (error: unknown) => done(unavailable(error) as Error),
         );
       } else {
-        applyToReply(reply, result, source);
+        applyToReply(reply, result, sessions);
         done(null, payload);
       }
     });
 
     // A hijacked reply (`reply.hijack()` and raw writes) skips onSend: say so rather than lose changes silently.
     app.addHook('onResponse', (request, _reply, done) => {
-      const session = (request as unknown as Holder).session;
+      const session = holderOf(request).session;
       if (
         session &&
         !isCommitted(session) &&
@@ -129,14 +130,14 @@ export function fastifySession<T extends SessionData>(sessions: Sessions<T>, opt
  * ```
  */
 export function getSession<T extends SessionData = SessionData>(request: FastifyRequest | { session?: unknown }): Session<T> {
-  const session = (request as unknown as Holder).session;
+  const session = holderOf(request).session;
   if (!session) {
     throw new HallpassError(
       'ERR_SESSION_STATE',
       'This request has no hallpass session: register the plugin first, app.register(fastifySession(sessions)).',
     );
   }
-  return session as unknown as Session<T>;
+  return session;
 }
 
 /** A store failure as Fastify's error handler expects it: status 503, a message safe to show. */
@@ -148,7 +149,7 @@ function unavailable(error: unknown): unknown {
   });
 }
 
-function applyToReply(reply: FastifyReply, result: CommitResult, sessions: Sessions<SessionData>): void {
+function applyToReply<T extends SessionData>(reply: FastifyReply, result: CommitResult, sessions: Sessions<T>): void {
   if (result.vary) {
     const vary = reply.getHeader('vary');
     reply.header('vary', varyWithCookie(Array.isArray(vary) ? vary.join(', ') : (vary as string | undefined)));

@@ -38,7 +38,7 @@ export interface KoaSessionOptions extends Omit<AdapterOptions, 'onStoreError'> 
 /** What `koaSession` adds to the context: `new Koa<DefaultState, SessionContext<Data>>()`. */
 export type SessionContext<T extends SessionData = SessionData> = { session: Session<T> };
 
-type Context = ParameterizedContext<DefaultState, SessionContext<SessionData>>;
+type Context<T extends SessionData = SessionData> = ParameterizedContext<DefaultState, SessionContext<T>>;
 
 /**
  * Creates the middleware. The session is committed after the downstream middleware finish and
@@ -50,11 +50,10 @@ export function koaSession<T extends SessionData>(
   sessions: Sessions<T>,
   options: KoaSessionOptions = {},
 ): Middleware<DefaultState, SessionContext<T>> {
-  const source = sessions as unknown as Sessions<SessionData>;
   const core = options as AdapterOptions;
-  const report = (ctx: Context, error: unknown) => (options.onError ? reportError(core, error) : ctx.app.emit('error', error, ctx));
+  const report = (ctx: Context<T>, error: unknown) => (options.onError ? reportError(core, error) : ctx.app.emit('error', error, ctx));
 
-  const fail = (ctx: Context, error: unknown): void => {
+  const fail = (ctx: Context<T>, error: unknown): void => {
     if (!(error instanceof StoreError)) throw error;
     if (options.onStoreError === 'throw') throw Object.assign(error, { status: 503, expose: false, headers: { 'Retry-After': '1' } });
     report(ctx, error);
@@ -68,10 +67,10 @@ export function koaSession<T extends SessionData>(
     ctx.body = STORE_UNAVAILABLE_BODY;
   };
 
-  const middleware = async (ctx: Context, next: () => Promise<unknown>) => {
-    let session: Session<SessionData>;
+  const middleware = async (ctx: Context<T>, next: () => Promise<unknown>) => {
+    let session: Session<T>;
     try {
-      const opened = openSession(source, ctx.req, core);
+      const opened = openSession(sessions, ctx.req, core);
       // Await only what waits (a store): cookie mode takes no extra microtask.
       session = opened instanceof Promise ? await opened : opened;
     } catch (error) {
@@ -82,7 +81,7 @@ export function koaSession<T extends SessionData>(
     await next();
     let result: CommitResult;
     try {
-      const committed = commitSession(source, session);
+      const committed = commitSession(sessions, session);
       result = committed instanceof Promise ? await committed : committed;
     } catch (error) {
       return fail(ctx, error);
@@ -102,10 +101,10 @@ export function koaSession<T extends SessionData>(
     if (result.vary) ctx.set('Vary', varyWithCookie(ctx.response.get('Vary') || undefined));
     if (result.setCookie) {
       ctx.append('Set-Cookie', result.setCookie);
-      ctx.set('Cache-Control', sessionCacheControl(ctx.response.get('Cache-Control'), source.options.onEvent));
+      ctx.set('Cache-Control', sessionCacheControl(ctx.response.get('Cache-Control'), sessions.options.onEvent));
     }
   };
-  return middleware as unknown as Middleware<DefaultState, SessionContext<T>>;
+  return middleware;
 }
 
 /**

@@ -57,6 +57,7 @@ export async function loadSodium(): Promise<SodiumSecretbox> {
   const specifier = 'sodium-native';
   try {
     const module = (await import(specifier)) as { default?: SodiumSecretbox };
+    // Cast: without a default export, the module namespace itself is the library.
     return module.default ?? (module as unknown as SodiumSecretbox);
   } catch (error) {
     throw new Error(

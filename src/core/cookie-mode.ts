@@ -9,10 +9,9 @@ import type { ResolvedOptions } from './options.js';
 import { newSessionId } from './random.js';
 import type { Revocations } from './revocations.js';
 import { warnIfLogoutsAreForgotten, warnLoginWithoutUser } from './revocations-warning.js';
-import type { Session } from './session.js';
-import { isDirty, isLoaded, markCommitted, newSession, stateOf } from './session-internals.js';
+import { type AnySession, isDirty, isLoaded, markCommitted, newSession, stateOf } from './session-internals.js';
 import { isEmpty, newState, type SessionBackend, type SessionState } from './session-state.js';
-import type { Codec, Envelope, OpenResult, SessionData } from './types.js';
+import type { Codec, Envelope, OpenResult } from './types.js';
 import { VerifiedCookies } from './verified-cookies.js';
 
 export const MAX_COOKIE_BYTES = 4096;
@@ -114,7 +113,7 @@ export function cookieMode(options: ResolvedOptions) {
     freshIdentity: identity,
   };
 
-  function load(source: CookieSource): Session<SessionData> | Promise<Session<SessionData>> {
+  function load(source: CookieSource): AnySession | Promise<AnySession> {
     if (!revocations.synchronous) {
       const values = candidates(source);
       if (values.length > 0) return loadAsync(values).then((state) => newSession(lazy, state));
@@ -149,7 +148,7 @@ export function cookieMode(options: ResolvedOptions) {
     return until + options.clockLeeway;
   }
 
-  function commit(session: Session<SessionData>): CommitResult | Promise<CommitResult> {
+  function commit(session: AnySession): CommitResult | Promise<CommitResult> {
     markCommitted(session);
     if (!isLoaded(session)) return NOTHING;
     const state = stateOf(session);

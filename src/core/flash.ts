@@ -1,6 +1,7 @@
 import { SessionValueError } from './errors.js';
 import type { Session } from './session.js';
-import type { Json, SessionData } from './types.js';
+import type { AnySession } from './session-internals.js';
+import type { SessionData } from './types.js';
 
 /** How a flash message should look: a neutral note, a confirmation, or a problem. */
 export type FlashKind = 'info' | 'success' | 'error';
@@ -17,7 +18,7 @@ export const FLASH_KEY = '_flash';
 const KINDS: ReadonlySet<string> = new Set(['info', 'success', 'error']);
 
 // The session is typed by the app's data shape, which does not declare the reserved key.
-const untyped = <T extends SessionData>(session: Session<T>) => session as unknown as Session<Record<string, Json>>;
+const untyped = <T extends SessionData>(session: Session<T>): AnySession => session;
 
 function isFlashMessage(value: unknown): value is FlashMessage {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
@@ -51,7 +52,7 @@ export function flash<T extends SessionData>(session: Session<T>, message: strin
   const data = untyped(session);
   const queued = data.get(FLASH_KEY);
   const messages = Array.isArray(queued) ? (queued as unknown[]).filter(isFlashMessage) : [];
-  data.set(FLASH_KEY, [...messages, { kind, message }] as unknown as Json);
+  data.set(FLASH_KEY, [...messages, { kind, message }]);
 }
 
 /**

@@ -7,8 +7,7 @@ import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
 import { adoptData } from './json-value.js';
 import type { ResolvedOptions } from './options.js';
 import { isTokenShaped, newToken } from './random.js';
-import type { Session } from './session.js';
-import { isDirty, isLoaded, markCommitted, newSession, stateOf } from './session-internals.js';
+import { type AnySession, isDirty, isLoaded, markCommitted, newSession, stateOf } from './session-internals.js';
 import { isEmpty, newState, type SessionBackend, type SessionState } from './session-state.js';
 import { callStore } from './store-call.js';
 import type { SessionData, SessionStore, StorePatch, StoreRecord } from './types.js';
@@ -36,12 +35,12 @@ export function serverMode(options: ResolvedOptions) {
   // `source`, so that `isLoaded(session)` stays false (nothing to commit) until the app uses it.
   const backend: SessionBackend = { load: (state) => state as SessionState, freshIdentity: identity };
 
-  function fresh(now: number, cookiesSent: number): Session<SessionData> {
+  function fresh(now: number, cookiesSent: number): AnySession {
     const { id, token } = identity();
     return newSession(backend, undefined, newState(id, now, cookiesSent, token));
   }
 
-  async function load(source: CookieSource): Promise<Session<SessionData>> {
+  async function load(source: CookieSource): Promise<AnySession> {
     const values = cookieCandidates(cookieHeaderOf(source), options.name, () =>
       emit?.({ type: 'invalid', reason: 'duplicate', codec: 'store' }),
     );
@@ -103,7 +102,7 @@ export function serverMode(options: ResolvedOptions) {
    * Saves what changed. Synchronous when there is nothing to write (a read, or a touch not yet
    * due), which is most requests: the adapter then sends the response without waiting a tick.
    */
-  function commit(session: Session<SessionData>): CommitResult | Promise<CommitResult> {
+  function commit(session: AnySession): CommitResult | Promise<CommitResult> {
     markCommitted(session);
     if (!isLoaded(session)) return NOTHING;
     const state = stateOf(session);
@@ -114,7 +113,7 @@ export function serverMode(options: ResolvedOptions) {
     return state.accessed ? VARY_ONLY : NOTHING;
   }
 
-  async function write(session: Session<SessionData>, state: SessionState, now: number): Promise<CommitResult> {
+  async function write(session: AnySession, state: SessionState, now: number): Promise<CommitResult> {
     const vary = state.accessed;
     const hadRecord = !state.isNew;
     const originalKey = state.regenerate?.previousId ?? state.id;

@@ -14,6 +14,13 @@ import type { SessionData } from './types.js';
 const access = sessionAccess(Session);
 
 /**
+ * A session of any data shape, for code that serves every shape: `Session<T>` converts to and from
+ * it, where it would not to `Session<SessionData>` (`set` takes `T[K]`, so `Session` is invariant in
+ * `T`). Never in a published type.
+ */
+export type AnySession = Session<any>;
+
+/**
  * A new session. `state` when it is known now; otherwise `backend.load(source)` supplies it on the
  * session's first use (lazy decode).
  */
@@ -24,28 +31,28 @@ export const newSession: <T extends SessionData = SessionData>(
 ) => Session<T> = access.create;
 
 /** The loaded state; decodes the cookie on first use. */
-export const stateOf: (session: Session<any>) => SessionState = access.state;
+export const stateOf: (session: AnySession) => SessionState = access.state;
 
 /** True once the app has touched the session in any way. */
-export const isLoaded: (session: Session<any>) => boolean = access.loaded;
+export const isLoaded: (session: AnySession) => boolean = access.loaded;
 
 /**
  * Runs `callback` when the session is first used (at once when it already is). Adapters arrange
  * the response's commit here, so a request that never touches its session pays nothing for it.
  */
-export const whenUsed: (session: Session<any>, callback: () => void) => void = access.whenUsed;
+export const whenUsed: (session: AnySession, callback: () => void) => void = access.whenUsed;
 
 /**
  * Called by the commit step: from now on a change could not reach the response, so it throws
  * instead of being lost silently.
  */
-export const markCommitted: (session: Session<any>) => void = access.markCommitted;
+export const markCommitted: (session: AnySession) => void = access.markCommitted;
 
 /** True once the commit step ran. */
-export const isCommitted: (session: Session<any>) => boolean = access.committed;
+export const isCommitted: (session: AnySession) => boolean = access.committed;
 
 /** True when something must be written at commit (ignoring the idle-timeout slide). */
-export function isDirty(session: Session<any>): boolean {
+export function isDirty(session: AnySession): boolean {
   const state = access.state(session);
   return state.changed.size > 0 || state.clearedAll || state.userChanged || state.regenerate !== undefined;
 }

@@ -4,7 +4,7 @@ import { ConfigError } from './errors.js';
 import { type ResolvedOptions, resolveOptions, type SessionOptions } from './options.js';
 import { serverMode } from './server-mode.js';
 import type { Session } from './session.js';
-import { type SessionsWithSync, SYNC, type SyncSessions } from './sessions-internals.js';
+import { type SessionsWithSync, SYNC } from './sessions-internals.js';
 import type { SessionData, UserSession } from './types.js';
 
 /** The object `createSessions` returns: what adapters call around each request. */
@@ -47,12 +47,14 @@ export function createSessions<T extends SessionData = SessionData>(options: Ses
     const made: SessionsWithSync<T> = {
       options: resolved,
       mode: 'server',
-      load: server.load as unknown as Sessions<T>['load'],
+      load: server.load,
+      // Cast: answers a plain result, not a promise, when nothing is written (awaiting it works);
+      // kept as it was, since wrapping it would change what callers get.
       commit: server.commit as unknown as Sessions<T>['commit'],
       listByUser: server.listByUser,
       destroyByUser: (userId, { except } = {}) =>
         server.destroyByUser(userId, except === undefined ? [] : typeof except === 'string' ? [except] : except),
-      [SYNC]: { load: server.load as unknown as SyncSessions<T>['load'], commit: server.commit as unknown as SyncSessions<T>['commit'] },
+      [SYNC]: { load: server.load, commit: server.commit },
     };
     return made;
   }
@@ -63,14 +65,11 @@ export function createSessions<T extends SessionData = SessionData>(options: Ses
   const made: SessionsWithSync<T> = {
     options: resolved,
     mode: 'cookie',
-    load: async (header) => (await cookie.load(header)) as unknown as Session<T>,
-    commit: async (session) => cookie.commit(session as unknown as Session<SessionData>),
+    load: async (header) => cookie.load(header),
+    commit: async (session) => cookie.commit(session),
     listByUser: async () => serverOnly(),
     destroyByUser: async () => serverOnly(),
-    [SYNC]: {
-      load: cookie.load as unknown as SyncSessions<T>['load'],
-      commit: cookie.commit as unknown as SyncSessions<T>['commit'],
-    },
+    [SYNC]: { load: cookie.load, commit: cookie.commit },
   };
   return made;
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Session } from '../core/session.js';
+import type { AnySession } from '../core/session-internals.js';
 import type { SessionData } from '../core/types.js';
 import {
   type CsrfCookieJar,
@@ -32,9 +33,9 @@ interface StoredToken {
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
-const bindingOf = (session: Session<SessionData>) => digest(`hallpass/csrf\0${session.id}`).toString('base64url').slice(0, 22);
+const bindingOf = (session: AnySession) => digest(`hallpass/csrf\0${session.id}`).toString('base64url').slice(0, 22);
 
-function storedOf(session: Session<SessionData>): StoredToken | undefined {
+function storedOf(session: AnySession): StoredToken | undefined {
   const value = session.get(CSRF_SESSION_KEY) as Partial<StoredToken> | undefined;
   if (value === null || typeof value !== 'object' || typeof value.token !== 'string' || typeof value.session !== 'string') return undefined;
   return value.session === bindingOf(session) ? (value as StoredToken) : undefined;
@@ -66,7 +67,7 @@ function storedOf(session: Session<SessionData>): StoredToken | undefined {
  * ```
  */
 export function csrfToken<T extends SessionData>(session: Session<T>, jar?: CsrfCookieJar): string {
-  const plain = session as unknown as Session<SessionData>;
+  const plain: AnySession = session;
   const stored = storedOf(plain);
   if (stored) return stored.token;
   if (jar !== undefined && plain.isNew && isEmpty(plain)) return tokenFromCookie(plain, jar);
@@ -76,12 +77,12 @@ export function csrfToken<T extends SessionData>(session: Session<T>, jar?: Csrf
 }
 
 /** A session nobody wrote to: committing it saves nothing and sets no cookie. */
-const isEmpty = (session: Session<SessionData>) => session.userId === undefined && session.keys().length === 0;
+const isEmpty = (session: AnySession) => session.userId === undefined && session.keys().length === 0;
 
 /** Secrets minted in this request, per session, so two forms on one page share one cookie. */
 const mintedSecrets = new WeakMap<object, string>();
 
-function tokenFromCookie(session: Session<SessionData>, jar: CsrfCookieJar): string {
+function tokenFromCookie(session: AnySession, jar: CsrfCookieJar): string {
   const cookie = resolveCsrfCookie(jar);
   let secret = mintedSecrets.get(session) ?? visitorSecretOf(jar.cookie, cookie);
   if (secret === undefined) {
@@ -120,11 +121,10 @@ export function verifyCsrf<T extends SessionData>(
   const cookie = visitor === undefined ? undefined : resolveCsrfCookie(visitor);
   let expected: string | undefined;
   try {
-    expected = storedOf(session as unknown as Session<SessionData>)?.token;
+    expected = storedOf(session)?.token;
     // The visitor's cookie stands in only for a session nobody wrote yet (the one an anonymous form
     // posts into), as `csrfToken` hands it out: a session with a user or data has its own token.
-    const plain = session as unknown as Session<SessionData>;
-    if (expected === undefined && cookie !== undefined && plain.isNew && isEmpty(plain)) {
+    if (expected === undefined && cookie !== undefined && session.isNew && isEmpty(session)) {
       const secret = visitorSecretOf((visitor as CsrfVisitor).cookie, cookie);
       if (secret !== undefined) expected = visitorToken(secret);
     }

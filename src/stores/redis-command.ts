@@ -61,6 +61,7 @@ const WITHOUT_CLIENT_TIMEOUT: NodeRedisCommandOptions = Object.freeze({ timeout:
  * shard list (its `sendCommand` takes the routing key first).
  */
 export function redisSender(client: RedisClientLike): RedisSend {
+  // Cast: the client's methods are probed by name, whichever of the supported clients it is.
   const c = client as unknown as Record<string, unknown>;
   if (typeof c.call === 'function' && 'status' in c) {
     const io = client as IoRedisLike;

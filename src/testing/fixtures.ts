@@ -116,6 +116,7 @@ export function withStoreLatency<S extends SessionStore>(store: S, ms: number): 
     };
   }
   if (store.evicts !== undefined) wrapped.evicts = store.evicts;
+  // Cast: `wrapped` has every method of `store` that exists, each with the same signature.
   return wrapped as unknown as S;
 }
 

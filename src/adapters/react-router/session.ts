@@ -51,6 +51,7 @@ export function changeable(link: Link): Session<SessionData> {
 export function routerSession<Data, FlashData>(inner: Session<SessionData>, owner: object): RouterSession<Data, FlashData> {
   const session = new HallpassRouterSession(inner);
   LINKS.set(session, { inner, owner });
+  // Cast: one class serves every Data/FlashData pair; the generic interface only narrows its keys.
   return session as unknown as RouterSession<Data, FlashData>;
 }
 
