@@ -48,9 +48,8 @@ export function createSessions<T extends SessionData = SessionData>(options: Ses
       options: resolved,
       mode: 'server',
       load: server.load,
-      // Cast: answers a plain result, not a promise, when nothing is written (awaiting it works);
-      // kept as it was, since wrapping it would change what callers get.
-      commit: server.commit as unknown as Sessions<T>['commit'],
+      // Always a promise, as the type says: adapters use the synchronous form below.
+      commit: async (session) => server.commit(session),
       listByUser: server.listByUser,
       destroyByUser: (userId, { except } = {}) =>
         server.destroyByUser(userId, except === undefined ? [] : typeof except === 'string' ? [except] : except),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { ConfigError, memoryStore, type SessionStore, StoreError } from 'hallpass';
+import { ConfigError, createSessions, memoryStore, type SessionStore, StoreError } from 'hallpass';
 import { cookiePair, cookieValue, harness } from '../support/core-fixtures.js';
 import { countingStore } from '../support/counting-store.js';
 
@@ -459,5 +459,14 @@ describe('server mode', () => {
       await assert.rejects(h.sessions.listByUser('u1'), ConfigError);
       await assert.rejects(h.sessions.destroyByUser('u1'), { code: 'ERR_OPTION' });
     });
+  });
+});
+
+describe('the public commit', () => {
+  it('always answers a promise, as its type says, even when nothing is written', () => {
+    const sessions = createSessions({ store: memoryStore() });
+    const session = sessions.load(undefined);
+    assert.ok(session instanceof Promise);
+    return session.then((loaded) => assert.ok(sessions.commit(loaded) instanceof Promise));
   });
 });
