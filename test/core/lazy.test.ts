@@ -1,23 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Codec, sealedCodec } from 'hallpass';
 import { commitNow, loadNow } from '../../src/core/sessions-internals.js';
-import { cookiePair, harness, SECRET } from '../support/core-fixtures.js';
-
-/** The sealed codec with its decode calls counted. */
-function countingCodec(): Codec & { decodes: number } {
-  const inner = sealedCodec([SECRET]);
-  const codec = {
-    kind: inner.kind,
-    decodes: 0,
-    encode: (envelope: Parameters<Codec['encode']>[0]) => inner.encode(envelope),
-    decode: (value: string, now: number) => {
-      codec.decodes++;
-      return inner.decode(value, now);
-    },
-  };
-  return codec;
-}
+import { cookiePair, harness } from '../support/core-fixtures.js';
+import { countingCodec } from '../support/counting-codec.js';
 
 describe('lazy decoding in cookie mode', () => {
   async function setup() {

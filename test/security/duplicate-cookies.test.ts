@@ -5,25 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Codec, memoryStore, sealedCodec } from 'hallpass';
+import { memoryStore } from 'hallpass';
 import { MAX_COOKIE_CANDIDATES } from '../../src/core/cookie.js';
 import { newToken } from '../../src/core/random.js';
-import { cookiePair, harness, SECRET } from '../support/core-fixtures.js';
+import { cookiePair, harness } from '../support/core-fixtures.js';
+import { countingCodec } from '../support/counting-codec.js';
 import { countingStore } from '../support/counting-store.js';
-
-function countingCodec(): Codec & { decodes: number } {
-  const inner = sealedCodec([SECRET]);
-  const codec = {
-    kind: inner.kind,
-    decodes: 0,
-    encode: (envelope: Parameters<Codec['encode']>[0]) => inner.encode(envelope),
-    decode: (value: string, now: number) => {
-      codec.decodes++;
-      return inner.decode(value, now);
-    },
-  };
-  return codec;
-}
 
 /** A sealed-looking value that fails authentication: what an attacker pads a header with. */
 const lookAlike = (good: string, i: number) => `${good.slice(0, -6)}${i.toString(36).padStart(6, 'A')}`;
