@@ -79,10 +79,12 @@ describe('the test suite reads nothing outside the repository', () => {
   const up = ['..', ''].join('/');
 
   it('flags the ways a test reached a folder beside the repository', () => {
-    const besideTheRepository = join(dirname(REPO_ROOT), 'shared', 'interop');
-    assert.equal(pathsOutside(here, `resolve(REPO_ROOT, ${quoted(`${up}shared`)})`).length, 1, 'a sibling named from the root');
-    assert.equal(pathsOutside(here, quoted(`${up.repeat(3)}shared/interop/starlette-vectors.json`)).length, 1, 'climbing out');
-    assert.equal(pathsOutside(here, quoted(`${besideTheRepository}/seed_app.py`)).length, 1, 'an absolute path');
+    // A made-up sibling folder: what matters is that it lies outside the repository.
+    const sibling = 'neighbour-folder';
+    const besideTheRepository = join(dirname(REPO_ROOT), sibling, 'data');
+    assert.equal(pathsOutside(here, `resolve(REPO_ROOT, ${quoted(`${up}${sibling}`)})`).length, 1, 'a sibling named from the root');
+    assert.equal(pathsOutside(here, quoted(`${up.repeat(3)}${sibling}/data/vectors.json`)).length, 1, 'climbing out');
+    assert.equal(pathsOutside(here, quoted(`${besideTheRepository}/app.py`)).length, 1, 'an absolute path');
     assert.equal(pathsOutside(here, quoted(`${up}fixtures/missing.json`)).length, 1, 'a fixture the repository lacks');
   });
 
