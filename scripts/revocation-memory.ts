@@ -2,11 +2,17 @@
  * Bytes of heap per entry of the in-memory revocation list (`memoryRevocations`), full to its
  * default bound, in the two shapes a flood takes: every entry from one user's share (32 each) and
  * every entry from a different user (the most memory an entry can take); then the time of one
- * revocation past the bound at two sizes, which stays flat if a revocation is O(1).
+ * revocation past the bound at two sizes, which stays flat if a revocation is O(1); last, the disk
+ * a `sqliteRevocations` file takes per entry.
  *
  *   node --expose-gc --import tsx scripts/revocation-memory.ts
  */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { memoryRevocations } from 'hallpass';
+import { sqliteRevocations } from 'hallpass/sqlite';
+import { openDatabase } from '../test/support/sqlite.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
@@ -36,4 +42,21 @@ for (const max of [10_000, 80_000]) {
   const started = performance.now();
   for (let i = 0; i < count; i++) list.revoke({ id: `x${i}`, userId: `s${i}`, until: now + 86_400 }, now);
   console.log(`  max ${max.toLocaleString('en').padEnd(8)} ${(((performance.now() - started) * 1000) / count).toFixed(2)} µs each`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'hallpass-revocations-'));
+try {
+  const file = join(dir, 'revocations.sqlite');
+  const db = openDatabase(file);
+  const list = sqliteRevocations(db);
+  db.exec('BEGIN');
+  for (let i = 0; i < entries; i++)
+    list.revoke({ id: `${i.toString(36).padStart(22, '-')}`, userId: `user-${i % 5000}`, until: now + 86_400 }, now);
+  db.exec('COMMIT');
+  db.close();
+  console.log(
+    `sqliteRevocations: ${(statSync(file).size / entries).toFixed(0)} bytes of disk per entry (${entries.toLocaleString('en')} entries)`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }
