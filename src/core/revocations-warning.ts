@@ -2,8 +2,19 @@ import { builtInCodecs } from '../codecs/envelope.js';
 import type { Revocations } from './revocations.js';
 import type { Codec } from './types.js';
 
-let warned = false;
-let warnedLogin = false;
+type Runtime = { env?: Record<string, string | undefined>; emitWarning?: (message: string, options: { code: string }) => void };
+const runtime = (globalThis as { process?: Runtime }).process;
+
+/** The warning codes given so far: each is said once per process (each cluster worker is one). */
+const given = new Set<string>();
+
+/** Emits `message` once per process under `code`: a Node process warning, or the console elsewhere. */
+function warnOnce(code: string, message: string): void {
+  if (given.has(code)) return;
+  given.add(code);
+  if (typeof runtime?.emitWarning === 'function') runtime.emitWarning(message, { code });
+  else console.warn(message);
+}
 
 /** The text of the start-up warning: what a restart and other instances do to logouts, and the fix. */
 export const FORGOTTEN_LOGOUTS_WARNING =
@@ -14,17 +25,13 @@ export const FORGOTTEN_LOGOUTS_WARNING =
   'in createSessions. See docs/security.md, "What a logout guarantees".';
 
 /**
- * In production, warns once per process (each cluster worker is one) when cookie-mode logouts live
- * only in this process's memory. Only hallpass's own codecs carry the inner ID a logout revokes;
- * an app's codec or Starlette's cookies are left alone.
+ * In production, warns when cookie-mode logouts live only in this process's memory. Only
+ * hallpass's own codecs carry the inner ID a logout revokes; an app's codec or Starlette's cookies
+ * are left alone.
  */
 export function warnIfLogoutsAreForgotten(codec: Codec, revocations: Revocations): void {
-  if (warned || revocations.durable || !builtInCodecs.has(codec)) return;
-  const runtime = (globalThis as { process?: { env?: Record<string, string | undefined>; emitWarning?: Function } }).process;
-  if (runtime?.env?.NODE_ENV !== 'production') return;
-  warned = true;
-  if (typeof runtime.emitWarning === 'function') runtime.emitWarning(FORGOTTEN_LOGOUTS_WARNING, { code: 'HALLPASS_LOGOUTS_IN_MEMORY' });
-  else console.warn(FORGOTTEN_LOGOUTS_WARNING);
+  if (revocations.durable || !builtInCodecs.has(codec) || runtime?.env?.NODE_ENV !== 'production') return;
+  warnOnce('HALLPASS_LOGOUTS_IN_MEMORY', FORGOTTEN_LOGOUTS_WARNING);
 }
 
 /** The text of the warning for a login that gives the session no user. */
@@ -33,11 +40,7 @@ export const LOGIN_WITHOUT_USER_WARNING =
   'revokes a logout only for a session with a user, so copies of this cookie will stay valid after ' +
   'logout until they expire. Set `session.userId = <the user id>` at login.';
 
-/** Warns once per process when cookie mode regenerates a session that holds data but no user. */
+/** Warns when cookie mode regenerates a session that holds data but no user. */
 export function warnLoginWithoutUser(): void {
-  if (warnedLogin) return;
-  warnedLogin = true;
-  const runtime = (globalThis as { process?: { emitWarning?: Function } }).process;
-  if (typeof runtime?.emitWarning === 'function') runtime.emitWarning(LOGIN_WITHOUT_USER_WARNING, { code: 'HALLPASS_LOGIN_WITHOUT_USER' });
-  else console.warn(LOGIN_WITHOUT_USER_WARNING);
+  warnOnce('HALLPASS_LOGIN_WITHOUT_USER', LOGIN_WITHOUT_USER_WARNING);
 }
