@@ -5,7 +5,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createSessions, sealedCodec, signedCodec } from 'hallpass';
-import { loadNow } from '../src/core/sessions-internals.js';
+import { loadNow } from '../src/engine/sessions-internals.js';
 import { type Case, fmt, measure } from './measure.js';
 
 const secret = randomBytes(32).toString('base64url');

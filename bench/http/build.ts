@@ -21,7 +21,7 @@ function sources(dir: string): string[] {
   });
 }
 
-/** `hallpass/node` → `src/adapters/node.ts`, from tsconfig.json's `paths`. */
+/** `hallpass/node` → `src/adapters/node/index.ts`, from tsconfig.json's `paths`. */
 function pathMap(): Map<string, string> {
   const config = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile).config as {
     compilerOptions: { paths: Record<string, string[]> };

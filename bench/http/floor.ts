@@ -7,7 +7,7 @@
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { createSessions, sealedCodec, signedCodec } from 'hallpass';
-import { commitNow, loadNow } from '../../src/core/sessions-internals.js';
+import { commitNow, loadNow } from '../../src/engine/sessions-internals.js';
 import { type Case, measure } from '../measure.js';
 
 const secret = randomBytes(32).toString('base64url');

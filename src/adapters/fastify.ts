@@ -15,16 +15,16 @@
  * @module
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { type AdapterOptions, commitSession, DETACHED, openSession } from '../core/adapter-support.js';
-import type { CommitResult } from '../core/commit-result.js';
 import { HallpassError, StoreError } from '../core/errors.js';
-import { STORE_UNAVAILABLE_BODY, sessionCacheControl, varyWithCookie } from '../core/response-headers.js';
-import type { Session } from '../core/session.js';
-import { type AnySession, isCommitted, isDirty, isLoaded, stateOf } from '../core/session-internals.js';
-import type { Sessions } from '../core/sessions.js';
 import type { SessionData } from '../core/types.js';
+import type { CommitResult } from '../engine/commit-result.js';
+import type { Session } from '../engine/session.js';
+import { type AnySession, isCommitted, isDirty, isLoaded, stateOf } from '../engine/session-internals.js';
+import type { Sessions } from '../engine/sessions.js';
+import { STORE_UNAVAILABLE_BODY, sessionCacheControl, varyWithCookie } from './response-headers.js';
+import { type AdapterOptions, commitSession, DETACHED, openSession } from './support.js';
 
-export type { AdapterOptions } from '../core/adapter-support.js';
+export type { AdapterOptions } from './support.js';
 
 type Holder = { session?: AnySession | null };
 

@@ -17,14 +17,15 @@
  * ```
  * @module
  */
-import { type AdapterOptions, commitSession, openSession, reportError } from '../core/adapter-support.js';
-import { StoreError } from '../core/errors.js';
-import { applyToHeaders, STORE_UNAVAILABLE_BODY } from '../core/response-headers.js';
-import type { Session } from '../core/session.js';
-import type { Sessions } from '../core/sessions.js';
-import type { SessionData } from '../core/types.js';
 
-export type { AdapterOptions } from '../core/adapter-support.js';
+import { StoreError } from '../core/errors.js';
+import type { SessionData } from '../core/types.js';
+import type { Session } from '../engine/session.js';
+import type { Sessions } from '../engine/sessions.js';
+import { applyToHeaders, STORE_UNAVAILABLE_BODY } from './response-headers.js';
+import { type AdapterOptions, commitSession, openSession, reportError } from './support.js';
+
+export type { AdapterOptions } from './support.js';
 
 type FetchHandler<T extends SessionData, Rest extends unknown[]> = (
   request: Request,

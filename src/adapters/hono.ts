@@ -16,15 +16,15 @@
  * @module
  */
 import type { MiddlewareHandler } from 'hono';
-import { type AdapterOptions, commitSession, openSession } from '../core/adapter-support.js';
-import type { CommitResult } from '../core/commit-result.js';
 import { StoreError } from '../core/errors.js';
-import { applyToHeaders, STORE_UNAVAILABLE_BODY } from '../core/response-headers.js';
-import type { Session } from '../core/session.js';
-import type { Sessions } from '../core/sessions.js';
 import type { SessionData } from '../core/types.js';
+import type { CommitResult } from '../engine/commit-result.js';
+import type { Session } from '../engine/session.js';
+import type { Sessions } from '../engine/sessions.js';
+import { applyToHeaders, STORE_UNAVAILABLE_BODY } from './response-headers.js';
+import { type AdapterOptions, commitSession, openSession } from './support.js';
 
-export type { AdapterOptions } from '../core/adapter-support.js';
+export type { AdapterOptions } from './support.js';
 
 /** Hono's environment with the session variable: `new Hono<SessionEnv<Data>>()`. */
 export type SessionEnv<T extends SessionData = SessionData> = { Variables: { session: Session<T> } };

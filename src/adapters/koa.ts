@@ -16,13 +16,13 @@
  * @module
  */
 import type { DefaultState, Middleware, ParameterizedContext } from 'koa';
-import { type AdapterOptions, commitSession, openSession, reportError } from '../core/adapter-support.js';
-import type { CommitResult } from '../core/commit-result.js';
 import { HallpassError, StoreError } from '../core/errors.js';
-import { STORE_UNAVAILABLE_BODY, sessionCacheControl, varyWithCookie } from '../core/response-headers.js';
-import type { Session } from '../core/session.js';
-import type { Sessions } from '../core/sessions.js';
 import type { SessionData } from '../core/types.js';
+import type { CommitResult } from '../engine/commit-result.js';
+import type { Session } from '../engine/session.js';
+import type { Sessions } from '../engine/sessions.js';
+import { STORE_UNAVAILABLE_BODY, sessionCacheControl, varyWithCookie } from './response-headers.js';
+import { type AdapterOptions, commitSession, openSession, reportError } from './support.js';
 
 /** Options of `koaSession`. */
 export interface KoaSessionOptions extends Omit<AdapterOptions, 'onStoreError'> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { HallpassError } from '../core/errors.js';
-import { describeResult, inspectValue } from './inspect.js';
+import { describeResult, inspectValue } from './inspect/index.js';
 
 const USAGE = `Usage:
   hallpass secret                          print a fresh 32-byte secret (base64url)

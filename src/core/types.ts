@@ -137,3 +137,34 @@ export type SessionEvent =
   /** A sealing key has sealed enough cookies that it is time to rotate it (see docs/security.md). */
   | { type: 'key-rotation-due'; keyId: string; seals: number }
   | { type: 'store-error'; operation: string; error: Error };
+
+/** One ended session, as a revocation list records it. */
+export interface RevokedSession {
+  /** The inner session ID the cookie carries. */
+  id: string;
+  /** The user the session belonged to: entries compete for room with the same user's entries first. */
+  userId: string;
+  /** Unix seconds after which no cookie of this session could be accepted anyway (absolute or idle deadline). */
+  until: number;
+}
+
+/**
+ * Where cookie mode remembers logged-out sessions, so that a copy of a cookie taken before the
+ * logout is refused. Only sessions that held a user (`session.userId`) are recorded: a guest's
+ * cookie grants nothing, so nothing a guest does can fill the list.
+ *
+ * hallpass ships three: `memoryRevocations` (the default: this process only, bounded, forgotten on
+ * restart), `sqliteRevocations` from `hallpass/sqlite` (a file: survives restarts, shared by the
+ * processes of one host) and `revocationStore` (any store that does not evict, shared by every
+ * instance). Implement this interface to keep them elsewhere.
+ */
+export interface Revocations {
+  /** `true` when a revocation survives a restart of this process and is seen by the app's other processes. */
+  readonly durable: boolean;
+  /** `true` when `isRevoked` answers without a promise: the cookie can then be decoded lazily, on first use. */
+  readonly synchronous: boolean;
+  /** Whether the session `id` was revoked and may still be presented. `now` is Unix seconds. */
+  isRevoked(id: string, now: number): boolean | Promise<boolean>;
+  /** Records a revocation until `entry.until`. `now` is Unix seconds. */
+  revoke(entry: RevokedSession, now: number): void | Promise<void>;
+}

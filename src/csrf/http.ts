@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { sessionCacheControl } from '../core/response-headers.js';
-import type { Session } from '../core/session.js';
+import { sessionCacheControl } from '../adapters/response-headers.js';
 import type { SessionData } from '../core/types.js';
+import type { Session } from '../engine/session.js';
 import { formFieldOf } from './form-body.js';
 import { type CsrfFailureReason, type CsrfResult, csrfToken, verifyCsrf } from './token.js';
 import { type CsrfCookieOptions, resolveCsrfCookie } from './visitor-cookie.js';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Session } from '../core/session.js';
-import type { AnySession } from '../core/session-internals.js';
 import type { SessionData } from '../core/types.js';
+import type { Session } from '../engine/session.js';
+import type { AnySession } from '../engine/session-internals.js';
 import {
   type CsrfCookieJar,
   type CsrfVisitor,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { reportError } from '../core/adapter-support.js';
+import { STORE_UNAVAILABLE_BODY } from '../adapters/response-headers.js';
+import { reportError } from '../adapters/support.js';
 import { ConfigError, StoreError } from '../core/errors.js';
-import { STORE_UNAVAILABLE_BODY } from '../core/response-headers.js';
 import { TOKEN_ERROR_DESCRIPTIONS, TokenError, type TokenErrorCode } from './errors.js';
 import type { Tokens } from './tokens.js';
 import type { TokenClaims } from './verify.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { CommitResult } from '../core/commit-result.js';
-import type { Session } from '../core/session.js';
-import { createSessions } from '../core/sessions.js';
 import type { SessionData, SessionEvent, SessionStore } from '../core/types.js';
+import type { CommitResult } from '../engine/commit-result.js';
+import type { Session } from '../engine/session.js';
+import { createSessions } from '../engine/sessions.js';
 import { assertGone, type StoreFactory, storeTest, withStoreLatency } from './fixtures.js';
 
 /** Every store call waits this long, so concurrent commits overlap at the store. */

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { withSessions } from '../adapters/node.js';
-import { createSessions } from '../core/sessions.js';
+import { withSessions } from '../adapters/node/index.js';
 import type { SessionStore } from '../core/types.js';
+import { createSessions } from '../engine/sessions.js';
 import { assertGone, type StoreFactory, storeTest } from './fixtures.js';
 
 /** Every key the store was called with, so a test can prove no cookie token ever reached it. */

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SessionEvent } from 'hallpass';
-import { sessionCacheControl } from '../../src/core/response-headers.js';
+import { sessionCacheControl } from '../../src/adapters/response-headers.js';
 
 function decide(value: string | readonly string[] | number | undefined) {
   const events: SessionEvent[] = [];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CookieTooLargeError, HallpassError } from 'hallpass';
-import { commitNow } from '../../src/core/sessions-internals.js';
+import { commitNow } from '../../src/engine/sessions-internals.js';
 import { cookiePair, cookieValue, harness } from '../support/core-fixtures.js';
 
 const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';

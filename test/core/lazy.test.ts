@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { commitNow, loadNow } from '../../src/core/sessions-internals.js';
+import { commitNow, loadNow } from '../../src/engine/sessions-internals.js';
 import { cookiePair, harness } from '../support/core-fixtures.js';
 import { countingCodec } from '../support/counting-codec.js';
 

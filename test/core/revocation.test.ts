@@ -10,7 +10,7 @@ import {
   StoreError,
 } from 'hallpass';
 import { sqliteRevocations, sqliteStore } from 'hallpass/sqlite';
-import { commitNow, loadNow } from '../../src/core/sessions-internals.js';
+import { commitNow, loadNow } from '../../src/engine/sessions-internals.js';
 import { frozenClock } from '../support/clock.js';
 import { cookiePair, harness } from '../support/core-fixtures.js';
 import { openDatabase } from '../support/sqlite.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Codec, ConfigError, createSessions, type Envelope, sealedCodec } from 'hallpass';
 import { builtInCodecs } from '../../src/codecs/envelope.js';
-import { VerifiedCookies } from '../../src/core/verified-cookies.js';
+import { VerifiedCookies } from '../../src/engine/verified-cookies.js';
 import { cookiePair, harness, OLD_SECRET, SECRET } from '../support/core-fixtures.js';
 
 /**

@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ConfigError, createSessions, type SessionEvent } from 'hallpass';
 import { type StarletteOptions, starletteCodec, starletteSessionOptions } from 'hallpass/starlette';
-import { itsdangerousB64decode } from '../../src/codecs/starlette-base64.js';
-import { timestampSigner } from '../../src/codecs/starlette-signer.js';
+import { itsdangerousB64decode } from '../../src/starlette/base64.js';
+import { timestampSigner } from '../../src/starlette/signer.js';
 import { frozenClock } from '../support/clock.js';
 import { setCookieValue } from './starlette-support.js';
 

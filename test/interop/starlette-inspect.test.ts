@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HallpassError } from 'hallpass';
 import { main } from '../../src/cli/index.js';
-import { inspectors } from '../../src/cli/inspect.js';
-import type { InspectArgs } from '../../src/cli/inspect-result.js';
-import { inspectStarletteCookie } from '../../src/cli/inspect-starlette.js';
+import { inspectors } from '../../src/cli/inspect/index.js';
+import type { InspectArgs } from '../../src/cli/inspect/result.js';
+import { inspectStarletteCookie } from '../../src/cli/inspect/starlette.js';
 import { loadVectors } from './starlette-support.js';
 
 const SECRET = 'dev-secret-change-me';

@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { itsdangerousB64decode, pythonB64decode } from '../../src/codecs/starlette-base64.js';
-import { pythonFloatRepr, pythonJsonDumps } from '../../src/codecs/starlette-json.js';
-import { PythonJsonError, pythonJsonLoads } from '../../src/codecs/starlette-json-parse.js';
+import { itsdangerousB64decode, pythonB64decode } from '../../src/starlette/base64.js';
+import { pythonFloatRepr, pythonJsonDumps } from '../../src/starlette/json.js';
+import { PythonJsonError, pythonJsonLoads } from '../../src/starlette/json-parse.js';
 import { needService } from '../support/services.js';
 
 const PYTHON = '/usr/bin/python3';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSessions, type InvalidReason, type Json, type SessionEvent } from 'hallpass';
 import { starletteCodec, starletteSessionOptions } from 'hallpass/starlette';
-import { pythonJsonLoads } from '../../src/codecs/starlette-json-parse.js';
+import { pythonJsonLoads } from '../../src/starlette/json-parse.js';
 import { frozenClock } from '../support/clock.js';
 import { cookieAttributes, loadVectors, type StarletteVector, setCookieValue } from './starlette-support.js';
 

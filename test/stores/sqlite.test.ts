@@ -135,7 +135,7 @@ describe('sqliteStore specifics', () => {
     const db = openDatabase(path);
     const store = sqliteStore(db, { cleanupIntervalMs: 0 });
     await store.set('shared', record(), 600);
-    const module = fileURLToPath(new URL('../../src/stores/sqlite.ts', import.meta.url));
+    const module = fileURLToPath(new URL('../../src/stores/sqlite/index.ts', import.meta.url));
     const opener = fileURLToPath(new URL('../support/sqlite.ts', import.meta.url));
     const child = (name: string) => {
       const script = `

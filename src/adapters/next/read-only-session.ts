@@ -1,5 +1,5 @@
-import type { Session } from '../../core/session.js';
 import type { SessionData } from '../../core/types.js';
+import type { Session } from '../../engine/session.js';
 import { readOnlyError } from './cookie-store.js';
 
 /**

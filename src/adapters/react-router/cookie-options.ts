@@ -6,7 +6,7 @@
  */
 import { serializeCookie } from '../../core/cookie.js';
 import { HallpassError } from '../../core/errors.js';
-import type { ResolvedOptions } from '../../core/options.js';
+import type { ResolvedOptions } from '../../engine/options.js';
 
 const LIFETIME_KEYS: ReadonlySet<string> = new Set(['maxAge', 'expires']);
 

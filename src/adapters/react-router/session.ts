@@ -5,8 +5,8 @@
  */
 import type { Session as RouterSession } from 'react-router';
 import { HallpassError } from '../../core/errors.js';
-import type { Session } from '../../core/session.js';
 import type { Json, SessionData } from '../../core/types.js';
+import type { Session } from '../../engine/session.js';
 
 /** What the storage keeps about a session it handed out; never reachable from the session object. */
 export interface Link {

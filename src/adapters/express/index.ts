@@ -1,0 +1,105 @@
+/**
+ * hallpass for Express 4 and 5: `app.use(expressSession(sessions))`, then `req.session`.
+ *
+ * @example
+ * ```ts
+ * import express from 'express'
+ * import { createSessions } from 'hallpass'
+ * import { expressSession, getSession } from 'hallpass/express'
+ *
+ * type Data = { user_id: string }
+ * const app = express()
+ * app.use(expressSession(createSessions<Data>({ secret: process.env.SESSION_SECRET })))
+ * app.get('/', (req, res) => {
+ *   const session = getSession<Data>(req) // typed, no global declaration merging
+ *   res.json({ user: session.get('user_id') ?? null })
+ * })
+ * ```
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HallpassError, StoreError } from '../../core/errors.js';
+import type { SessionData } from '../../core/types.js';
+import type { Session } from '../../engine/session.js';
+import type { Sessions } from '../../engine/sessions.js';
+import { attachSessionNow, sendStoreFailure } from '../node/commit.js';
+import type { AdapterOptions } from '../support.js';
+import { type ExpressSession, expressCompat, isExpressSession } from './compat.js';
+
+export type { ExpressSession } from './compat.js';
+
+/** Options of `expressSession`. */
+export interface ExpressSessionOptions extends Omit<AdapterOptions, 'onStoreError'> {
+  /**
+   * When the session store fails: `"fail"` (default) answers 503 with hallpass's JSON error body;
+   * `"next"` passes the `StoreError` (with `status` 503) to `next(error)` for your error middleware;
+   * `"anonymous"` serves the request with an empty session that is never saved.
+   */
+  onStoreError?: 'fail' | 'next' | 'anonymous';
+}
+
+/** An Express request once `expressSession` ran: `(req as SessionRequest<Data>).session`. */
+export type SessionRequest<T extends SessionData = SessionData> = IncomingMessage & { session: ExpressSession<T> };
+
+/** The middleware `expressSession` returns; it fits `app.use` of Express 4 and 5. */
+export type ExpressSessionMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/**
+ * Express middleware that loads the request's session onto `req.session` and saves it before the
+ * response's first byte leaves (`res.json`, `res.redirect`, `res.end`, streams: all wait for the
+ * save). `req.session` also answers Passport's `regenerate(cb)`, `save(cb)` and `req.session.passport`.
+ */
+export function expressSession<T extends SessionData>(
+  sessions: Sessions<T>,
+  options: ExpressSessionOptions = {},
+): ExpressSessionMiddleware {
+  const core = options as AdapterOptions;
+  const ready = (req: IncomingMessage, next: (error?: unknown) => void) => (session: Session<T>) => {
+    const owner = req as { session?: unknown };
+    owner.session = expressCompat(session, owner);
+    next();
+  };
+  const refuse = (res: ServerResponse, next: (error?: unknown) => void) => (error: unknown) => {
+    if (!(error instanceof StoreError)) return next(error);
+    if (options.onStoreError !== 'next') return sendStoreFailure(res, error, core);
+    next(Object.assign(error, { status: 503, statusCode: 503, expose: false }));
+  };
+  return function hallpassSession(req, res, next) {
+    // Mounted twice (an app and a sub-router): the first one already arranged the save.
+    if (isExpressSession((req as { session?: unknown }).session)) return next();
+    let attached: Session<T> | Promise<Session<T>>;
+    try {
+      attached = attachSessionNow(sessions, req, res, core, 'prototype');
+    } catch (error) {
+      return refuse(res, next)(error);
+    }
+    // Cookie mode goes on synchronously; only a store round trip waits.
+    if (attached instanceof Promise) attached.then(ready(req, next), refuse(res, next));
+    else ready(req, next)(attached);
+  };
+}
+
+/**
+ * The request's session, typed by the data shape you give. Throws when `expressSession` did not
+ * run for this request, naming the fix.
+ *
+ * @example
+ * ```ts
+ * app.post('/login', (req, res) => {
+ *   const session = getSession<{ user_id: string }>(req)
+ *   session.regenerate()
+ *   session.set('user_id', String(req.query.username))
+ *   res.redirect(303, '/')
+ * })
+ * ```
+ */
+export function getSession<T extends SessionData = SessionData>(req: IncomingMessage | { session?: unknown }): ExpressSession<T> {
+  const session = (req as { session?: unknown }).session;
+  if (!isExpressSession(session)) {
+    throw new HallpassError(
+      'ERR_SESSION_STATE',
+      'This request has no hallpass session: add app.use(expressSession(sessions)) before this route.',
+    );
+  }
+  return session as ExpressSession<T>;
+}

@@ -1,0 +1,58 @@
+import { StoreError } from '../core/errors.js';
+import type { SessionData } from '../core/types.js';
+import type { CookieSource } from '../engine/cookie-source.js';
+import type { Session } from '../engine/session.js';
+import { newSession } from '../engine/session-internals.js';
+import { newState, type SessionBackend, type SessionState } from '../engine/session-state.js';
+import type { Sessions } from '../engine/sessions.js';
+import { commitNow, loadNow } from '../engine/sessions-internals.js';
+
+/** Options every adapter takes. */
+export interface AdapterOptions {
+  /**
+   * What a request gets when the session store fails: `"fail"` (default) answers 503 with a short
+   * JSON error; `"anonymous"` serves it with an empty session that is never saved.
+   */
+  onStoreError?: 'fail' | 'anonymous';
+  /** Told about errors the adapter handled itself (a commit that failed after the handler ran). Default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** The anonymous session is created already loaded: `load` only hands back the state it was given. */
+const ANONYMOUS_BACKEND: SessionBackend = { load: (state) => state as SessionState, freshIdentity: () => ({ id: 'anonymous' }) };
+
+/** A session with no cookie behind it that is never saved: what `onStoreError: "anonymous"` serves. */
+export function anonymousSession<T extends SessionData>(): Session<T> {
+  const state = newState('anonymous', Math.floor(Date.now() / 1000), 0);
+  return newSession<T>(ANONYMOUS_BACKEND, state);
+}
+
+export const DETACHED = new WeakSet<object>();
+
+/** Loads a request's session, applying the store-failure policy. Rejects only with a `StoreError` under `"fail"`. */
+export function openSession<T extends SessionData>(
+  sessions: Sessions<T>,
+  cookieHeader: CookieSource,
+  options: AdapterOptions = {},
+): Session<T> | Promise<Session<T>> {
+  const loaded = loadNow(sessions, cookieHeader);
+  if (!(loaded instanceof Promise)) return loaded;
+  return loaded.catch((error: unknown) => {
+    if (error instanceof StoreError && options.onStoreError === 'anonymous') {
+      const session = anonymousSession<T>();
+      DETACHED.add(session);
+      return session;
+    }
+    throw error;
+  });
+}
+
+/** Commits unless the session is a detached anonymous one. */
+export function commitSession<T extends SessionData>(sessions: Sessions<T>, session: Session<T>) {
+  if (DETACHED.has(session)) return { vary: false };
+  return commitNow(sessions, session);
+}
+
+export function reportError(options: AdapterOptions, error: unknown): void {
+  (options.onError ?? ((e: unknown) => console.error('hallpass:', e)))(error);
+}

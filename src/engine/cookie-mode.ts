@@ -1,0 +1,226 @@
+import { builtInCodecs } from '../codecs/envelope.js';
+import { cookieCandidates, expireCookie, isCookieValue, serializeCookie } from '../core/cookie.js';
+import { CookieTooLargeError, HallpassError } from '../core/errors.js';
+import { newSessionId } from '../core/random.js';
+import type { Codec, Envelope, OpenResult } from '../core/types.js';
+import type { CommitResult } from './commit-result.js';
+import { NOTHING } from './commit-result.js';
+import { type CookieSource, cookieHeaderOf } from './cookie-source.js';
+import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
+import type { ResolvedOptions } from './options.js';
+import type { Revocations } from './revocations/index.js';
+import { warnIfLogoutsAreForgotten, warnLoginWithoutUser } from './revocations/warning.js';
+import { type AnySession, isDirty, isLoaded, markCommitted, newSession, stateOf } from './session-internals.js';
+import { isEmpty, newState, type SessionBackend, type SessionState } from './session-state.js';
+import { VerifiedCookies } from './verified-cookies.js';
+
+export const MAX_COOKIE_BYTES = 4096;
+const OVERSIZED: OpenResult = Object.freeze({ ok: false, reason: 'oversized' });
+const MALFORMED: OpenResult = Object.freeze({ ok: false, reason: 'malformed' });
+
+/**
+ * Cookie mode: the whole session travels in the cookie, sealed or signed by the codec. Decoding
+ * waits for the first access when the revocation list answers synchronously (the default), so a
+ * request that never reads its session pays nothing for it.
+ */
+export function cookieMode(options: ResolvedOptions) {
+  const codec = options.codec as Codec;
+  const revocations = options.revocations as Revocations;
+  const emit = options.onEvent;
+  const nowSeconds = () => Math.floor(options.now() / 1000);
+  const identity = () => ({ id: newSessionId() });
+  const builtIn = builtInCodecs.has(codec);
+  const checkValues = !builtIn;
+  warnIfLogoutsAreForgotten(codec, revocations);
+  // Only hallpass's own codecs: they judge nothing by the clock, so a remembered result stays true.
+  const verified = builtIn && options.cookieCache > 0 ? new VerifiedCookies(options.cookieCache) : undefined;
+
+  /** Opens one cookie value into a session state; `undefined` (after an `invalid` event) when it cannot be used. */
+  function open(value: string, now: number, cookiesSent: number): SessionState | undefined {
+    let result: OpenResult | undefined = verified?.recall(value);
+    const remembered = result !== undefined;
+    if (!remembered) {
+      result = value.length > MAX_COOKIE_BYTES ? OVERSIZED : builtIn ? codec.decode(value, now) : decodeGuarded(value, now);
+      if (!result.ok) {
+        emit?.({ type: 'invalid', reason: result.reason, codec: codec.kind });
+        return undefined;
+      }
+    }
+    const { envelope, stale } = result as Extract<OpenResult, { ok: true }>;
+    const problem = expiryProblem(options, envelope.createdAt, envelope.lastSeenAt, now, !codec.checksOwnExpiry);
+    if (problem) {
+      emit?.({ type: 'invalid', reason: problem, codec: codec.kind });
+      return undefined;
+    }
+    if (verified && !remembered) verified.remember(value, envelope, stale);
+    const state = newState(envelope.id ?? newSessionId(), envelope.createdAt, cookiesSent);
+    state.lastSeenAt = envelope.lastSeenAt;
+    state.data = envelope.data;
+    state.userId = envelope.userId;
+    state.loadedUserId = envelope.userId;
+    state.isNew = false;
+    state.stale = stale;
+    state.hasInnerId = envelope.id !== undefined;
+    return state;
+  }
+
+  /** A codec object from the app may throw on input it did not expect: that is a bad cookie, not a 500. */
+  function decodeGuarded(value: string, now: number): OpenResult {
+    try {
+      return codec.decode(value, now);
+    } catch {
+      return MALFORMED;
+    }
+  }
+
+  /** Only a session that held a user is ever revoked, so only such a cookie needs the check. */
+  const mayBeRevoked = (state: SessionState) => state.hasInnerId && state.loadedUserId !== undefined;
+
+  function revoked(state: SessionState, now: number): boolean | Promise<boolean> {
+    if (!mayBeRevoked(state)) return false;
+    const answer = revocations.isRevoked(state.id, now);
+    const report = (isRevoked: boolean) => {
+      if (isRevoked) emit?.({ type: 'invalid', reason: 'revoked', codec: codec.kind });
+      return isRevoked;
+    };
+    return typeof answer === 'boolean' ? report(answer) : answer.then(report);
+  }
+
+  function loadSync(values: string[]): SessionState {
+    const now = nowSeconds();
+    for (const value of values) {
+      const state = open(value, now, values.length);
+      if (state && !(revoked(state, now) as boolean)) return state;
+    }
+    return newState(newSessionId(), now, values.length);
+  }
+
+  async function loadAsync(values: string[]): Promise<SessionState> {
+    const now = nowSeconds();
+    for (const value of values) {
+      const state = open(value, now, values.length);
+      if (state && !(await revoked(state, now))) return state;
+    }
+    return newState(newSessionId(), now, values.length);
+  }
+
+  const excess = () => emit?.({ type: 'invalid', reason: 'duplicate', codec: codec.kind });
+  const candidates = (source: CookieSource) => cookieCandidates(cookieHeaderOf(source), options.name, excess);
+
+  // One backend for every session: a session keeps its request's cookie source and hands it back here.
+  const lazy: SessionBackend = {
+    load: (source) => loadSync(candidates(source as CookieSource)),
+    freshIdentity: identity,
+  };
+
+  function load(source: CookieSource): AnySession | Promise<AnySession> {
+    if (!revocations.synchronous) {
+      const values = candidates(source);
+      if (values.length > 0) return loadAsync(values).then((state) => newSession(lazy, state));
+    }
+    // Even the Cookie header waits for the first access: an untouched session costs one small object.
+    return newSession(lazy, undefined, source);
+  }
+
+  function cookieFor(state: SessionState, now: number): string {
+    const envelope: Envelope = { createdAt: state.createdAt, lastSeenAt: now, data: state.data };
+    if (state.hasInnerId !== false) envelope.id = state.id;
+    if (state.userId !== undefined) envelope.userId = state.userId;
+    const maxAge = options.persistent ? remainingLifetime(options, state.createdAt, now, now) : undefined;
+    const value = codec.encode(envelope);
+    // A codec object from the app could write a ';' and inject attributes: refuse it loudly.
+    if (checkValues && !isCookieValue(value)) {
+      throw new HallpassError('ERR_COOKIE_ATTRIBUTE', `The "${codec.kind}" codec wrote characters a cookie value may not hold.`);
+    }
+    const cookie = serializeCookie(options.name, value, options.cookie, maxAge);
+    if (cookie.length > MAX_COOKIE_BYTES) throw new CookieTooLargeError(cookie.length, options.name);
+    return cookie;
+  }
+
+  /**
+   * Until when a revocation must stand: no cookie of the session can be accepted after its absolute
+   * deadline, nor after the idle timeout counted from now (every cookie issued so far was seen by
+   * now), with the clock leeway other servers may be allowed.
+   */
+  function revokedUntil(createdAt: number, now: number): number {
+    let until = createdAt + options.maxAge;
+    if (options.idleTimeout !== false) until = Math.min(until, now + options.idleTimeout);
+    return until + options.clockLeeway;
+  }
+
+  function commit(session: AnySession): CommitResult | Promise<CommitResult> {
+    markCommitted(session);
+    if (!isLoaded(session)) return NOTHING;
+    const state = stateOf(session);
+    const vary = state.accessed;
+    const now = nowSeconds();
+    const hadCookie = !state.isNew;
+    const loadedCreatedAt = state.createdAt;
+    // The user changed without a regenerate() (a logout by `userId = undefined`, a switch of user):
+    // the old cookie must not keep the old user, so the session moves to a new inner ID.
+    if (hadCookie && state.loadedUserId !== undefined && state.userId !== state.loadedUserId && !state.regenerate) {
+      state.regenerate = { previousId: state.id, keepData: true };
+      state.id = newSessionId();
+    }
+    const originalId = state.regenerate?.previousId ?? state.id;
+    const pending: Array<void | Promise<void>> = [];
+    const retire = (id: string) => {
+      if (!mayBeRevoked(state)) return;
+      const entry = { id, userId: state.loadedUserId as string, until: revokedUntil(loadedCreatedAt, now) };
+      pending.push(revocations.revoke(entry, now));
+    };
+    const done = (result: CommitResult) =>
+      pending.some((item) => item instanceof Promise) ? Promise.all(pending).then(() => result) : result;
+
+    const ending = state.destroyed || (isEmpty(state) && isDirty(session));
+    if (ending) {
+      if (hadCookie) {
+        retire(originalId);
+        emit?.({ type: 'destroyed', id: originalId });
+      }
+      return done(state.cookiesSent > 0 ? { setCookie: expireCookie(options.name, options.cookie), vary: true } : { vary });
+    }
+    const write = isDirty(session) || (hadCookie && touchDue(options, state.lastSeenAt, now));
+    if (!write || isEmpty(state)) return done({ vary });
+    // A request that loaded before a logout must not issue a cookie after it: that cookie would
+    // carry a later last-seen time (or, regenerated, a new ID) than the revocation covers.
+    if (hadCookie && mayBeRevoked(state)) {
+      const answer = revocations.isRevoked(originalId, now);
+      if (answer === true) return endedMeanwhile(state, vary);
+      if (answer instanceof Promise) {
+        return answer.then((revokedNow) => (revokedNow ? endedMeanwhile(state, vary) : issue(state, now, retire, done)));
+      }
+    }
+    return issue(state, now, retire, done);
+  }
+
+  /** The session was logged out by another request while this one ran: expire the cookie, write nothing. */
+  function endedMeanwhile(state: SessionState, vary: boolean): CommitResult {
+    emit?.({ type: 'conflict', id: state.regenerate?.previousId ?? state.id, detail: 'session ended by another request; changes dropped' });
+    return { setCookie: expireCookie(options.name, options.cookie), vary: vary || state.cookiesSent > 0 };
+  }
+
+  /** Writes the session's cookie, retiring the old inner ID first when it was regenerated. */
+  function issue(
+    state: SessionState,
+    now: number,
+    retire: (id: string) => void,
+    done: (result: CommitResult) => CommitResult | Promise<CommitResult>,
+  ): CommitResult | Promise<CommitResult> {
+    const vary = state.accessed;
+    if (state.regenerate) {
+      if (state.userId === undefined && state.loadedUserId === undefined && builtIn) warnLoginWithoutUser();
+      if (!state.isNew) {
+        retire(state.regenerate.previousId);
+        emit?.({ type: 'regenerated', id: state.id, previousId: state.regenerate.previousId });
+      }
+      state.createdAt = now;
+    }
+    const setCookie = cookieFor(state, now);
+    if (state.isNew) emit?.({ type: 'created', id: state.id });
+    else if (state.stale) emit?.({ type: 'resealed', id: state.id });
+    return done({ setCookie, vary });
+  }
+
+  return { load, commit };
+}

@@ -1,0 +1,202 @@
+import { HallpassError, SessionValueError } from '../core/errors.js';
+import { assertJsonValue, emptyData } from '../core/json-value.js';
+import type { Json, SessionData } from '../core/types.js';
+import { grantSessionAccess } from './session-access.js';
+import type { SessionBackend, SessionState } from './session-state.js';
+
+type Key<T> = Extract<keyof T, string>;
+
+/**
+ * A request's session: a small typed dictionary of JSON values. Changes are saved when the
+ * response is sent; nothing is written when nothing changed.
+ *
+ * @example
+ * ```ts
+ * const sessions = createSessions<{ user_id: string; cart: string[] }>({ secret: process.env.SESSION_SECRET })
+ * session.get('cart', [])        // string[]
+ * session.set('user_id', 'alice')
+ * session.regenerate()           // on login: new ID, old cookie refused from now on
+ * session.destroy()              // on logout
+ * ```
+ */
+export class Session<T extends SessionData = SessionData> {
+  #backend: SessionBackend;
+  #state: SessionState | undefined;
+  /** What `backend.load` reads the state from; dropped once loaded. */
+  #source: unknown;
+  #committed = false;
+  #onFirstUse: (() => void) | undefined;
+
+  // Private: sessions are made by hallpass (`newSession` in session-internals.ts), never by apps.
+  private constructor(backend: SessionBackend, state?: SessionState, source?: unknown) {
+    this.#backend = backend;
+    this.#state = state;
+    this.#source = source;
+  }
+
+  static {
+    // The commit step's hooks, handed to session-internals.ts rather than made members, so the
+    // published type shows only the documented API. Plain functions: nothing is allocated per call.
+    grantSessionAccess(Session, {
+      create: (backend, state, source) => new Session(backend, state, source),
+      state: (session) => session.#load(),
+      loaded: (session) => session.#state !== undefined,
+      whenUsed: (session, callback) => {
+        if (session.#state !== undefined) callback();
+        else session.#onFirstUse = callback;
+      },
+      markCommitted: (session) => {
+        session.#committed = true;
+      },
+      committed: (session) => session.#committed,
+    });
+  }
+
+  /** The loaded state; decodes the cookie on first use. */
+  #load(): SessionState {
+    if (this.#state === undefined) {
+      this.#state = this.#backend.load(this.#source);
+      this.#source = undefined;
+      const onFirstUse = this.#onFirstUse;
+      if (onFirstUse !== undefined) {
+        this.#onFirstUse = undefined;
+        onFirstUse();
+      }
+    }
+    return this.#state;
+  }
+
+  #change(): SessionState {
+    if (this.#committed) {
+      throw new HallpassError(
+        'ERR_SESSION_STATE',
+        'The response has already started, so this session change could not be saved. Change the session before writing the response.',
+      );
+    }
+    return this.#use();
+  }
+
+  #use(): SessionState {
+    const state = this.#load();
+    if (state.destroyed) {
+      throw new HallpassError('ERR_SESSION_STATE', 'This session was destroyed in this request; it can no longer be read or changed.');
+    }
+    state.accessed = true;
+    return state;
+  }
+
+  /** The session's ID: the inner ID in cookie mode, a hash of the token in server mode. Never the cookie value. */
+  get id(): string {
+    return this.#use().id;
+  }
+
+  /** True when the request carried no valid session (a first visit, or a refused cookie). */
+  get isNew(): boolean {
+    return this.#use().isNew;
+  }
+
+  /** When this session was created or last regenerated (Unix seconds). */
+  get createdAt(): number {
+    return this.#use().createdAt;
+  }
+
+  /** The last recorded activity (Unix seconds); slides at most once per `touchInterval`. */
+  get lastSeenAt(): number {
+    return this.#use().lastSeenAt;
+  }
+
+  /** The user this session belongs to (server mode keeps a per-user index for "log out everywhere"). */
+  get userId(): string | undefined {
+    return this.#use().userId;
+  }
+
+  set userId(value: string | undefined) {
+    if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
+      throw new SessionValueError('ERR_SESSION_VALUE', 'session.userId must be a non-empty string or undefined.');
+    }
+    const state = this.#change();
+    if (state.userId !== value) {
+      state.userId = value;
+      state.userChanged = true;
+    }
+  }
+
+  /** The value at `key`, or `fallback` (default `undefined`) when the session has none. */
+  get<K extends Key<T>>(key: K): T[K] | undefined;
+  get<K extends Key<T>, F>(key: K, fallback: F): T[K] | F;
+  get(key: string, fallback?: unknown): unknown {
+    const data = this.#use().data;
+    return Object.hasOwn(data, key) ? data[key] : fallback;
+  }
+
+  /**
+   * Stores a JSON value. Anything else (a Date, a Map, a function, NaN, a cycle, or arrays and
+   * objects nested more than 64 levels deep) throws `SessionValueError` now.
+   */
+  set<K extends Key<T>>(key: K, value: T[K]): void {
+    if (typeof key !== 'string') throw new SessionValueError('ERR_SESSION_VALUE', 'Session keys must be strings.');
+    assertJsonValue(key, value);
+    const state = this.#change();
+    state.data[key] = value as Json;
+    state.changed.add(key);
+  }
+
+  has(key: Key<T>): boolean {
+    return Object.hasOwn(this.#use().data, key);
+  }
+
+  /** Removes `key`; returns whether it was there. */
+  delete(key: Key<T>): boolean {
+    const state = this.#change();
+    if (!Object.hasOwn(state.data, key)) return false;
+    delete state.data[key];
+    state.changed.add(key);
+    return true;
+  }
+
+  /**
+   * Removes every key and the user link (the usual logout). An emptied session that had a cookie
+   * gets it expired (and, in cookie mode, revoked).
+   */
+  clear(): void {
+    const state = this.#change();
+    state.data = emptyData();
+    state.changed.clear();
+    state.clearedAll = true;
+    if (state.userId !== undefined) {
+      state.userId = undefined;
+      state.userChanged = true;
+    }
+  }
+
+  keys(): Key<T>[] {
+    return Object.keys(this.#use().data) as Key<T>[];
+  }
+
+  /** A plain copy of the data. */
+  toJSON(): Partial<T> {
+    return { ...this.#use().data } as Partial<T>;
+  }
+
+  /**
+   * Gives the session a new ID (server mode: a new token) at commit and retires the old one, so a
+   * copy of the old cookie is refused. Call it on login and on any privilege change. Data is kept
+   * unless `keepData: false`.
+   */
+  regenerate(options: { keepData?: boolean } = {}): void {
+    const state = this.#change();
+    const previous = state.regenerate ?? { previousId: state.id, previousToken: state.token, keepData: true };
+    previous.keepData = options.keepData ?? true;
+    state.regenerate = previous;
+    const fresh = this.#backend.freshIdentity();
+    state.id = fresh.id;
+    state.token = fresh.token;
+    if (!previous.keepData) this.clear();
+  }
+
+  /** Ends the session at commit: the record is deleted (or the cookie ID revoked) and the cookie expired. */
+  destroy(): void {
+    const state = this.#change();
+    state.destroyed = true;
+  }
+}

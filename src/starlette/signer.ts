@@ -1,0 +1,96 @@
+/**
+ * itsdangerous's `TimestampSigner` as Starlette configures it: salt `itsdangerous.Signer`,
+ * django-concat key derivation, HMAC-SHA1, `.` separators, whole-second timestamps.
+ *
+ * `value = payload "." base64url(timestamp) "." base64url(HMAC-SHA1(SHA1(salt "signer" secret), payload "." timestamp))`
+ */
+import { createHash, createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
+import { itsdangerousB64decode, itsdangerousB64encode } from './base64.js';
+
+const SALT = 'itsdangerous.Signer';
+const MAC_BYTES = 20;
+const DOT = 0x2e;
+
+/** A signed value taken apart, or why it was refused (the order of checks is itsdangerous's). */
+export type Unsigned = { ok: true; payload: Buffer; timestamp: number; keyIndex: number } | { ok: false; reason: 'malformed' | 'tampered' };
+
+export interface TimestampSigner {
+  /** Signs `payload` (ASCII) at `timestamp` (Unix seconds). */
+  sign(payload: string, timestamp: number): string;
+  /** Verifies the MAC with every key and splits off the timestamp; the age check is the caller's. */
+  unsign(value: string): Unsigned;
+}
+
+/** `SHA1(salt + "signer" + secret)`: itsdangerous's default "django-concat" derivation. */
+function deriveKey(secret: string): KeyObject {
+  return createSecretKey(createHash('sha1').update(SALT).update('signer').update(secret, 'utf8').digest());
+}
+
+/** The big-endian integer with leading zero bytes removed (so 0 is the empty string), base64url. */
+export function encodeTimestamp(seconds: number): string {
+  if (!Number.isSafeInteger(seconds) || seconds < 0)
+    throw new RangeError(`A Starlette timestamp must be whole non-negative seconds, got ${seconds}.`);
+  const bytes: number[] = [];
+  for (let rest = seconds; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
+  return itsdangerousB64encode(Uint8Array.from(bytes));
+}
+
+/** `bytes_to_int(base64_decode(ts))`; `undefined` where itsdangerous says "Malformed timestamp". */
+export function decodeTimestamp(text: Uint8Array): number | undefined {
+  const bytes = itsdangerousB64decode(text);
+  if (!bytes || bytes.length > 8) return undefined; // struct.unpack(">Q") needs at most 8 bytes
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  // Beyond 2^53 only a forger's clock could be: refuse it rather than round it.
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : undefined;
+}
+
+/**
+ * A signer over `secrets`, given in itsdangerous's order: oldest first, the LAST one signs, and
+ * verification tries the newest first.
+ */
+export function timestampSigner(secrets: readonly string[]): TimestampSigner {
+  const keys = secrets.map(deriveKey).reverse(); // newest first from here on
+  const newest = keys[0] as KeyObject;
+  const mac = (key: KeyObject, data: Uint8Array | string) => createHmac('sha1', key).update(data).digest();
+
+  return {
+    sign(payload, timestamp) {
+      const signed = `${payload}.${encodeTimestamp(timestamp)}`;
+      return `${signed}.${itsdangerousB64encode(mac(newest, signed))}`;
+    },
+    unsign(value) {
+      // Starlette hands itsdangerous the cookie as UTF-8 bytes; every split and MAC works on those.
+      const bytes = Buffer.from(value, 'utf8');
+      const sigDot = bytes.lastIndexOf(DOT);
+      if (sigDot === -1) return { ok: false, reason: 'malformed' };
+      const signed = bytes.subarray(0, sigDot);
+      const signature = itsdangerousB64decode(bytes.subarray(sigDot + 1));
+      // The signature is checked before anything it covers is looked at, as itsdangerous does.
+      let keyIndex = -1;
+      if (signature?.length === MAC_BYTES) {
+        for (let index = 0; index < keys.length && keyIndex === -1; index++) {
+          if (timingSafeEqual(signature, mac(keys[index] as KeyObject, signed))) keyIndex = index;
+        }
+      }
+      if (keyIndex === -1) return { ok: false, reason: 'tampered' };
+      const timeDot = signed.lastIndexOf(DOT);
+      if (timeDot === -1) return { ok: false, reason: 'malformed' }; // "timestamp missing"
+      const timestamp = decodeTimestamp(signed.subarray(timeDot + 1));
+      if (timestamp === undefined) return { ok: false, reason: 'malformed' };
+      return { ok: true, payload: signed.subarray(0, timeDot), timestamp, keyIndex };
+    },
+  };
+}
+
+/**
+ * itsdangerous's age rule for `max_age`: older than `maxAge` is expired, and so is a timestamp in
+ * the future (age < 0, no leeway). `null` turns every time check off, as in Starlette.
+ */
+export function ageProblem(timestamp: number, now: number, maxAge: number | null): 'expired' | 'future' | undefined {
+  if (maxAge === null) return undefined;
+  const age = Math.floor(now) - timestamp;
+  if (age > maxAge) return 'expired';
+  if (age < 0) return 'future';
+  return undefined;
+}
