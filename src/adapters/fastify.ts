@@ -17,7 +17,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { HallpassError, StoreError } from '../core/errors.js';
 import type { SessionData } from '../core/types.js';
-import type { CommitResult } from '../engine/commit-result.js';
+import { type CommitResult, setCookiesOf } from '../engine/commit-result.js';
 import type { Session } from '../engine/session.js';
 import { type AnySession, isCommitted, isDirty, isLoaded, stateOf } from '../engine/session-internals.js';
 import type { Sessions } from '../engine/sessions.js';
@@ -156,7 +156,7 @@ function applyToReply<T extends SessionData>(reply: FastifyReply, result: Commit
   }
   if (result.setCookie) {
     // Fastify appends to an existing Set-Cookie rather than replacing it.
-    reply.header('set-cookie', result.setCookie);
+    reply.header('set-cookie', result.moreCookies ? [...setCookiesOf(result)] : result.setCookie);
     reply.header('cache-control', sessionCacheControl(reply.getHeader('cache-control'), sessions.options.onEvent));
   }
 }

@@ -18,7 +18,7 @@
 import type { DefaultState, Middleware, ParameterizedContext } from 'koa';
 import { HallpassError, StoreError } from '../core/errors.js';
 import type { SessionData } from '../core/types.js';
-import type { CommitResult } from '../engine/commit-result.js';
+import { type CommitResult, setCookiesOf } from '../engine/commit-result.js';
 import type { Session } from '../engine/session.js';
 import type { Sessions } from '../engine/sessions.js';
 import { STORE_UNAVAILABLE_BODY, sessionCacheControl, varyWithCookie } from './response-headers.js';
@@ -100,7 +100,7 @@ export function koaSession<T extends SessionData>(
     }
     if (result.vary) ctx.set('Vary', varyWithCookie(ctx.response.get('Vary') || undefined));
     if (result.setCookie) {
-      ctx.append('Set-Cookie', result.setCookie);
+      ctx.append('Set-Cookie', result.moreCookies ? [...setCookiesOf(result)] : result.setCookie);
       ctx.set('Cache-Control', sessionCacheControl(ctx.response.get('Cache-Control'), sessions.options.onEvent));
     }
   };

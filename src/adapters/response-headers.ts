@@ -1,5 +1,5 @@
 import type { SessionEvent } from '../core/types.js';
-import type { CommitResult } from '../engine/commit-result.js';
+import { type CommitResult, setCookiesOf } from '../engine/commit-result.js';
 
 /** `Vary` with `Cookie` added to whatever the app already listed (a string, or a list as `node:http` keeps it). */
 export function varyWithCookie(existing: string | number | readonly string[] | undefined | null): string {
@@ -86,7 +86,7 @@ export function applyToHeaders(headers: Headers, result: CommitResult, onEvent?:
   if (result.vary) headers.set('Vary', varyWithCookie(headers.get('Vary')));
   if (result.setCookie) {
     // Appended first: immutable headers throw here, before anything is reported.
-    headers.append('Set-Cookie', result.setCookie);
+    for (const cookie of setCookiesOf(result)) headers.append('Set-Cookie', cookie);
     headers.set('Cache-Control', sessionCacheControl(headers.get('Cache-Control'), onEvent));
   }
 }

@@ -1,4 +1,5 @@
 import { adoptData } from '../core/json-value.js';
+import { lifetimeFromJson, lifetimeToJson } from '../core/lifetime.js';
 import type { Envelope, OpenResult, SessionEvent } from '../core/types.js';
 
 /** Options of `sealedCodec`, `signedCodec` and `secretboxCodec`. */
@@ -37,10 +38,15 @@ export interface CodecOptions {
  */
 export const builtInCodecs = new WeakMap<object, string>();
 
-/** The JSON hallpass's codecs carry: `{"id","created","seen","user"?,"data"}`, times in Unix seconds. */
+/**
+ * The JSON hallpass's codecs carry: `{"id","created","seen","user"?,"life"?,"data"}`, times in Unix
+ * seconds. `life` (`[persistent 0|1, maxAge]`) is written only for a session whose app chose its
+ * lifetime, so cookies from before it existed open unchanged, under the same format version.
+ */
 export function envelopeToJson(envelope: Envelope): string {
   const user = envelope.userId === undefined ? '' : `"user":${JSON.stringify(envelope.userId)},`;
-  return `{"id":${JSON.stringify(envelope.id ?? '')},"created":${envelope.createdAt},"seen":${envelope.lastSeenAt},${user}"data":${JSON.stringify(envelope.data)}}`;
+  const life = envelope.lifetime === undefined ? '' : `"life":${lifetimeToJson(envelope.lifetime)},`;
+  return `{"id":${JSON.stringify(envelope.id ?? '')},"created":${envelope.createdAt},"seen":${envelope.lastSeenAt},${user}${life}"data":${JSON.stringify(envelope.data)}}`;
 }
 
 /** Parses and shape-checks an envelope; `undefined` for anything that is not one. Never throws. */
@@ -52,15 +58,18 @@ export function envelopeFromJson(text: string): Envelope | undefined {
     return undefined;
   }
   if (parsed === null || typeof parsed !== 'object') return undefined;
-  const { id, created, seen, user, data } = parsed as Record<string, unknown>;
+  const { id, created, seen, user, life, data } = parsed as Record<string, unknown>;
   if (typeof id !== 'string' || id.length === 0 || !Number.isSafeInteger(created) || !Number.isSafeInteger(seen)) {
     return undefined;
   }
   if (user !== undefined && (typeof user !== 'string' || user.length === 0)) return undefined;
+  const lifetime = life === undefined ? undefined : lifetimeFromJson(life);
+  if (life !== undefined && lifetime === undefined) return undefined;
   const adopted = adoptData(data);
   if (!adopted) return undefined;
   const envelope: Envelope = { id, createdAt: created as number, lastSeenAt: seen as number, data: adopted };
   if (user !== undefined) envelope.userId = user as string;
+  if (lifetime !== undefined) envelope.lifetime = lifetime;
   return envelope;
 }
 

@@ -69,6 +69,9 @@ export function readCookie(header: string | null | undefined, name: string): str
   return values;
 }
 
+/** The most bytes a browser keeps for one cookie; hallpass counts the whole `Set-Cookie` line against it. */
+export const MAX_COOKIE_BYTES = 4096;
+
 /**
  * How many distinct values of the session cookie a request may offer. Browsers send two or three
  * when cookies of one name were set for different paths or domains; any more is an attacker

@@ -58,13 +58,19 @@ export class HallpassError extends Error {
 /** A problem with the options given to `createSessions` (or another factory), thrown at start-up. */
 export class ConfigError extends HallpassError {}
 
-/** The cookie would exceed the 4096 bytes browsers keep; thrown by `commit`. */
+/**
+ * The cookie would exceed the 4096 bytes browsers keep, or, chunked, the `chunked.maxBytes` cap;
+ * thrown by `commit`.
+ */
 export class CookieTooLargeError extends HallpassError {
   readonly bytes: number;
-  constructor(bytes: number, name: string) {
+  /** `chunked.maxBytes` when the cap of chunked cookies was exceeded. */
+  constructor(bytes: number, name: string, chunkedMaxBytes?: number) {
     super(
       'ERR_COOKIE_TOO_LARGE',
-      `The session cookie "${name}" would be ${bytes} bytes; browsers drop cookies over 4096 bytes. ` +
+      (chunkedMaxBytes === undefined
+        ? `The session cookie "${name}" would be ${bytes} bytes; browsers drop cookies over 4096 bytes. `
+        : `The session cookie "${name}" would need ${bytes} bytes across its chunks, over \`chunked.maxBytes\` (${chunkedMaxBytes}): servers answer 431 to request headers that large. `) +
         'Keep less in the session, or use a server-side store (createSessions({ store })) so the cookie holds only an ID.',
     );
     this.bytes = bytes;

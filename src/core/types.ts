@@ -17,7 +17,18 @@ export interface Envelope {
   lastSeenAt: number;
   /** The user the session belongs to, once the app sets `session.userId`. */
   userId?: string;
+  /** This session's own lifetime, when the app chose one (`session.setLifetime`); else the configured one. */
+  lifetime?: SessionLifetime;
   data: SessionData;
+}
+
+/**
+ * How long one session lasts: a persistent cookie (`Max-Age`) or a browser-session cookie (none),
+ * and the absolute lifetime in seconds the server enforces either way.
+ */
+export interface SessionLifetime {
+  persistent: boolean;
+  maxAge: number;
 }
 
 /** Why a cookie or token was refused. Every refusal yields an empty session and an `invalid` event. */

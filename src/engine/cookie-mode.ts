@@ -1,20 +1,23 @@
 import { builtInCodecs } from '../codecs/envelope.js';
-import { cookieCandidates, expireCookie, isCookieValue, serializeCookie } from '../core/cookie.js';
-import { CookieTooLargeError, HallpassError } from '../core/errors.js';
+import { expireCookie, isCookieValue } from '../core/cookie.js';
+import { HallpassError } from '../core/errors.js';
 import { newSessionId } from '../core/random.js';
 import type { Codec, Envelope, OpenResult } from '../core/types.js';
 import type { CommitResult } from './commit-result.js';
-import { NOTHING } from './commit-result.js';
+import { NOTHING, withCookies } from './commit-result.js';
 import { type CookieSource, cookieHeaderOf } from './cookie-source.js';
 import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
+import { configuredLifetime, maxAgeOf, persistentOf } from './lifetime.js';
 import type { ResolvedOptions } from './options.js';
 import type { Revocations } from './revocations/index.js';
 import { warnIfLogoutsAreForgotten, warnLoginWithoutUser } from './revocations/warning.js';
+import { type Offered, sessionCookies } from './session-cookies.js';
 import { type AnySession, isDirty, isLoaded, markCommitted, newSession, stateOf } from './session-internals.js';
 import { isEmpty, newState, type SessionBackend, type SessionState } from './session-state.js';
 import { VerifiedCookies } from './verified-cookies.js';
 
-export const MAX_COOKIE_BYTES = 4096;
+export { MAX_COOKIE_BYTES } from '../core/cookie.js';
+
 const OVERSIZED: OpenResult = Object.freeze({ ok: false, reason: 'oversized' });
 const MALFORMED: OpenResult = Object.freeze({ ok: false, reason: 'malformed' });
 
@@ -31,23 +34,27 @@ export function cookieMode(options: ResolvedOptions) {
   const identity = () => ({ id: newSessionId() });
   const builtIn = builtInCodecs.has(codec);
   const checkValues = !builtIn;
+  const cookies = sessionCookies(options);
   warnIfLogoutsAreForgotten(codec, revocations);
   // Only hallpass's own codecs: they judge nothing by the clock, so a remembered result stays true.
   const verified = builtIn && options.cookieCache > 0 ? new VerifiedCookies(options.cookieCache) : undefined;
 
   /** Opens one cookie value into a session state; `undefined` (after an `invalid` event) when it cannot be used. */
-  function open(value: string, now: number, cookiesSent: number): SessionState | undefined {
+  function open(value: string, now: number, cookiesSent: number, joined: boolean): SessionState | undefined {
     let result: OpenResult | undefined = verified?.recall(value);
     const remembered = result !== undefined;
     if (!remembered) {
-      result = value.length > MAX_COOKIE_BYTES ? OVERSIZED : builtIn ? codec.decode(value, now) : decodeGuarded(value, now);
+      result = value.length > cookies.maxValueBytes ? OVERSIZED : builtIn ? codec.decode(value, now) : decodeGuarded(value, now);
       if (!result.ok) {
-        emit?.({ type: 'invalid', reason: result.reason, codec: codec.kind });
+        // Chunks are authenticated as one value: a set that does not open was reordered, cut or mixed.
+        const reason = joined && result.reason !== 'oversized' ? 'tampered' : result.reason;
+        emit?.({ type: 'invalid', reason, codec: codec.kind });
         return undefined;
       }
     }
     const { envelope, stale } = result as Extract<OpenResult, { ok: true }>;
-    const problem = expiryProblem(options, envelope.createdAt, envelope.lastSeenAt, now, !codec.checksOwnExpiry);
+    const maxAge = envelope.lifetime?.maxAge ?? options.maxAge;
+    const problem = expiryProblem(options, envelope.createdAt, envelope.lastSeenAt, now, !codec.checksOwnExpiry, maxAge);
     if (problem) {
       emit?.({ type: 'invalid', reason: problem, codec: codec.kind });
       return undefined;
@@ -61,6 +68,8 @@ export function cookieMode(options: ResolvedOptions) {
     state.isNew = false;
     state.stale = stale;
     state.hasInnerId = envelope.id !== undefined;
+    if (envelope.lifetime !== undefined) state.lifetime = envelope.lifetime;
+    state.loadedMaxAge = maxAge;
     return state;
   }
 
@@ -86,64 +95,83 @@ export function cookieMode(options: ResolvedOptions) {
     return typeof answer === 'boolean' ? report(answer) : answer.then(report);
   }
 
-  function loadSync(values: string[]): SessionState {
+  function loadSync(offered: Offered): SessionState {
     const now = nowSeconds();
-    for (const value of values) {
-      const state = open(value, now, values.length);
-      if (state && !(revoked(state, now) as boolean)) return state;
+    const { values } = offered;
+    if (offered.gap) emit?.({ type: 'invalid', reason: 'tampered', codec: codec.kind });
+    for (let i = 0; i < values.length; i++) {
+      const state = open(values[i] as string, now, offered.plain, i >= offered.joinedFrom);
+      if (state && !(revoked(state, now) as boolean)) return carried(state, offered);
     }
-    return newState(newSessionId(), now, values.length);
+    return carried(newState(newSessionId(), now, offered.plain), offered);
   }
 
-  async function loadAsync(values: string[]): Promise<SessionState> {
+  async function loadAsync(offered: Offered): Promise<SessionState> {
     const now = nowSeconds();
-    for (const value of values) {
-      const state = open(value, now, values.length);
-      if (state && !(await revoked(state, now))) return state;
+    const { values } = offered;
+    if (offered.gap) emit?.({ type: 'invalid', reason: 'tampered', codec: codec.kind });
+    for (let i = 0; i < values.length; i++) {
+      const state = open(values[i] as string, now, offered.plain, i >= offered.joinedFrom);
+      if (state && !(await revoked(state, now))) return carried(state, offered);
     }
-    return newState(newSessionId(), now, values.length);
+    return carried(newState(newSessionId(), now, offered.plain), offered);
   }
+
+  /** Remembers which chunk cookies the request carried, so a write can expire those it no longer needs. */
+  const carried = (state: SessionState, offered: Offered) => {
+    state.chunksSent = offered.chunks;
+    return state;
+  };
 
   const excess = () => emit?.({ type: 'invalid', reason: 'duplicate', codec: codec.kind });
-  const candidates = (source: CookieSource) => cookieCandidates(cookieHeaderOf(source), options.name, excess);
+  const offer = (source: CookieSource) => cookies.read(cookieHeaderOf(source), excess);
 
   // One backend for every session: a session keeps its request's cookie source and hands it back here.
   const lazy: SessionBackend = {
-    load: (source) => loadSync(candidates(source as CookieSource)),
+    load: (source) => loadSync(offer(source as CookieSource)),
     freshIdentity: identity,
+    lifetime: configuredLifetime(options),
   };
 
   function load(source: CookieSource): AnySession | Promise<AnySession> {
     if (!revocations.synchronous) {
-      const values = candidates(source);
-      if (values.length > 0) return loadAsync(values).then((state) => newSession(lazy, state));
+      const offered = offer(source);
+      if (offered.values.length > 0) return loadAsync(offered).then((state) => newSession(lazy, state));
     }
     // Even the Cookie header waits for the first access: an untouched session costs one small object.
     return newSession(lazy, undefined, source);
   }
 
-  function cookieFor(state: SessionState, now: number): string {
+  /** The `Set-Cookie` values that write the session (several when chunked). */
+  function cookieFor(state: SessionState, now: number): string[] {
     const envelope: Envelope = { createdAt: state.createdAt, lastSeenAt: now, data: state.data };
     if (state.hasInnerId !== false) envelope.id = state.id;
     if (state.userId !== undefined) envelope.userId = state.userId;
-    const maxAge = options.persistent ? remainingLifetime(options, state.createdAt, now, now) : undefined;
+    if (state.lifetime !== undefined) envelope.lifetime = state.lifetime;
+    const maxAge = persistentOf(state, options)
+      ? remainingLifetime(options, state.createdAt, now, now, maxAgeOf(state, options))
+      : undefined;
     const value = codec.encode(envelope);
     // A codec object from the app could write a ';' and inject attributes: refuse it loudly.
     if (checkValues && !isCookieValue(value)) {
       throw new HallpassError('ERR_COOKIE_ATTRIBUTE', `The "${codec.kind}" codec wrote characters a cookie value may not hold.`);
     }
-    const cookie = serializeCookie(options.name, value, options.cookie, maxAge);
-    if (cookie.length > MAX_COOKIE_BYTES) throw new CookieTooLargeError(cookie.length, options.name);
-    return cookie;
+    return cookies.write(value, maxAge, state);
   }
+
+  /** Expires every session cookie the request carried; `vary` when it carried none. */
+  const expired = (state: SessionState, vary: boolean): CommitResult => {
+    const list = cookies.expire(state);
+    return list.length > 0 ? withCookies(list, true) : { vary };
+  };
 
   /**
    * Until when a revocation must stand: no cookie of the session can be accepted after its absolute
    * deadline, nor after the idle timeout counted from now (every cookie issued so far was seen by
    * now), with the clock leeway other servers may be allowed.
    */
-  function revokedUntil(createdAt: number, now: number): number {
-    let until = createdAt + options.maxAge;
+  function revokedUntil(createdAt: number, now: number, maxAge: number): number {
+    let until = createdAt + maxAge;
     if (options.idleTimeout !== false) until = Math.min(until, now + options.idleTimeout);
     return until + options.clockLeeway;
   }
@@ -156,6 +184,8 @@ export function cookieMode(options: ResolvedOptions) {
     const now = nowSeconds();
     const hadCookie = !state.isNew;
     const loadedCreatedAt = state.createdAt;
+    // The lifetime the cookies already issued carry, whatever this request chose since.
+    const loadedMaxAge = state.loadedMaxAge ?? options.maxAge;
     // The user changed without a regenerate() (a logout by `userId = undefined`, a switch of user):
     // the old cookie must not keep the old user, so the session moves to a new inner ID.
     if (hadCookie && state.loadedUserId !== undefined && state.userId !== state.loadedUserId && !state.regenerate) {
@@ -166,7 +196,7 @@ export function cookieMode(options: ResolvedOptions) {
     const pending: Array<void | Promise<void>> = [];
     const retire = (id: string) => {
       if (!mayBeRevoked(state)) return;
-      const entry = { id, userId: state.loadedUserId as string, until: revokedUntil(loadedCreatedAt, now) };
+      const entry = { id, userId: state.loadedUserId as string, until: revokedUntil(loadedCreatedAt, now, loadedMaxAge) };
       pending.push(revocations.revoke(entry, now));
     };
     const done = (result: CommitResult) =>
@@ -178,7 +208,7 @@ export function cookieMode(options: ResolvedOptions) {
         retire(originalId);
         emit?.({ type: 'destroyed', id: originalId });
       }
-      return done(state.cookiesSent > 0 ? { setCookie: expireCookie(options.name, options.cookie), vary: true } : { vary });
+      return done(expired(state, vary));
     }
     const write = isDirty(session) || (hadCookie && touchDue(options, state.lastSeenAt, now));
     if (!write || isEmpty(state)) return done({ vary });
@@ -197,7 +227,8 @@ export function cookieMode(options: ResolvedOptions) {
   /** The session was logged out by another request while this one ran: expire the cookie, write nothing. */
   function endedMeanwhile(state: SessionState, vary: boolean): CommitResult {
     emit?.({ type: 'conflict', id: state.regenerate?.previousId ?? state.id, detail: 'session ended by another request; changes dropped' });
-    return { setCookie: expireCookie(options.name, options.cookie), vary: vary || state.cookiesSent > 0 };
+    const list = cookies.expire(state);
+    return withCookies(list.length > 0 ? list : [expireCookie(options.name, options.cookie)], vary || list.length > 0);
   }
 
   /** Writes the session's cookie, retiring the old inner ID first when it was regenerated. */
@@ -216,10 +247,10 @@ export function cookieMode(options: ResolvedOptions) {
       }
       state.createdAt = now;
     }
-    const setCookie = cookieFor(state, now);
+    const written = cookieFor(state, now);
     if (state.isNew) emit?.({ type: 'created', id: state.id });
     else if (state.stale) emit?.({ type: 'resealed', id: state.id });
-    return done({ setCookie, vary });
+    return done(withCookies(written, vary));
   }
 
   return { load, commit };

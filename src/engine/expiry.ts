@@ -9,18 +9,26 @@ export function expiryProblem(
   now: number,
   /** False for a codec whose format carries its own timestamp checks (Starlette's): it judges future and expired itself. */
   checkTimestamps = true,
+  /** This session's absolute lifetime (its own choice, or the configured one). */
+  maxAge = options.maxAge,
 ): InvalidReason | undefined {
   if (checkTimestamps) {
     if (createdAt > now + options.clockLeeway || lastSeenAt > now + options.clockLeeway) return 'future';
-    if (now >= createdAt + options.maxAge) return 'expired';
+    if (now >= createdAt + maxAge) return 'expired';
   }
   if (options.idleTimeout !== false && now >= lastSeenAt + options.idleTimeout) return 'idle';
   return undefined;
 }
 
 /** Seconds this session may still live: the nearer of its absolute and idle deadlines (at least 1). */
-export function remainingLifetime(options: ResolvedOptions, createdAt: number, lastSeenAt: number, now: number): number {
-  let remaining = createdAt + options.maxAge - now;
+export function remainingLifetime(
+  options: ResolvedOptions,
+  createdAt: number,
+  lastSeenAt: number,
+  now: number,
+  maxAge = options.maxAge,
+): number {
+  let remaining = createdAt + maxAge - now;
   if (options.idleTimeout !== false) remaining = Math.min(remaining, lastSeenAt + options.idleTimeout - now);
   return Math.max(1, remaining);
 }

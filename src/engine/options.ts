@@ -36,7 +36,10 @@ export interface SessionOptions {
   partitioned?: boolean;
   /** Absolute lifetime from creation (or regeneration), enforced by the server. Default 14 days (1209600). */
   maxAge?: number;
-  /** Send `Max-Age` so the cookie outlives the browser session. Default `true`. */
+  /**
+   * Send `Max-Age` so the cookie outlives the browser session. Default `true`. One session can
+   * choose otherwise with `session.setLifetime({ persistent, maxAge })` ("remember me").
+   */
   persistent?: boolean;
   /** Idle timeout from the last recorded activity, enforced by the server. Default 1 day (86400); `false` turns it off. */
   idleTimeout?: number | false;
@@ -56,6 +59,22 @@ export interface SessionOptions {
    * it off.
    */
   cookieCache?: number;
+  /**
+   * Cookie mode: let a session too large for one 4096-byte cookie travel in several, `<name>.0`,
+   * `<name>.1`, ... (each within the browser's limit, prefixes such as `__Host-` on every one),
+   * authenticated together as one value. Up to `maxBytes` in all (default 7680: with the app's other
+   * cookies the `Cookie` header stays under the 8 KB per header line that nginx and many proxies
+   * accept by default; servers answer 431 beyond their limit); a larger session still throws
+   * `CookieTooLargeError`. A session that fits one cookie is written as the plain `<name>`. Default
+   * `false`: one cookie, and a clear error past 4096 bytes.
+   *
+   * @example
+   * ```ts
+   * createSessions({ secret: process.env.SESSION_SECRET, chunked: true })
+   * createSessions({ secret: process.env.SESSION_SECRET, chunked: { maxBytes: 12_000 } })
+   * ```
+   */
+  chunked?: boolean | { maxBytes?: number };
   /** A server-side store: switches to server mode, where the cookie holds only a random token. */
   store?: SessionStore;
   /**
@@ -97,6 +116,8 @@ export interface ResolvedOptions {
   touchInterval: number;
   clockLeeway: number;
   codec?: Codec;
+  /** Chunked cookies and their cap, or `false` (one cookie). */
+  chunked: false | { maxBytes: number };
   cookieCache: number;
   store?: SessionStore;
   /** Cookie mode only. */
@@ -108,6 +129,7 @@ export interface ResolvedOptions {
 
 export const DEFAULT_MAX_AGE = 14 * 24 * 3600;
 export const DEFAULT_IDLE_TIMEOUT = 24 * 3600;
+export const DEFAULT_CHUNKED_MAX_BYTES = 7680;
 
 function positive(option: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
@@ -210,6 +232,13 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
       '`revocations` and `revocationStore` are for cookie mode; with a `store`, a logout deletes the record itself. Remove them.',
     );
   }
+  const chunked = resolveChunked(options.chunked);
+  if (chunked && options.store !== undefined) {
+    throw new ConfigError(
+      'ERR_OPTION',
+      '`chunked` is for cookie mode; with a `store` the cookie holds only a 43-character token. Remove `chunked`.',
+    );
+  }
   const onEvent = guardEvents(options.onEvent);
 
   let codec: Codec | undefined;
@@ -254,6 +283,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     touchInterval,
     clockLeeway,
     codec,
+    chunked,
     cookieCache,
     store: options.store,
     revocations:
@@ -268,6 +298,23 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     onEvent,
     now: options.now ?? Date.now,
   };
+}
+
+function resolveChunked(chunked: SessionOptions['chunked']): ResolvedOptions['chunked'] {
+  if (chunked === undefined || chunked === false) return false;
+  if (chunked === true) return { maxBytes: DEFAULT_CHUNKED_MAX_BYTES };
+  if (chunked === null || typeof chunked !== 'object') {
+    throw new ConfigError('ERR_OPTION', `\`chunked\` must be true, false or { maxBytes }, got ${JSON.stringify(chunked)}.`);
+  }
+  const maxBytes = chunked.maxBytes ?? DEFAULT_CHUNKED_MAX_BYTES;
+  // Below one cookie chunking would only refuse what a single cookie holds; far above it no server accepts the header.
+  if (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes < 4096 || maxBytes > 65536) {
+    throw new ConfigError(
+      'ERR_OPTION',
+      `\`chunked.maxBytes\` must be a whole number of bytes from 4096 to 65536 (and within what every server in front of the app accepts in a request header), got ${String(chunked.maxBytes)}.`,
+    );
+  }
+  return { maxBytes };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { CommitResult } from './commit-result.js';
 import { NOTHING, VARY_ONLY } from './commit-result.js';
 import { type CookieSource, cookieHeaderOf } from './cookie-source.js';
 import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
+import { configuredLifetime, maxAgeOf, persistentOf, STORED_LIFETIME_KEY, storedLifetime, takeStoredLifetime } from './lifetime.js';
 import type { ResolvedOptions } from './options.js';
 import { type AnySession, isDirty, isLoaded, markCommitted, newSession, stateOf } from './session-internals.js';
 import { isEmpty, newState, type SessionBackend, type SessionState } from './session-state.js';
@@ -33,7 +34,11 @@ export function serverMode(options: ResolvedOptions) {
   };
   // The state is at hand when a session is made; a fresh one is still handed over lazily, as its
   // `source`, so that `isLoaded(session)` stays false (nothing to commit) until the app uses it.
-  const backend: SessionBackend = { load: (state) => state as SessionState, freshIdentity: identity };
+  const backend: SessionBackend = {
+    load: (state) => state as SessionState,
+    freshIdentity: identity,
+    lifetime: configuredLifetime(options),
+  };
 
   function fresh(now: number, cookiesSent: number): AnySession {
     const { id, token } = identity();
@@ -56,7 +61,9 @@ export function serverMode(options: ResolvedOptions) {
         emit?.({ type: 'invalid', reason: 'unknown', codec: 'store' });
         continue;
       }
-      const problem = expiryProblem(options, record.createdAt, record.lastSeenAt, now);
+      const data = adoptData(record.data);
+      const lifetime = data && takeStoredLifetime(data);
+      const problem = expiryProblem(options, record.createdAt, record.lastSeenAt, now, true, lifetime?.maxAge ?? options.maxAge);
       if (problem) {
         emit?.({ type: 'invalid', reason: problem, codec: 'store' });
         await call('destroy', () => store.destroy(key));
@@ -64,8 +71,9 @@ export function serverMode(options: ResolvedOptions) {
       }
       const state = newState(key, record.createdAt, values.length, token);
       state.lastSeenAt = record.lastSeenAt;
-      state.data = adoptData(record.data) ?? state.data;
+      state.data = data ?? state.data;
       state.userId = record.userId;
+      if (lifetime) state.lifetime = lifetime;
       state.isNew = false;
       return newSession(backend, state);
     }
@@ -75,13 +83,22 @@ export function serverMode(options: ResolvedOptions) {
   }
 
   function recordOf(state: SessionState, now: number): StoreRecord {
-    const record: StoreRecord = { data: state.data, createdAt: state.createdAt, lastSeenAt: now };
+    const record: StoreRecord = { data: withLifetime(state, state.data), createdAt: state.createdAt, lastSeenAt: now };
     if (state.userId !== undefined) record.userId = state.userId;
     return record;
   }
 
+  /** The record's data with the session's lifetime choice, which stores keep as one more key. */
+  function withLifetime(state: SessionState, data: SessionData): SessionData {
+    if (state.lifetime === undefined) return data;
+    const out: SessionData = Object.create(null);
+    Object.assign(out, data);
+    out[STORED_LIFETIME_KEY] = storedLifetime(state.lifetime);
+    return out;
+  }
+
   function cookieFor(state: SessionState, now: number): string {
-    const maxAge = options.persistent ? state.createdAt + options.maxAge - now : undefined;
+    const maxAge = persistentOf(state, options) ? state.createdAt + maxAgeOf(state, options) - now : undefined;
     return serializeCookie(options.name, state.token as string, options.cookie, maxAge);
   }
 
@@ -92,6 +109,8 @@ export function serverMode(options: ResolvedOptions) {
       if (Object.hasOwn(state.data, key)) set[key] = state.data[key] as SessionData[string];
       else unset.push(key);
     }
+    if (state.lifetime !== undefined && (state.lifetimeChanged || state.clearedAll))
+      set[STORED_LIFETIME_KEY] = storedLifetime(state.lifetime);
     const patch: StorePatch = { set, unset, lastSeenAt: now };
     if (state.clearedAll) patch.replace = true;
     if (state.userChanged) patch.userId = state.userId ?? null;
@@ -133,7 +152,8 @@ export function serverMode(options: ResolvedOptions) {
       }
       return expired();
     }
-    const ttl = remainingLifetime(options, state.createdAt, now, now);
+    const maxAge = maxAgeOf(state, options);
+    const ttl = remainingLifetime(options, state.createdAt, now, now, maxAge);
     if (state.regenerate && hadRecord) {
       // 1. This request's changes go onto the old record, merged with what other requests wrote
       //    meanwhile; the patch is conditional, so a logout that came first stays a logout.
@@ -144,9 +164,12 @@ export function serverMode(options: ResolvedOptions) {
       const current = await call('get', () => store.get(originalKey));
       if (!current) return ended(originalKey, 'session ended by another request before it could be regenerated; not recreated');
       state.createdAt = now;
-      state.data = adoptData(current.data) ?? state.data;
+      const data = adoptData(current.data);
+      const stored = data && takeStoredLifetime(data);
+      state.data = data ?? state.data;
       state.userId = current.userId;
-      const regeneratedTtl = remainingLifetime(options, now, now, now);
+      if (stored) state.lifetime = stored;
+      const regeneratedTtl = remainingLifetime(options, now, now, now, maxAgeOf(state, options));
       await call('set', () => store.set(state.id, recordOf(state, now), regeneratedTtl));
       // 3. The old key goes. Gone already means a logout (or "log out everywhere") ran since step 1
       //    and found only the old key: it wins, and the new record is taken back.
@@ -160,7 +183,7 @@ export function serverMode(options: ResolvedOptions) {
     if (!hadRecord) {
       if (isEmpty(state)) return { vary };
       state.createdAt = now;
-      await call('set', () => store.set(state.id, recordOf(state, now), remainingLifetime(options, now, now, now)));
+      await call('set', () => store.set(state.id, recordOf(state, now), remainingLifetime(options, now, now, now, maxAge)));
       emit?.({ type: 'created', id: state.id });
       return { setCookie: cookieFor(state, now), vary };
     }
@@ -169,7 +192,8 @@ export function serverMode(options: ResolvedOptions) {
       if (!(await call('patch', () => store.patch(state.id, patchOf(state, now), ttl)))) {
         return ended(state.id, 'session ended by another request; changes dropped');
       }
-      return { vary };
+      // A new lifetime changes the cookie's Max-Age (or drops it): the same token, sent again.
+      return state.lifetimeChanged ? { setCookie: cookieFor(state, now), vary } : { vary };
     }
     // Unchanged, and the idle timeout is due to slide.
     if (!(await call('touch', () => store.touch(state.id, now, ttl)))) {

@@ -54,5 +54,5 @@ export const isCommitted: (session: AnySession) => boolean = access.committed;
 /** True when something must be written at commit (ignoring the idle-timeout slide). */
 export function isDirty(session: AnySession): boolean {
   const state = access.state(session);
-  return state.changed.size > 0 || state.clearedAll || state.userChanged || state.regenerate !== undefined;
+  return state.changed.size > 0 || state.clearedAll || state.userChanged || state.lifetimeChanged || state.regenerate !== undefined;
 }

@@ -1,5 +1,5 @@
 import { emptyData } from '../core/json-value.js';
-import type { SessionData } from '../core/types.js';
+import type { SessionData, SessionLifetime } from '../core/types.js';
 
 /** Where a session came from and what happened to it; read by the commit step, not by apps. */
 export interface SessionState {
@@ -25,6 +25,14 @@ export interface SessionState {
   changed: Set<string>;
   clearedAll: boolean;
   userChanged: boolean;
+  /** The app's own lifetime choice (`session.setLifetime`), kept with the session; else the configured one applies. */
+  lifetime?: SessionLifetime;
+  /** Cookie mode: the absolute lifetime the loaded cookie carried (what a logout's revocation must cover). */
+  loadedMaxAge?: number;
+  /** The choice was made in this request: the cookie (and record) must be written. */
+  lifetimeChanged: boolean;
+  /** Chunked cookies: how many chunk cookies (`<name>.0`, `<name>.1`, ...) the request carried, so the stale ones can be expired. */
+  chunksSent: number;
   regenerate?: { previousId: string; previousToken?: string; keepData: boolean };
   destroyed: boolean;
   /** The app read or wrote the session, so the response depends on the cookie (`Vary: Cookie`). */
@@ -44,6 +52,8 @@ export function newState(id: string, now: number, cookiesSent: number, token?: s
     changed: new Set(),
     clearedAll: false,
     userChanged: false,
+    lifetimeChanged: false,
+    chunksSent: 0,
     destroyed: false,
     accessed: false,
   };
@@ -57,6 +67,8 @@ export function newState(id: string, now: number, cookiesSent: number, token?: s
 export interface SessionBackend {
   load(source: unknown): SessionState;
   freshIdentity(): { id: string; token?: string };
+  /** The configured lifetime, for a session whose app chose none (absent: the defaults, for a session never saved). */
+  readonly lifetime?: SessionLifetime;
 }
 
 export function isEmpty(state: SessionState): boolean {

@@ -1,6 +1,7 @@
 import { HallpassError, SessionValueError } from '../core/errors.js';
 import { assertJsonValue, emptyData } from '../core/json-value.js';
-import type { Json, SessionData } from '../core/types.js';
+import type { Json, SessionData, SessionLifetime } from '../core/types.js';
+import { DEFAULT_LIFETIME, type LifetimeChoice, resolveLifetime, STORED_LIFETIME_KEY } from './lifetime.js';
 import { grantSessionAccess } from './session-access.js';
 import type { SessionBackend, SessionState } from './session-state.js';
 
@@ -135,6 +136,12 @@ export class Session<T extends SessionData = SessionData> {
    */
   set<K extends Key<T>>(key: K, value: T[K]): void {
     if (typeof key !== 'string') throw new SessionValueError('ERR_SESSION_VALUE', 'Session keys must be strings.');
+    if (key === STORED_LIFETIME_KEY) {
+      throw new SessionValueError(
+        'ERR_SESSION_VALUE',
+        `"${STORED_LIFETIME_KEY}" is where hallpass keeps session.setLifetime's choice; pick another key.`,
+      );
+    }
     assertJsonValue(key, value);
     const state = this.#change();
     state.data[key] = value as Json;
@@ -192,6 +199,39 @@ export class Session<T extends SessionData = SessionData> {
     state.id = fresh.id;
     state.token = fresh.token;
     if (!previous.keepData) this.clear();
+  }
+
+  /**
+   * This session's lifetime: whether its cookie is persistent (`Max-Age`) or a browser-session
+   * cookie, and the absolute lifetime in seconds the server enforces. The configured `persistent`
+   * and `maxAge` until `setLifetime` chooses otherwise.
+   */
+  get lifetime(): SessionLifetime {
+    const state = this.#use();
+    return { ...(state.lifetime ?? this.#backend.lifetime ?? DEFAULT_LIFETIME) };
+  }
+
+  /**
+   * Chooses this session's lifetime, typically at login ("remember me"). The choice is kept with the
+   * session (inside the sealed cookie, or in the store record), survives later requests,
+   * `regenerate()` and key rotation, and sets the store TTL. Either way the server enforces the
+   * absolute lifetime from creation (or regeneration), and the idle timeout still applies.
+   * Throws `SessionValueError` for a `maxAge` outside 1 second to 400 days.
+   *
+   * @example
+   * ```ts
+   * session.regenerate()
+   * session.set('user_id', user.id)
+   * if (form.get('remember') === '1') session.setLifetime({ maxAge: 30 * 86400 }) // a persistent cookie, 30 days
+   * else session.setLifetime({ persistent: false }) // no Max-Age: gone with the browser, and at most 12 h on the server
+   * ```
+   */
+  setLifetime(choice: LifetimeChoice): void {
+    const lifetime = resolveLifetime(choice, this.#backend.lifetime ?? DEFAULT_LIFETIME);
+    const state = this.#change();
+    if (state.lifetime?.persistent === lifetime.persistent && state.lifetime.maxAge === lifetime.maxAge) return;
+    state.lifetime = lifetime;
+    state.lifetimeChanged = true;
   }
 
   /** Ends the session at commit: the record is deleted (or the cookie ID revoked) and the cookie expired. */

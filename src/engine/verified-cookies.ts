@@ -59,6 +59,7 @@ export class VerifiedCookies {
 function copyEnvelope(envelope: Envelope): Envelope {
   const copy: Envelope = { id: envelope.id, createdAt: envelope.createdAt, lastSeenAt: envelope.lastSeenAt, data: copyData(envelope.data) };
   if (envelope.userId !== undefined) copy.userId = envelope.userId;
+  if (envelope.lifetime !== undefined) copy.lifetime = { ...envelope.lifetime };
   return copy;
 }
 

@@ -20,7 +20,28 @@ export type ExpressSession<T extends SessionData = SessionData> = Session<T> & {
   save(callback?: Callback): void;
   /** Ends the session (as `destroy()`), then calls back. */
   destroy(callback?: Callback): void;
+  /**
+   * express-session's cookie lifetime, over `setLifetime`: `maxAge` (milliseconds) sets a
+   * persistent cookie with that lifetime counted from the session's creation (or regeneration);
+   * `maxAge = null` or `expires = false` makes a browser-session cookie. Reading gives the
+   * milliseconds left (`null` for a browser-session cookie). Other cookie attributes are set once,
+   * in `createSessions`.
+   *
+   * @example
+   * ```ts
+   * req.session.cookie.maxAge = req.body.remember ? 30 * 86400 * 1000 : null
+   * ```
+   */
+  readonly cookie: ExpressSessionCookie;
 };
+
+/** `req.session.cookie`: the lifetime part of express-session's `Cookie`. */
+export interface ExpressSessionCookie {
+  maxAge: number | null;
+  expires: Date | false | null;
+  /** The lifetime in milliseconds (`null` for a browser-session cookie). */
+  readonly originalMaxAge: number | null;
+}
 
 const VIEWS = new WeakSet<object>();
 
@@ -42,6 +63,7 @@ export function expressCompat<T extends SessionData>(session: Session<T>, owner:
   // Made on first need: most requests read a key or two and never reach a method or a nested object.
   let bound: Map<PropertyKey, unknown> | undefined;
   let wrappers: WeakMap<object, object> | undefined;
+  let cookie: ExpressSessionCookie | undefined;
 
   const ended = () => isLoaded(raw) && stateOf(raw).destroyed;
   const read = (key: string): unknown => (snapshot ? snapshot[key] : ended() ? undefined : raw.get(key));
@@ -69,6 +91,10 @@ export function expressCompat<T extends SessionData>(session: Session<T>, owner:
       later(options);
     },
     save: (callback?: Callback) => later(callback),
+    get cookie() {
+      cookie ??= cookieView(raw);
+      return cookie;
+    },
     destroy(callback?: Callback) {
       raw.destroy();
       later(callback);
@@ -149,4 +175,51 @@ export function expressCompat<T extends SessionData>(session: Session<T>, owner:
   }) as unknown as ExpressSession<T>;
   VIEWS.add(view);
   return view;
+}
+
+/** `req.session.cookie` over the session's lifetime: what express-session code reads and writes there. */
+function cookieView(session: AnySession): ExpressSessionCookie {
+  const nowMs = () => Date.now();
+  const left = (): number | null => {
+    const { persistent, maxAge } = session.lifetime;
+    return persistent ? Math.max(0, (session.createdAt + maxAge) * 1000 - nowMs()) : null;
+  };
+  const setMaxAge = (ms: unknown) => {
+    if (ms === null || ms === undefined || ms === false) {
+      session.setLifetime({ persistent: false });
+      return;
+    }
+    if (typeof ms !== 'number') {
+      throw new HallpassError('ERR_SESSION_VALUE', `req.session.cookie.maxAge must be milliseconds or null, got ${String(ms)}.`);
+    }
+    session.setLifetime({ maxAge: Math.ceil(ms / 1000) });
+  };
+  return {
+    get maxAge() {
+      return left();
+    },
+    set maxAge(ms) {
+      setMaxAge(ms);
+    },
+    get expires() {
+      const ms = left();
+      return ms === null ? null : new Date(nowMs() + ms);
+    },
+    set expires(date: Date | false | null) {
+      if (!(date instanceof Date)) {
+        if (date === null || (date as unknown) === false) {
+          setMaxAge(null);
+          return;
+        }
+      }
+      if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+        throw new HallpassError('ERR_SESSION_VALUE', `req.session.cookie.expires must be a Date, false or null, got ${String(date)}.`);
+      }
+      setMaxAge(date.getTime() - nowMs());
+    },
+    get originalMaxAge() {
+      const { persistent, maxAge } = session.lifetime;
+      return persistent ? maxAge * 1000 : null;
+    },
+  };
 }

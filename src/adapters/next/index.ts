@@ -36,7 +36,7 @@
  */
 
 import type { SessionData, SessionEvent } from '../../core/types.js';
-import type { CommitResult } from '../../engine/commit-result.js';
+import { type CommitResult, setCookiesOf } from '../../engine/commit-result.js';
 import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
 import { sessionCacheControl, varyWithCookie } from '../response-headers.js';
@@ -121,7 +121,7 @@ async function commit<T extends SessionData>(
   cookieStore: NextCookieStore,
 ): Promise<CommitResult> {
   const result = await sessions.commit(session);
-  if (result.setCookie) writeCookie(cookieStore, result.setCookie);
+  for (const cookie of setCookiesOf(result)) writeCookie(cookieStore, cookie);
   return result;
 }
 

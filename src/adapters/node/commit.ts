@@ -6,7 +6,7 @@
 import { type IncomingMessage, ServerResponse } from 'node:http';
 import { HallpassError, StoreError } from '../../core/errors.js';
 import type { SessionData, SessionEvent } from '../../core/types.js';
-import type { CommitResult } from '../../engine/commit-result.js';
+import { type CommitResult, setCookiesOf } from '../../engine/commit-result.js';
 import type { Session } from '../../engine/session.js';
 import { markCommitted, whenUsed } from '../../engine/session-internals.js';
 import type { Sessions } from '../../engine/sessions.js';
@@ -267,7 +267,7 @@ function applyResult(res: ServerResponse, result: CommitResult, head: Call | und
   }
   if (result.vary) res.setHeader('Vary', varyWithCookie(res.getHeader('Vary')));
   if (result.setCookie) {
-    appendHeaderValue(res, 'Set-Cookie', result.setCookie);
+    appendHeaderValue(res, 'Set-Cookie', result.moreCookies ? setCookiesOf(result) : result.setCookie);
     res.setHeader('Cache-Control', sessionCacheControl(res.getHeader('Cache-Control'), onEvent));
   }
 }
@@ -301,7 +301,8 @@ function withHeadHeaders(res: ServerResponse, result: CommitResult, args: unknow
   }
   if (result.setCookie) {
     const cookies = cookieName === undefined ? res.getHeader('Set-Cookie') : given[cookieName];
-    merged[cookieName ?? 'Set-Cookie'] = cookies === undefined ? result.setCookie : [...listOf(cookies), result.setCookie];
+    const ours = result.moreCookies ? setCookiesOf(result) : [result.setCookie];
+    merged[cookieName ?? 'Set-Cookie'] = cookies === undefined ? (ours.length === 1 ? ours[0] : [...ours]) : [...listOf(cookies), ...ours];
     const current = cacheName === undefined ? res.getHeader('Cache-Control') : given[cacheName];
     merged[cacheName ?? 'Cache-Control'] = sessionCacheControl(current as string | number | string[] | undefined, onEvent);
   }

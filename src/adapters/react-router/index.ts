@@ -25,8 +25,9 @@
  */
 import type { CookieSerializeOptions, Session as RouterSession, SessionStorage } from 'react-router';
 import { expireCookie } from '../../core/cookie.js';
-import { StoreError } from '../../core/errors.js';
+import { HallpassError, StoreError } from '../../core/errors.js';
 import type { SessionData } from '../../core/types.js';
+import { setCookiesOf } from '../../engine/commit-result.js';
 import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
 import { STORE_UNAVAILABLE_BODY } from '../response-headers.js';
@@ -46,6 +47,20 @@ export interface HallpassSessionStorage<Data = SessionData, FlashData = Data> ex
    * (cookie attributes are set once, in `createSessions`).
    */
   commitSession(session: RouterSession<Data, FlashData>, options?: CookieSerializeOptions): Promise<string>;
+  /**
+   * Every `Set-Cookie` value the commit needs, for `createSessions({ chunked: true })`: a session
+   * larger than one cookie travels in several, and React Router's `commitSession` returns one
+   * header. Append each (`[]` when there is nothing to write). `commitSession` of such a session
+   * throws `ERR_SESSION_STATE` naming this method rather than drop a chunk.
+   *
+   * @example
+   * ```ts
+   * const headers = new Headers()
+   * for (const cookie of await commitSessionCookies(session)) headers.append('Set-Cookie', cookie)
+   * return redirect('/', { headers })
+   * ```
+   */
+  commitSessionCookies(session: RouterSession<Data, FlashData>): Promise<readonly string[]>;
   /** Ends the session (store record deleted, or the cookie's ID revoked) and resolves a `Set-Cookie` that expires the cookie. */
   destroySession(session: RouterSession<Data, FlashData>, options?: CookieSerializeOptions): Promise<string>;
   /**
@@ -86,10 +101,21 @@ export function hallpassSessionStorage<Data = SessionData, FlashData = Data>(
   };
   const commit = async (link: Link): Promise<string | undefined> => {
     try {
-      return (await commitCore(sessions, link.inner)).setCookie;
+      link.cookies = setCookiesOf(await commitCore(sessions, link.inner));
     } catch (error) {
       throw unavailable(error);
     }
+    return link.cookies[0];
+  };
+  const single = (link: Link, caller: string): string => {
+    if ((link.cookies?.length ?? 0) > 1) {
+      throw new HallpassError(
+        'ERR_SESSION_STATE',
+        `${caller}() returns one Set-Cookie header, but this chunked session needs ${link.cookies?.length}: ` +
+          'use commitSessionCookies(session) and append each value (for a logout, after hallpassSession(session).destroy()).',
+      );
+    }
+    return link.header as string;
   };
 
   const storage: HallpassSessionStorage<Data, FlashData> = {
@@ -106,13 +132,19 @@ export function hallpassSessionStorage<Data = SessionData, FlashData = Data>(
     async commitSession(session, callOptions) {
       const link = linkOf(session, storage, 'commitSession');
       // Committed already (a helper and the route may both commit it): the same header again.
-      if (link.header !== undefined) return link.header;
+      if (link.header !== undefined) return single(link, 'commitSession');
       const lifetime = requestedLifetime(callOptions, 'commitSession', resolved.now());
       let header = (await commit(link)) ?? '';
       const live = header !== '' && header !== expireCookie(resolved.name, resolved.cookie);
       if (live && lifetime !== undefined) header = withLifetime(header, lifetime, link.inner.createdAt, resolved);
       link.header = header;
-      return header;
+      return single(link, 'commitSession');
+    },
+
+    async commitSessionCookies(session) {
+      const link = linkOf(session, storage, 'commitSessionCookies');
+      if (link.header === undefined) link.header = (await commit(link)) ?? '';
+      return link.cookies ?? [];
     },
 
     async destroySession(session, callOptions) {
@@ -121,7 +153,7 @@ export function hallpassSessionStorage<Data = SessionData, FlashData = Data>(
       changeable(link).destroy();
       // A request that carried no cookie has none to expire, but React Router code expects a header.
       link.header = (await commit(link)) ?? expireCookie(resolved.name, resolved.cookie);
-      return link.header;
+      return single(link, 'destroySession');
     },
 
     regenerateSession(session, regenerateOptions) {

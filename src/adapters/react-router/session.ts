@@ -15,6 +15,8 @@ export interface Link {
   owner: object;
   /** The header the first commit or destroy returned; set once the session is committed. */
   header?: string;
+  /** Every `Set-Cookie` value of that commit (several for a chunked session). */
+  cookies?: readonly string[];
 }
 
 const LINKS = new WeakMap<object, Link>();
