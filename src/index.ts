@@ -13,6 +13,7 @@ export type {
   OpenResult,
   SessionData,
   SessionEvent,
+  SessionLifetime,
   SessionStore,
   StorePatch,
   StoreRecord,
@@ -21,6 +22,7 @@ export type {
 export type { CommitResult } from './engine/commit-result.js';
 export type { FlashKind, FlashMessage } from './engine/flash.js';
 export { FLASH_KEY, flash, takeFlashes } from './engine/flash.js';
+export type { LifetimeChoice } from './engine/lifetime.js';
 export type { ResolvedOptions, SessionOptions } from './engine/options.js';
 export type { Revocations, RevokedSession } from './engine/revocations/index.js';
 export type { MemoryRevocationsOptions } from './engine/revocations/memory.js';
