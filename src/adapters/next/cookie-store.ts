@@ -22,12 +22,23 @@ export interface NextCookieStore extends ReadableCookieStore {
  * (empty after a deletion earlier in the request, or decoded into `;` or spaces) is not one
  * hallpass wrote, and is left out rather than spliced into the header.
  */
-export function cookieHeaderFrom(store: ReadableCookieStore, name: string): string | undefined {
-  const pairs = store
+export function cookieHeaderFrom(store: ReadableCookieStore, name: string, chunked = false): string | undefined {
+  const pairs = pairsOf(store, name);
+  // Chunked cookies (`<name>.0`, `<name>.1`, ...) up to the first missing index: a chunk past a gap
+  // could not make a value anyway. 20 covers the largest `chunked.maxBytes`.
+  for (let index = 0; chunked && index < 20; index++) {
+    const chunk = pairsOf(store, `${name}.${index}`);
+    if (chunk.length === 0) break;
+    pairs.push(...chunk);
+  }
+  return pairs.length === 0 ? undefined : pairs.join('; ');
+}
+
+function pairsOf(store: ReadableCookieStore, name: string): string[] {
+  return store
     .getAll(name)
     .filter((cookie) => cookie.name === name && cookie.value !== '' && isCookieValue(cookie.value))
     .map((cookie) => `${name}=${cookie.value}`);
-  return pairs.length === 0 ? undefined : pairs.join('; ');
 }
 
 /** Where the error says writes belong; shared by the read-only session and the refused commit. */

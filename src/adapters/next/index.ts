@@ -85,7 +85,7 @@ export async function withSession<T extends SessionData, R>(
   action: (session: Session<T>) => R | Promise<R>,
 ): Promise<R> {
   if (isReadOnlyStore(cookieStore)) throw readOnlyError();
-  const session = await sessions.load(cookieHeaderFrom(cookieStore, sessions.options.name));
+  const session = await sessions.load(cookieHeaderFrom(cookieStore, sessions.options.name, Boolean(sessions.options.chunked)));
   let result: R;
   try {
     result = await action(session);
@@ -112,7 +112,7 @@ export async function readSession<T extends SessionData>(
   cookieStore: ReadableCookieStore,
   sessions: Sessions<T>,
 ): Promise<ReadonlySession<T>> {
-  return readOnlyView(await sessions.load(cookieHeaderFrom(cookieStore, sessions.options.name)));
+  return readOnlyView(await sessions.load(cookieHeaderFrom(cookieStore, sessions.options.name, Boolean(sessions.options.chunked))));
 }
 
 async function commit<T extends SessionData>(
