@@ -54,7 +54,8 @@ describe('chunked cookies through hallpass/react-router', () => {
     session.set('notes', randomBytes(5000).toString('base64url'));
     await assert.rejects(
       storage.commitSession(session),
-      (error: unknown) => error instanceof HallpassError && error.code === 'ERR_SESSION_STATE' && /commitSessionCookies/.test(error.message),
+      (error: unknown) =>
+        error instanceof HallpassError && error.code === 'ERR_SESSION_STATE' && /commitSessionCookies/.test(error.message),
     );
   });
 

@@ -55,7 +55,12 @@ export function isExpressSession(value: unknown): value is ExpressSession {
  * and writes a session key (`req.session.passport`), and nested objects write through, so
  * `req.session.passport.user = id` is saved like a `set`.
  */
-export function expressCompat<T extends SessionData>(session: Session<T>, owner: { session?: unknown }): ExpressSession<T> {
+export function expressCompat<T extends SessionData>(
+  session: Session<T>,
+  owner: { session?: unknown },
+  /** The sessions' clock (milliseconds), so `cookie.maxAge` counts down on the same time as expiry. */
+  now: () => number = Date.now,
+): ExpressSession<T> {
   const raw: AnySession = session;
   // After a callback-style regenerate, the old object answers with the data it had, as
   // express-session's old Session object does (Passport's `keepSessionInfo` merges from it).
@@ -87,12 +92,12 @@ export function expressCompat<T extends SessionData>(session: Session<T>, owner:
       const before = ended() ? {} : (raw.toJSON() as SessionData);
       raw.regenerate({ keepData: false });
       snapshot = before;
-      owner.session = expressCompat(session, owner);
+      owner.session = expressCompat(session, owner, now);
       later(options);
     },
     save: (callback?: Callback) => later(callback),
     get cookie() {
-      cookie ??= cookieView(raw);
+      cookie ??= cookieView(raw, now);
       return cookie;
     },
     destroy(callback?: Callback) {
@@ -178,8 +183,7 @@ export function expressCompat<T extends SessionData>(session: Session<T>, owner:
 }
 
 /** `req.session.cookie` over the session's lifetime: what express-session code reads and writes there. */
-function cookieView(session: AnySession): ExpressSessionCookie {
-  const nowMs = () => Date.now();
+function cookieView(session: AnySession, nowMs: () => number): ExpressSessionCookie {
   const left = (): number | null => {
     const { persistent, maxAge } = session.lifetime;
     return persistent ? Math.max(0, (session.createdAt + maxAge) * 1000 - nowMs()) : null;

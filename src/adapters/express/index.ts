@@ -56,7 +56,7 @@ export function expressSession<T extends SessionData>(
   const core = options as AdapterOptions;
   const ready = (req: IncomingMessage, next: (error?: unknown) => void) => (session: Session<T>) => {
     const owner = req as { session?: unknown };
-    owner.session = expressCompat(session, owner);
+    owner.session = expressCompat(session, owner, sessions.options.now);
     next();
   };
   const refuse = (res: ServerResponse, next: (error?: unknown) => void) => (error: unknown) => {
