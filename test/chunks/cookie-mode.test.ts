@@ -18,7 +18,7 @@ const cookieHeader = (setCookies: readonly string[]) =>
     .join('; ');
 const all = (result: { setCookie?: string; moreCookies?: readonly string[] }) =>
   result.setCookie === undefined ? [] : [result.setCookie, ...(result.moreCookies ?? [])];
-const valueOf = (line: string) => line.slice(line.indexOf('=') + 1, line.indexOf(';'));
+const cookieValueOf = (line: string) => line.slice(line.indexOf('=') + 1, line.indexOf(';'));
 
 function chunkedHarness(options: Parameters<typeof harness>[0] = {}) {
   return harness({ chunked: { maxBytes: 12_000 }, ...options });
@@ -28,7 +28,7 @@ describe('chunked cookies: Set-Cookie lists', () => {
   it('writes a session that fits one cookie as the plain name', async () => {
     const h = chunkedHarness();
     const { result } = await h.request(undefined, (s) => s.set('visits', 1));
-    assert.deepEqual(all(result), [`sid=${valueOf(result.setCookie as string)}; ${ATTRIBUTES}`]);
+    assert.deepEqual(all(result), [`sid=${cookieValueOf(result.setCookie as string)}; ${ATTRIBUTES}`]);
   });
 
   it('grows from one cookie to three chunks, each within 4096 bytes, and expires the plain cookie', async () => {
@@ -62,7 +62,12 @@ describe('chunked cookies: Set-Cookie lists', () => {
     assert.equal(all(grown.result).length, 3);
     const shrunk = await h.request(cookieHeader(all(grown.result)), (s) => s.delete('notes' as never));
     const lines = all(shrunk.result);
-    assert.deepEqual(lines, [`sid=${valueOf(lines[0] as string)}; ${ATTRIBUTES}`, expired('sid.0'), expired('sid.1'), expired('sid.2')]);
+    assert.deepEqual(lines, [
+      `sid=${cookieValueOf(lines[0] as string)}; ${ATTRIBUTES}`,
+      expired('sid.0'),
+      expired('sid.1'),
+      expired('sid.2'),
+    ]);
   });
 
   it('shrinks from three chunks to two and expires only the third', async () => {
