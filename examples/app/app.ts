@@ -48,6 +48,13 @@ function cookieBytes(header: string | undefined, name: string): number | undefin
   return undefined;
 }
 
+/** `remember=0|1` from the query, the form (a hidden 0 before the checkbox's 1) or JSON; default 1. */
+function rememberChoice(value: unknown): boolean {
+  if (value === undefined || value === '1' || value === 1 || value === true) return true;
+  if (value === '0' || value === 0 || value === false) return false;
+  throw new HttpError(422, { error: 'remember_invalid', message: 'remember is 0 (until the browser closes) or 1 (remember me).' });
+}
+
 async function homeView(sessions: Sessions<DemoData>, req: SessionRequest<DemoData>): Promise<HomeView> {
   const { session } = req;
   const user = session.get('user_id');
@@ -63,8 +70,8 @@ async function homeView(sessions: Sessions<DemoData>, req: SessionRequest<DemoDa
   const cookie: CookieFacts = {
     name: options.name,
     ...options.cookie,
-    persistent: options.persistent,
-    maxAge: options.maxAge,
+    // This session's own lifetime: the login's "Remember me" chooses it.
+    ...session.lifetime,
     idleTimeout: options.idleTimeout,
     touchInterval: options.touchInterval,
     mode: sessions.mode,
@@ -100,10 +107,13 @@ export function createDemoRoutes(sessions: Sessions<DemoData>): Record<string, R
       if (!USERNAME.test(username.trim())) {
         throw new HttpError(422, { error: 'username_invalid', message: 'A username is 1-64 letters, digits, dots, @, _ or -.' });
       }
+      const remember = rememberChoice(url.searchParams.get('remember') ?? body.remember);
       const id = username.trim();
       req.session.regenerate();
       req.session.set('user_id', id);
       req.session.userId = id;
+      // Not remembered: a browser-session cookie (no Max-Age), and at most 12 hours on the server.
+      if (!remember) req.session.setLifetime({ persistent: false });
       reply(req, res, { message: `Logged in as ${id}` }, `Logged in as ${id}`);
     },
     'POST /logout': (req, res) => {

@@ -79,6 +79,8 @@ function account(view: HomeView): string {
 <label for="username">Username</label>
 <input id="username" name="username" required maxlength="64" pattern="[\\w.@\\-]{1,64}" autocomplete="username" placeholder="alice" title="Letters, digits, dots, @, _ or -">
 <button type="submit">Log in</button>
+<input type="hidden" name="remember" value="0">
+<label class="check"><input type="checkbox" id="remember" name="remember" value="1" checked> Remember me <span class="muted">(unchecked: the cookie ends when you close the browser)</span></label>
 </form>`;
 }
 
@@ -131,7 +133,9 @@ function cookiePanel(c: CookieFacts, now: number): string {
         ? 'your session data as readable JSON with an HMAC-SHA256 tag: you can read it, but any change is detected.'
         : `your session data, ${c.codec === 'sealed' ? 'encrypted and authenticated with AES-256-GCM: you can neither read nor change it' : `in the ${escapeHtml(c.codec ?? 'configured')} format`}.`;
   const idle = c.idleTimeout === false ? '' : `, or after ${duration(c.idleTimeout)} without a visit`;
-  const lifetime = c.persistent ? `${duration(c.maxAge)} after login at the latest${idle}` : 'when you close the browser';
+  const lifetime = c.persistent
+    ? `${duration(c.maxAge)} after login at the latest${idle}`
+    : `when you close the browser, and ${duration(c.maxAge)} after login at the latest${idle}`;
   const state =
     c.sentBytes === undefined
       ? `<p>Your browser holds no session cookie right now: hallpass sends one only once the session has something in it.</p>`

@@ -8,7 +8,8 @@ export interface CallOptions {
   cookie?: string;
   accept?: string;
   json?: unknown;
-  form?: Record<string, string>;
+  /** Form fields; pairs when a name repeats (a hidden field before a checkbox of the same name). */
+  form?: Record<string, string> | [string, string][];
   headers?: Record<string, string>;
 }
 
@@ -56,7 +57,7 @@ export async function call(base: string, path: string, options: CallOptions = {}
 }
 
 /** A browser form post: form-encoded, asking for HTML. */
-export function submit(base: string, path: string, form: Record<string, string>, cookie?: string): Promise<Reply> {
+export function submit(base: string, path: string, form: Record<string, string> | [string, string][], cookie?: string): Promise<Reply> {
   return call(base, path, { form, cookie, accept: BROWSER_ACCEPT });
 }
 

@@ -61,6 +61,43 @@ for (const mode of DEMO_MODES) {
       assert.deepEqual((await call(base, '/', { cookie: json.cookie })).json(), { message: 'Welcome back, user carol!' });
     });
 
+    it('remembers the login by default and with remember=1: a persistent cookie', async () => {
+      for (const path of ['/login?username=alice', '/login?username=alice&remember=1']) {
+        const reply = await call(base, path, { method: 'POST' });
+        assert.equal(reply.setCookie, sessionCookie(reply.cookie), path);
+      }
+      const form = await call(base, '/login', {
+        form: [
+          ['username', 'bob'],
+          ['remember', '0'],
+          ['remember', '1'],
+        ],
+      });
+      assert.equal(form.setCookie, sessionCookie(form.cookie), 'the checked box comes after the hidden 0');
+    });
+
+    it('with remember=0 (query, unchecked form box or JSON) sets a browser-session cookie: no Max-Age, no Expires', async () => {
+      const browserSession = (cookie: string | undefined) => `${cookie}; Path=/; HttpOnly; Secure; SameSite=Lax`;
+      const query = await call(base, '/login?username=alice&remember=0', { method: 'POST' });
+      assert.equal(query.setCookie, browserSession(query.cookie));
+      const form = await call(base, '/login', {
+        form: [
+          ['username', 'bob'],
+          ['remember', '0'],
+        ],
+      });
+      assert.equal(form.setCookie, browserSession(form.cookie));
+      const json = await call(base, '/login', { json: { username: 'carol', remember: 0 } });
+      assert.equal(json.setCookie, browserSession(json.cookie));
+      assert.deepEqual((await call(base, '/', { cookie: query.cookie })).json(), { message: 'Welcome back, user alice!' });
+      // The choice stays with the session: a later write is still a browser-session cookie.
+      const cart = await call(base, '/cart', { cookie: query.cookie, json: { item: 'apple' } });
+      if (server) assert.equal(cart.setCookie, undefined);
+      else assert.equal(cart.setCookie, browserSession(cart.cookie));
+      const bad = await call(base, '/login?username=dave&remember=2', { method: 'POST' });
+      assert.deepEqual([bad.status, (bad.json() as { error: string }).error, bad.setCookie], [422, 'remember_invalid', undefined]);
+    });
+
     it('answers 422 with a JSON error for a missing, empty or malformed username', async () => {
       for (const [path, body, error] of [
         ['/login', undefined, 'username_required'],
@@ -158,6 +195,10 @@ for (const mode of DEMO_MODES) {
         assert.match(reply.headers.get('content-security-policy') ?? '', /default-src 'none'; style-src 'self'; script-src 'self'/);
         assert.match(reply.text, /<h1 id="message">Hello, guest!<\/h1>/);
         assert.match(reply.text, /<form method="post" action="\/login"[^>]*>[\s\S]*?<input id="username" name="username"/);
+        assert.match(
+          reply.text,
+          /<input type="hidden" name="remember" value="0">\s*<label class="check"><input type="checkbox" id="remember" name="remember" value="1" checked>/,
+        );
         assert.equal(reply.setCookie, undefined);
       });
 
@@ -197,6 +238,20 @@ for (const mode of DEMO_MODES) {
         const out = await submit(base, '/logout', {}, current);
         assert.deepEqual([out.status, out.headers.get('location'), out.setCookie], [303, '/', EXPIRED]);
         assert.match((await page(base, current)).text, /Hello, guest!/);
+      });
+
+      it('say when a login that was not remembered ends: with the browser, and 12 hours after login at the latest', async () => {
+        const post = await submit(base, '/login', [
+          ['username', 'ida'],
+          ['remember', '0'],
+        ]);
+        assert.equal(post.status, 303);
+        assert.doesNotMatch(post.setCookie as string, /Max-Age|Expires/);
+        const text = (await page(base, post.cookie)).text;
+        assert.match(
+          text,
+          /<dt>Expires<\/dt><dd>when you close the browser, and 12 h after login at the latest, or after 1 day without a visit/,
+        );
       });
 
       it('explain the cookie: its attributes, who can read it, when it expires', async () => {
