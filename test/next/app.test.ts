@@ -46,6 +46,13 @@ describe('examples/next: the JSON contract in Route Handlers', () => {
     assert.equal((await api('/api', { cookie: reply.cookie })).text, '{"message":"Welcome back, user alice!"}');
   });
 
+  it('logs in with remember=0 as a browser-session cookie: no Max-Age, no Expires', async () => {
+    const reply = await api('/api/login?username=dora&remember=0', { method: 'POST' });
+    assert.equal(reply.status, 200);
+    assert.match(reply.setCookie ?? '', /^sid=h1\.[\w-]+\.[\w-]+; Path=\/; Secure; HttpOnly; SameSite=lax$/);
+    assert.equal((await api('/api', { cookie: reply.cookie })).text, '{"message":"Welcome back, user dora!"}');
+  });
+
   it('takes the username from a form body or a JSON body too, and refuses a missing or invalid one', async () => {
     const form = await api('/api/login', { form: { username: 'bob' } });
     assert.deepEqual([form.status, form.json()], [200, { message: 'Logged in as bob' }]);

@@ -11,6 +11,7 @@ export async function POST(request: Request) {
     session.regenerate(); // a new session ID on login: a cookie planted before it is worthless
     session.set('user_id', user);
     session.userId = user; // a logout then revokes every copy of this cookie
+    if (new URL(request.url).searchParams.get('remember') === '0') session.setLifetime({ persistent: false }); // a browser-session cookie
     return Response.json({ message: `Logged in as ${user}` });
   });
 }
