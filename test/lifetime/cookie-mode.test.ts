@@ -133,3 +133,40 @@ describe('session.setLifetime in cookie mode', () => {
     assert.deepEqual(h.log.invalid(), ['revoked']);
   });
 });
+
+describe('hallpass inspect and a chosen lifetime', () => {
+  it('reports the expiry of the session’s own lifetime, not the configured one', async () => {
+    const { inspectHallpassCookie } = await import('../../src/cli/inspect/hallpass.js');
+    const { h, cookie } = await login({ idleTimeout: false }, { persistent: false, maxAge: 3600 });
+    const result = inspectHallpassCookie('sealed', cookie, { secrets: [SECRET], now: h.clock.seconds, idleTimeout: false, flags: {} });
+    assert.equal(result.valid, true);
+    assert.equal(result.expiresAt, h.clock.seconds + 3600);
+    const later = inspectHallpassCookie('sealed', cookie, {
+      secrets: [SECRET],
+      now: h.clock.seconds + 3600,
+      idleTimeout: false,
+      flags: {},
+    });
+    assert.deepEqual([later.valid, later.reason], [false, 'expired']);
+  });
+});
+
+describe('the envelope field that carries a chosen lifetime', () => {
+  it('is absent unless a choice was made, so cookies from before it open unchanged', async () => {
+    const { envelopeFromJson, envelopeToJson } = await import('../../src/codecs/envelope.js');
+    const base = { id: 'abc', createdAt: 10, lastSeenAt: 20, data: {} };
+    assert.equal(envelopeToJson(base), '{"id":"abc","created":10,"seen":20,"data":{}}');
+    assert.equal(
+      envelopeToJson({ ...base, lifetime: { persistent: false, maxAge: 43200 } }),
+      '{"id":"abc","created":10,"seen":20,"life":[0,43200],"data":{}}',
+    );
+    assert.equal(envelopeFromJson('{"id":"abc","created":10,"seen":20,"data":{}}')?.lifetime, undefined);
+    assert.deepEqual(envelopeFromJson('{"id":"abc","created":10,"seen":20,"life":[1,2592000],"data":{}}')?.lifetime, {
+      persistent: true,
+      maxAge: 2592000,
+    });
+    for (const life of ['[2,60]', '[0,0]', '[1,34560001]', '[0]', '{"persistent":false}', '"x"']) {
+      assert.equal(envelopeFromJson(`{"id":"abc","created":10,"seen":20,"life":${life},"data":{}}`), undefined, life);
+    }
+  });
+});

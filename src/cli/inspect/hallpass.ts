@@ -29,13 +29,14 @@ export function inspectHallpassCookie(
       : format === 'sealed'
         ? sealedCodec(secrets, { name })
         : signedCodec(secrets, { name });
-  const maxAge = args.maxAge ?? DEFAULT_MAX_AGE;
   const idleTimeout = args.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
   const opened = codec.decode(value, args.now);
   if (!opened.ok) {
     return { valid: false, reason: opened.reason, format, session: null, createdAt: null, lastSeenAt: null, expiresAt: null };
   }
   const { envelope } = opened;
+  // A lifetime the app chose for this session (session.setLifetime) outranks the configured one, as in the app.
+  const maxAge = envelope.lifetime?.maxAge ?? args.maxAge ?? DEFAULT_MAX_AGE;
   const options = resolveOptions({ codec, maxAge, idleTimeout, now: () => args.now * 1000 });
   const reason = expiryProblem(options, envelope.createdAt, envelope.lastSeenAt, args.now) ?? null;
   const absolute = envelope.createdAt + maxAge;
