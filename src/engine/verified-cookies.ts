@@ -17,8 +17,8 @@ export interface VerifiedCookie {
  * and each hit hands out a fresh copy of the data, so a request that mutates what it read cannot
  * reach the next one.
  *
- * Memory is bounded by `capacity` entries of at most one cookie (4 KB) and its data each; the
- * oldest entry goes first when it is full.
+ * Memory is bounded by `capacity` entries of at most one cookie (4 KB; with `chunked`, the joined
+ * chunks, up to `chunked.maxBytes`) and its data each; the oldest entry goes first when it is full.
  */
 export class VerifiedCookies {
   readonly #entries = new Map<string, VerifiedCookie>();
