@@ -20,13 +20,18 @@ import { CookieTooLargeError } from '../core/errors.js';
 import { MAX_SESSION_LIFETIME } from '../core/lifetime.js';
 import type { Offered, SessionCookies } from './session-cookies.js';
 
+/** More than `chunked.maxBytes` (at most 65536) could need with any sane attributes. */
+const MAX_CHUNKS = 20;
+
 export function chunkedCookies(name: string, attributes: CookieAttributes, maxBytes: number): SessionCookies {
   const chunkName = (index: number) => `${name}.${index}`;
   /** Bytes of a chunk's `Set-Cookie` line other than its value. */
   const overhead = (index: number, maxAge: number | undefined) => serializeCookie(chunkName(index), '', attributes, maxAge).length;
   // The most chunks a value within `maxBytes` is ever written in, with the longest attributes:
   // every chunk but the last is full. Indices from here on are not ours.
-  const maxChunks = Math.floor(maxBytes / (MAX_COOKIE_BYTES - overhead(99, MAX_SESSION_LIFETIME))) + 1;
+  // Attributes too long to leave room (a Domain or Path of kilobytes) must not make that unbounded.
+  const room = Math.max(1, MAX_COOKIE_BYTES - overhead(99, MAX_SESSION_LIFETIME));
+  const maxChunks = Math.min(MAX_CHUNKS, Math.floor(maxBytes / room) + 1);
 
   function read(header: string | null | undefined, onExcess: () => void): Offered {
     const plain = [...new Set(readCookie(header, name))];
