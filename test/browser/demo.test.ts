@@ -114,6 +114,21 @@ for (const mode of ['sealed', 'sqlite'] as const satisfies readonly DemoMode[]) 
       assert.equal(await heading(device.page), 'Hello, guest!');
     });
 
+    it('remembers a login by default, and keeps an unchecked "Remember me" to a browser-session cookie', async () => {
+      await logIn(device.page, 'bea');
+      const [remembered] = await device.context.cookies();
+      assert.ok((remembered?.expires ?? -1) > Date.now() / 1000, 'a persistent cookie has an expiry date');
+      await submitForm(device.page, 'form[action="/logout"] button');
+      await device.page.uncheck('#remember');
+      await logIn(device.page, 'bea');
+      const [browserSession] = await device.context.cookies();
+      assert.equal(browserSession?.expires, -1, 'no Max-Age or Expires: gone when the browser closes');
+      await device.page.reload();
+      assert.equal(await heading(device.page), 'Welcome back, user bea!');
+      assert.match((await device.page.textContent('#cookie')) ?? '', /when you close the browser, and 12 h after login at the latest/);
+      await submitForm(device.page, 'form[action="/logout"] button');
+    });
+
     it('ran without console errors or CSP violations', () => {
       assert.deepEqual(device.problems, []);
     });
