@@ -1,8 +1,32 @@
 /** A JSON value: what a session may hold. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** The shape of session data: string keys, JSON values. */
-export type SessionData = { [key: string]: Json };
+/**
+ * Any session's data, whatever the app declared: string keys, JSON values. What a cookie carries
+ * and a store record keeps.
+ */
+export type AnySessionData = { [key: string]: Json };
+
+/**
+ * The shape of session data: string keys, JSON values. It is the default shape of every session
+ * (`Session`, `Sessions`, `getSession(req)` in each adapter), so an app types its sessions once by
+ * declaring its keys here (module augmentation, as with express-session); a key it leaves out still
+ * holds any JSON value. An explicit shape (`createSessions<Data>`, `getSession<Data>(req)`) remains
+ * the alternative; in an app that declared keys, it includes them (or they are declared optional).
+ *
+ * @example
+ * declare module 'hallpass' {
+ *   interface SessionData {
+ *     userName: string;
+ *     cart: string[];
+ *   }
+ * }
+ * getSession(req).get('cart'); // string[] | undefined
+ * getSession(req).set('cart', 1); // type error
+ */
+export interface SessionData {
+  [key: string]: Json;
+}
 
 /**
  * What travels in a cookie (cookie mode) or sits in a store record (server mode).
@@ -17,7 +41,7 @@ export interface Envelope {
   lastSeenAt: number;
   /** The user the session belongs to, once the app sets `session.userId`. */
   userId?: string;
-  data: SessionData;
+  data: AnySessionData;
 }
 
 /** Why a cookie or token was refused. Every refusal yields an empty session and an `invalid` event. */
@@ -58,7 +82,7 @@ export interface Codec {
 
 /** A record as a store keeps it (server mode). */
 export interface StoreRecord {
-  data: SessionData;
+  data: AnySessionData;
   createdAt: number;
   lastSeenAt: number;
   /** The user the session belongs to, once the app sets `session.userId`. */
@@ -68,7 +92,7 @@ export interface StoreRecord {
 /** The keys a request changed: a store applies only these, so concurrent requests lose nothing. */
 export interface StorePatch {
   /** Keys to write. With `replace`, the whole new data (the app cleared the session first). */
-  set: SessionData;
+  set: AnySessionData;
   /** When true, `set` replaces the stored data instead of merging into it. */
   replace?: boolean;
   unset: string[];
