@@ -3,7 +3,10 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 /**
  * Any session's data, whatever the app declared: string keys, JSON values. What a cookie carries
- * and a store record keeps.
+ * and a store record keeps, so a custom store never has to know the app's `SessionData`.
+ *
+ * @example
+ * const record: StoreRecord = { data: JSON.parse(row.data) as AnySessionData, createdAt, lastSeenAt };
  */
 export type AnySessionData = { [key: string]: Json };
 
@@ -12,7 +15,7 @@ export type AnySessionData = { [key: string]: Json };
  * (`Session`, `Sessions`, `getSession(req)` in each adapter), so an app types its sessions once by
  * declaring its keys here (module augmentation, as with express-session); a key it leaves out still
  * holds any JSON value. An explicit shape (`createSessions<Data>`, `getSession<Data>(req)`) remains
- * the alternative; in an app that declared keys, it includes them (or they are declared optional).
+ * the alternative; in an app that declared keys, it includes them.
  *
  * @example
  * declare module 'hallpass' {
