@@ -1,6 +1,6 @@
 import { ConfigError } from '../../core/errors.js';
 import { callStore } from '../../core/store-call.js';
-import type { Revocations, RevokedSession, SessionEvent, SessionStore } from '../../core/types.js';
+import type { Revocations, SessionEvent, SessionStore } from '../../core/types.js';
 
 export type { Revocations, RevokedSession } from '../../core/types.js';
 
