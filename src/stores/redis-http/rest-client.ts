@@ -42,7 +42,8 @@ function checked(config: RedisRestConfig): { endpoint: string; token: string } {
  */
 export function restSender(config: RedisRestConfig): RedisSend {
   const { endpoint, token } = checked(config);
-  const fetchFn = config.fetch ?? globalThis.fetch;
+  // Called through a closure: some runtimes refuse a `fetch` detached from its global ("Illegal invocation").
+  const fetchFn = config.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   let syncToken = '';
   return async (_key, args) => {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
