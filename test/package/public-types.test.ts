@@ -105,6 +105,14 @@ describe('the published types', { timeout: 300_000 }, () => {
     assert.match(source, /export declare function attachSession</);
   });
 
+  it('hallpass/redis-http exports only redisHttpStore and its types, not the transports or the shared store logic', () => {
+    const source = read('stores/redis-http/index.d.ts');
+    assert.match(source, /export declare function redisHttpStore\(client: RedisHttpClient, options\?: RedisStoreOptions\): RedisStore;/);
+    for (const hidden of ['createRedisStore', 'restSender', 'upstashSender']) {
+      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `stores/redis-http/index.d.ts mentions ${hidden}`);
+    }
+  });
+
   it('no entry point in package.json "exports" reaches an internal module through its types', () => {
     const entries = Object.values(pkg.exports).flatMap((entry) =>
       typeof entry === 'object' && entry.types ? [relative('dist', entry.types)] : [],
