@@ -6,6 +6,7 @@ export { signedCodec } from './codecs/signed.js';
 export type { HallpassErrorCode, TokenErrorCode } from './core/errors.js';
 export { ConfigError, CookieTooLargeError, HallpassError, SessionValueError, StoreError } from './core/errors.js';
 export type {
+  AnySessionData,
   Codec,
   Envelope,
   InvalidReason,

@@ -1,8 +1,35 @@
 /** A JSON value: what a session may hold. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** The shape of session data: string keys, JSON values. */
-export type SessionData = { [key: string]: Json };
+/**
+ * Any session's data, whatever the app declared: string keys, JSON values. What a cookie carries
+ * and a store record keeps, so a custom store never has to know the app's `SessionData`.
+ *
+ * @example
+ * const record: StoreRecord = { data: JSON.parse(row.data) as AnySessionData, createdAt, lastSeenAt };
+ */
+export type AnySessionData = { [key: string]: Json };
+
+/**
+ * The shape of session data: string keys, JSON values. It is the default shape of every session
+ * (`Session`, `Sessions`, `getSession(req)` in each adapter), so an app types its sessions once by
+ * declaring its keys here (module augmentation, as with express-session); a key it leaves out still
+ * holds any JSON value. An explicit shape (`createSessions<Data>`, `getSession<Data>(req)`) remains
+ * the alternative; in an app that declared keys, it includes them.
+ *
+ * @example
+ * declare module 'hallpass' {
+ *   interface SessionData {
+ *     userName: string;
+ *     cart: string[];
+ *   }
+ * }
+ * getSession(req).get('cart'); // string[] | undefined
+ * getSession(req).set('cart', 1); // type error
+ */
+export interface SessionData {
+  [key: string]: Json;
+}
 
 /**
  * What travels in a cookie (cookie mode) or sits in a store record (server mode).
@@ -19,7 +46,7 @@ export interface Envelope {
   userId?: string;
   /** This session's own lifetime, when the app chose one (`session.setLifetime`); else the configured one. */
   lifetime?: SessionLifetime;
-  data: SessionData;
+  data: AnySessionData;
 }
 
 /**
@@ -69,7 +96,7 @@ export interface Codec {
 
 /** A record as a store keeps it (server mode). */
 export interface StoreRecord {
-  data: SessionData;
+  data: AnySessionData;
   createdAt: number;
   lastSeenAt: number;
   /** The user the session belongs to, once the app sets `session.userId`. */
@@ -79,7 +106,7 @@ export interface StoreRecord {
 /** The keys a request changed: a store applies only these, so concurrent requests lose nothing. */
 export interface StorePatch {
   /** Keys to write. With `replace`, the whole new data (the app cleared the session first). */
-  set: SessionData;
+  set: AnySessionData;
   /** When true, `set` replaces the stored data instead of merging into it. */
   replace?: boolean;
   unset: string[];

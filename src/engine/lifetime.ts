@@ -1,6 +1,6 @@
 import { SessionValueError } from '../core/errors.js';
 import { lifetimeFromJson, lifetimeToJson, MAX_SESSION_LIFETIME } from '../core/lifetime.js';
-import type { Json, SessionData, SessionLifetime } from '../core/types.js';
+import type { AnySessionData, Json, SessionLifetime } from '../core/types.js';
 import { DEFAULT_MAX_AGE, type ResolvedOptions } from './options.js';
 import type { SessionState } from './session-state.js';
 
@@ -71,7 +71,7 @@ export function persistentOf(state: SessionState, options: ResolvedOptions): boo
 export const STORED_LIFETIME_KEY = 'hallpass.lifetime';
 
 /** Takes the stored lifetime out of a record's data (a malformed one is dropped: the configured lifetime applies). */
-export function takeStoredLifetime(data: SessionData): SessionLifetime | undefined {
+export function takeStoredLifetime(data: AnySessionData): SessionLifetime | undefined {
   if (!Object.hasOwn(data, STORED_LIFETIME_KEY)) return undefined;
   const lifetime = lifetimeFromJson(data[STORED_LIFETIME_KEY]);
   delete data[STORED_LIFETIME_KEY];

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { publint } from 'publint';
@@ -119,6 +119,29 @@ describe('the packed package, installed in a fresh ESM project', { timeout: 300_
         assert.deepEqual(required.keys, imported.keys, `${specifierOf(subpath)}: require() and import() see the same exports`);
       }
     });
+  });
+
+  it('hallpass/redis-http, as installed, exports redisHttpStore and loads no Node builtin or package (Workers, edge runtimes)', async () => {
+    const loaded = await load(consumer, 'hallpass/redis-http', 'import');
+    assert.ok(loaded.ok, JSON.stringify(loaded));
+    assert.deepEqual(loaded.keys, ['redisHttpStore']);
+    const dist = join(consumer, 'node_modules', pkg.name, 'dist');
+    const seen = new Set<string>();
+    const queue = [join(dist, 'stores', 'redis-http', 'index.js')];
+    const bare: string[] = [];
+    while (queue.length > 0) {
+      const file = queue.pop() as string;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      for (const [, specifier] of code.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+        if (specifier?.startsWith('.')) queue.push(join(dirname(file), specifier));
+        else bare.push(`${file.slice(dist.length + 1)}: ${specifier}`);
+      }
+      if (/\bBuffer\b|\bprocess\./.test(code)) bare.push(`${file.slice(dist.length + 1)}: Buffer or process`);
+    }
+    assert.ok(seen.size > 3, `the walk follows the store's modules (${seen.size})`);
+    assert.deepEqual(bare, []);
   });
 
   it('refuses a subpath whose peer is missing with the missing-package error, for the peer its guide installs', async () => {

@@ -86,7 +86,7 @@ describe('the published types', { timeout: 300_000 }, () => {
     ]);
     assert.match(source, /^\s*private constructor\(\);$/m, 'apps cannot construct a session or hand it a backend');
     for (const hidden of ['state', 'loaded', 'dirty', 'whenUsed', 'markCommitted', 'committed', 'SessionState', 'SessionBackend']) {
-      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `core/session.d.ts mentions ${hidden}`);
+      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `engine/session.d.ts mentions ${hidden}`);
     }
   });
 
@@ -94,17 +94,25 @@ describe('the published types', { timeout: 300_000 }, () => {
     const source = read('engine/sessions.d.ts');
     assert.deepEqual(interfaceMembersOf(source, 'Sessions').sort(), ['commit', 'destroyByUser', 'listByUser', 'load', 'mode', 'options']);
     for (const hidden of ['loadNow', 'commitNow', 'SYNC', 'sessions-internals']) {
-      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `core/sessions.d.ts mentions ${hidden}`);
+      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `engine/sessions.d.ts mentions ${hidden}`);
     }
   });
 
   it('hallpass/node exports only withSessions, attachSession and their types', () => {
     const source = read('adapters/node/index.d.ts');
     for (const hidden of ['attachSessionNow', 'sendStoreFailure', 'GatePlacement', 'node-commit']) {
-      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `adapters/node.d.ts mentions ${hidden}`);
+      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `adapters/node/index.d.ts mentions ${hidden}`);
     }
     assert.match(source, /export declare function withSessions</);
     assert.match(source, /export declare function attachSession</);
+  });
+
+  it('hallpass/redis-http exports only redisHttpStore and its types, not the transports or the shared store logic', () => {
+    const source = read('stores/redis-http/index.d.ts');
+    assert.match(source, /export declare function redisHttpStore\(client: RedisHttpClient, options\?: RedisStoreOptions\): RedisStore;/);
+    for (const hidden of ['createRedisStore', 'restSender', 'upstashSender']) {
+      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `stores/redis-http/index.d.ts mentions ${hidden}`);
+    }
   });
 
   it('no entry point in package.json "exports" reaches an internal module through its types', () => {

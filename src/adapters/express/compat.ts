@@ -1,6 +1,6 @@
 import { HallpassError } from '../../core/errors.js';
 import { assertJsonValue } from '../../core/json-value.js';
-import type { SessionData } from '../../core/types.js';
+import type { AnySessionData, SessionData } from '../../core/types.js';
 import type { Session } from '../../engine/session.js';
 import { type AnySession, isLoaded, stateOf } from '../../engine/session-internals.js';
 
@@ -64,7 +64,7 @@ export function expressCompat<T extends SessionData>(
   const raw: AnySession = session;
   // After a callback-style regenerate, the old object answers with the data it had, as
   // express-session's old Session object does (Passport's `keepSessionInfo` merges from it).
-  let snapshot: SessionData | undefined;
+  let snapshot: AnySessionData | undefined;
   // Made on first need: most requests read a key or two and never reach a method or a nested object.
   let bound: Map<PropertyKey, unknown> | undefined;
   let wrappers: WeakMap<object, object> | undefined;
@@ -89,7 +89,7 @@ export function expressCompat<T extends SessionData>(
   const compat: Record<string, unknown> = {
     regenerate(options?: Callback | { keepData?: boolean }) {
       if (typeof options !== 'function') return raw.regenerate(options);
-      const before = ended() ? {} : (raw.toJSON() as SessionData);
+      const before = ended() ? {} : (raw.toJSON() as AnySessionData);
       raw.regenerate({ keepData: false });
       snapshot = before;
       owner.session = expressCompat(session, owner, now);

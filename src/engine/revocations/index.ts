@@ -1,6 +1,6 @@
 import { ConfigError } from '../../core/errors.js';
 import { callStore } from '../../core/store-call.js';
-import type { Revocations, RevokedSession, SessionEvent, SessionStore } from '../../core/types.js';
+import type { Revocations, SessionEvent, SessionStore } from '../../core/types.js';
 
 export type { Revocations, RevokedSession } from '../../core/types.js';
 
@@ -20,7 +20,7 @@ export function storeRevocations(store: SessionStore, { timeoutMs, onEvent }: St
   if (store.evicts !== false) {
     throw new ConfigError(
       'ERR_OPTION',
-      `\`revocationStore\` must keep every record until its TTL, and this store ${store.evicts ? 'evicts records to make room (an LRU such as memoryStore(), or Memcached)' : 'does not declare `evicts: false`'}: an evicted revocation brings a logged-out cookie back. Use redisStore (with maxmemory-policy noeviction), postgresStore or sqliteStore, or sqliteRevocations(db) from hallpass/sqlite.`,
+      `\`revocationStore\` must keep every record until its TTL, and this store ${store.evicts ? 'evicts records to make room (an LRU such as memoryStore(), or Memcached)' : 'does not declare `evicts: false`'}: an evicted revocation brings a logged-out cookie back. Use redisStore or redisHttpStore (with maxmemory-policy noeviction), postgresStore or sqliteStore, or sqliteRevocations(db) from hallpass/sqlite.`,
     );
   }
   const key = (id: string) => `revoked:${id}`;

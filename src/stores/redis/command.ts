@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /** What the Redis store uses of an `ioredis` client (`new Redis()` or `new Redis.Cluster()`). */
 export interface IoRedisLike {
   readonly status: string;
@@ -34,14 +32,24 @@ export type RedisClientLike = IoRedisLike | NodeRedisClientLike | NodeRedisClust
 /** Sends one command; `key` is the key that decides the cluster slot. */
 export type RedisSend = (key: string, args: string[]) => Promise<unknown>;
 
-/** A Lua script, run by its SHA1 and sent in full only when a node has not cached it yet. */
+/**
+ * A Lua script, run by its SHA1 and sent in full only when a node has not cached it yet. The SHA1
+ * comes from Web Crypto, so the store runs wherever `fetch` does (Workers, Deno, edge functions);
+ * Web Crypto only digests asynchronously, so it is computed on first use and kept.
+ */
 export interface RedisScript {
   readonly source: string;
-  readonly sha: string;
+  sha?: string;
 }
 
 export function defineScript(source: string): RedisScript {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
+  return { source };
+}
+
+async function shaOf(script: RedisScript): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', new TextEncoder().encode(script.source)));
+  script.sha = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return script.sha;
 }
 
 /**
@@ -82,8 +90,9 @@ export function redisSender(client: RedisClientLike): RedisSend {
 
 /** Runs a one-key script with EVALSHA, falling back to EVAL once when the node answers NOSCRIPT. */
 export async function runScript(send: RedisSend, script: RedisScript, key: string, args: readonly string[]): Promise<unknown> {
+  const sha = script.sha ?? (await shaOf(script));
   try {
-    return await send(key, ['EVALSHA', script.sha, '1', key, ...args]);
+    return await send(key, ['EVALSHA', sha, '1', key, ...args]);
   } catch (error) {
     if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
     return send(key, ['EVAL', script.source, '1', key, ...args]);

@@ -1,0 +1,174 @@
+/**
+ * The Redis store's logic over one function that sends a command, whatever carries it: a TCP client
+ * (`hallpass/redis`) or Redis's HTTP protocol (`hallpass/redis-http`). Runtime-neutral: no Node API.
+ * @module
+ */
+import type { Json, SessionData, SessionStore, StorePatch, StoreRecord, UserSession } from '../../core/types.js';
+import { hashEntries, members, type RedisSend, runScript, text } from './command.js';
+import {
+  COMPARE_AND_SET,
+  DESTROY_IF_USER,
+  DESTROY_SESSION,
+  GET_SESSION,
+  LINK_USER,
+  PATCH_SESSION,
+  SET_SESSION,
+  TOUCH_SESSION,
+} from './scripts.js';
+
+export interface RedisStoreOptions {
+  /**
+   * Prepended to every key this store writes. Default `"hallpass:"`. Keep braces out of it: on
+   * Redis Cluster a `{...}` in the prefix would become the hash tag and put every session in one slot.
+   */
+  prefix?: string;
+}
+
+/** The Redis store: the whole contract. */
+export type RedisStore = Required<SessionStore>;
+
+const CREATED = '\x00c';
+const SEEN = '\x00s';
+const USER = '\x00u';
+
+/** The hash field of a data key: keys starting with NUL get one more, so they never meet a meta field. */
+const fieldOf = (key: string) => (key.startsWith('\x00') ? `\x00${key}` : key);
+/** The data key of a hash field, or undefined for a meta field. */
+const keyOf = (field: string) => (!field.startsWith('\x00') ? field : field.startsWith('\x00\x00') ? field.slice(1) : undefined);
+const milliseconds = (ttlSeconds: number) => String(Math.round(ttlSeconds * 1000));
+
+/**
+ * The reply of the touch and destroy scripts: `undefined` when there was no session, else the
+ * session's user (`null` when it has none).
+ */
+function ownerOf(reply: unknown): string | null | undefined {
+  const value = text(reply);
+  if (value === undefined) return undefined;
+  return value.startsWith('=') ? value.slice(1) : null;
+}
+
+/**
+ * The whole store contract over `send`. Every script touches one key (Redis Cluster routes by it);
+ * see `redisStore` for the data layout and the user index.
+ */
+export function createRedisStore(send: RedisSend, options: RedisStoreOptions = {}): RedisStore {
+  const prefix = options.prefix ?? 'hallpass:';
+  const sessionKey = (key: string) => `${prefix}{${key}}`;
+  const userKey = (userId: string) => `${prefix}user:{${userId}}`;
+
+  const link = async (userId: string, key: string, ttlSeconds: number) => {
+    if (ttlSeconds > 0) await runScript(send, LINK_USER, userKey(userId), [key, milliseconds(ttlSeconds)]);
+  };
+  const unlink = async (userId: string, keys: string[]) => {
+    if (keys.length > 0) await send(userKey(userId), ['SREM', userKey(userId), ...keys]);
+  };
+
+  function dataPairs(data: SessionData): string[] {
+    const pairs: string[] = [];
+    for (const key of Object.keys(data)) pairs.push(fieldOf(key), JSON.stringify(data[key]));
+    return pairs;
+  }
+
+  /** The arguments of a patch, as APPLY_PATCH in redis-scripts.ts reads them. */
+  function patchArgs(patch: StorePatch, ttlSeconds: number): string[] {
+    const user = patch.userId === undefined ? '' : patch.userId === null ? '-' : `=${patch.userId}`;
+    const unset = patch.unset.map(fieldOf);
+    const args = [milliseconds(ttlSeconds), patch.replace ? '1' : '0', user, String(unset.length), ...unset];
+    args.push(...dataPairs(patch.set), SEEN, String(patch.lastSeenAt));
+    return args;
+  }
+
+  async function sessionsOf(userId: string): Promise<string[]> {
+    return members(await send(userKey(userId), ['SMEMBERS', userKey(userId)]));
+  }
+
+  return {
+    /**
+     * `false`, which holds only when the Redis server never evicts keys: `maxmemory-policy
+     * noeviction` (see docs/stores.md). Under an evicting policy, revocations could vanish.
+     */
+    evicts: false,
+    async get(key) {
+      const entries = hashEntries(await runScript(send, GET_SESSION, sessionKey(key), []));
+      if (entries.length === 0) return null;
+      const data: SessionData = Object.create(null);
+      const record: StoreRecord = { data, createdAt: Number.NaN, lastSeenAt: Number.NaN };
+      for (const [field, value] of entries) {
+        const dataKey = keyOf(field);
+        if (dataKey !== undefined) data[dataKey] = JSON.parse(value) as Json;
+        else if (field === CREATED) record.createdAt = Number(value);
+        else if (field === SEEN) record.lastSeenAt = Number(value);
+        else if (field === USER) record.userId = value;
+      }
+      // A hash without its meta fields was not written by this store: treat it as no session.
+      return Number.isFinite(record.createdAt) && Number.isFinite(record.lastSeenAt) ? record : null;
+    },
+
+    async set(key, record, ttlSeconds) {
+      const meta = [CREATED, String(record.createdAt), SEEN, String(record.lastSeenAt)];
+      if (record.userId !== undefined) meta.push(USER, record.userId);
+      await runScript(send, SET_SESSION, sessionKey(key), [milliseconds(ttlSeconds), ...meta, ...dataPairs(record.data)]);
+      // Linked after the write, so `listByUser` never sees the member before its session exists
+      // (it would drop it as stale). If this fails the commit fails, and no cookie names the session.
+      if (record.userId !== undefined) await link(record.userId, key, ttlSeconds);
+    },
+
+    async destroy(key) {
+      const owner = ownerOf(await runScript(send, DESTROY_SESSION, sessionKey(key), []));
+      if (typeof owner === 'string') await unlink(owner, [key]);
+      return owner !== undefined;
+    },
+
+    async touch(key, lastSeenAt, ttlSeconds) {
+      const owner = ownerOf(await runScript(send, TOUCH_SESSION, sessionKey(key), [milliseconds(ttlSeconds), String(lastSeenAt)]));
+      // The session now lives longer: so must the index that lists it.
+      if (typeof owner === 'string') await link(owner, key, ttlSeconds);
+      return owner !== undefined;
+    },
+
+    async patch(key, patch: StorePatch, ttlSeconds) {
+      // Linked before the write: the session exists already, so the member is never dropped as
+      // stale, and a failure here leaves the session unchanged.
+      if (typeof patch.userId === 'string') await link(patch.userId, key, ttlSeconds);
+      return Number(await runScript(send, PATCH_SESSION, sessionKey(key), patchArgs(patch, ttlSeconds))) === 1;
+    },
+
+    async compareAndSet(key, field, expected, patch, ttlSeconds) {
+      if (typeof patch.userId === 'string') await link(patch.userId, key, ttlSeconds);
+      const args = [fieldOf(field), JSON.stringify(expected), ...patchArgs(patch, ttlSeconds)];
+      return Number(await runScript(send, COMPARE_AND_SET, sessionKey(key), args)) === 1;
+    },
+
+    async listByUser(userId) {
+      const found: UserSession[] = [];
+      const gone: string[] = [];
+      await Promise.all(
+        (await sessionsOf(userId)).map(async (key) => {
+          const reply = await send(sessionKey(key), ['HMGET', sessionKey(key), CREATED, SEEN, USER]);
+          const [createdAt, lastSeenAt, owner] = (Array.isArray(reply) ? reply : []).map(text);
+          if (createdAt === undefined) gone.push(key);
+          // A member whose session moved to another user stays until it expires; it is not listed.
+          else if (owner === userId) found.push({ id: key, createdAt: Number(createdAt), lastSeenAt: Number(lastSeenAt) });
+        }),
+      );
+      await unlink(userId, gone);
+      return found.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    },
+
+    async destroyByUser(userId, exceptKeys = []) {
+      const done: string[] = [];
+      let destroyed = 0;
+      await Promise.all(
+        (await sessionsOf(userId))
+          .filter((key) => !exceptKeys.includes(key))
+          .map(async (key) => {
+            const outcome = Number(await runScript(send, DESTROY_IF_USER, sessionKey(key), [userId]));
+            if (outcome === 1) destroyed++;
+            if (outcome !== 0) done.push(key);
+          }),
+      );
+      await unlink(userId, done);
+      return destroyed;
+    },
+  };
+}
