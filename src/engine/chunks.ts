@@ -99,7 +99,7 @@ function readChunks(header: string | null | undefined, name: string, maxChunks: 
   const byIndex: string[][] = [];
   let sent = 0;
   let excess = false;
-  if (!header || !header.includes(`${name}.`)) return { byIndex, sent, excess };
+  if (!header?.includes(`${name}.`)) return { byIndex, sent, excess };
   const prefix = `${name}.`;
   for (const pair of header.split(';')) {
     const eq = pair.indexOf('=');
