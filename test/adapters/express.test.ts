@@ -161,32 +161,72 @@ describe('hallpass/express store failures', () => {
   });
 });
 
-describe('hallpass/express response gate on mounted sub-apps', () => {
-  // The gate sits on Express's shared response prototype; a mounted sub-app swaps each response's
-  // prototype for its own, and a response served before the middleware must pass straight through.
-  for (const mode of ['cookie', 'server'] as const) {
-    it(`saves a change made inside a mounted sub-app before its body leaves (${mode} mode)`, async () => {
-      const store = delayedStore(20);
-      const sessions = mode === 'cookie' ? createSessions({ secret: SECRET, now }) : createSessions({ store, now });
-      const app = express();
-      app.get('/free', (_req, res) => res.json({ free: true }));
-      app.use(expressSession(sessions));
-      const sub = express();
-      sub.get('/visit', (req, res) => {
-        getSession(req).set('visited', 'sub');
-        res.json({ ok: true });
-      });
-      app.use('/sub', sub);
-      const url = await serve(app);
-      const free = await call(url, 'GET', '/free');
-      assert.deepEqual(free.body, { free: true });
-      assert.deepEqual(free.setCookies, []);
-      const visit = await call(url, 'GET', '/sub/visit');
-      assert.deepEqual(visit.body, { ok: true });
-      assert.equal(visit.setCookies.length, 1);
-      assert.equal((await sessions.load(pairOf(visit.setCookies[0]))).get('visited'), 'sub');
+describe('hallpass/express response gate', () => {
+  const GATED = ['writeHead', 'write', 'end', 'flushHeaders'];
+
+  it("leaves Express's shared response prototype alone by default", async () => {
+    const app = express();
+    app.use(expressSession(createSessions({ store: delayedStore(5), now })));
+    app.get('/', (req, res) => {
+      getSession(req).set('seen', true);
+      res.json({ ok: true });
     });
+    const url = await serve(app);
+    const answer = await call(url, 'GET', '/');
+    assert.equal(answer.setCookies.length, 1);
+    assert.deepEqual(
+      GATED.filter((method) => Object.hasOwn(express.response, method)),
+      [],
+    );
+  });
+
+  // A mounted sub-app swaps each response's prototype for its own, and a response served before
+  // the middleware must pass straight through, with the gate on each response or on the prototype.
+  for (const gateOnPrototype of [false, true]) {
+    for (const mode of ['cookie', 'server'] as const) {
+      it(`saves a change made inside a mounted sub-app before its body leaves (${mode} mode, gateOnPrototype: ${gateOnPrototype})`, async () => {
+        const store = delayedStore(20);
+        const sessions = mode === 'cookie' ? createSessions({ secret: SECRET, now }) : createSessions({ store, now });
+        const app = express();
+        app.get('/free', (_req, res) => res.json({ free: true }));
+        app.use(expressSession(sessions, { gateOnPrototype }));
+        const sub = express();
+        sub.get('/visit', (req, res) => {
+          getSession(req).set('visited', 'sub');
+          res.json({ ok: true });
+        });
+        app.use('/sub', sub);
+        const url = await serve(app);
+        const free = await call(url, 'GET', '/free');
+        assert.deepEqual(free.body, { free: true });
+        assert.deepEqual(free.setCookies, []);
+        const visit = await call(url, 'GET', '/sub/visit');
+        assert.deepEqual(visit.body, { ok: true });
+        assert.equal(visit.setCookies.length, 1);
+        assert.equal((await sessions.load(pairOf(visit.setCookies[0]))).get('visited'), 'sub');
+      });
+    }
   }
+
+  it('with gateOnPrototype, puts the gate once on the shared prototype and serves apps without hallpass through it', async () => {
+    const withSession = express();
+    withSession.use(expressSession(createSessions({ secret: SECRET, now }), { gateOnPrototype: true }));
+    withSession.get('/', (req, res) => {
+      getSession(req).set('seen', true);
+      res.json({ ok: true });
+    });
+    const plain = express();
+    plain.get('/', (_req, res) => res.json({ plain: true }));
+    const [sessionUrl, plainUrl] = [await serve(withSession), await serve(plain)];
+    assert.equal((await call(sessionUrl, 'GET', '/')).setCookies.length, 1);
+    assert.deepEqual(
+      GATED.filter((method) => Object.hasOwn(express.response, method)),
+      GATED,
+    );
+    const other = await call(plainUrl, 'GET', '/');
+    assert.deepEqual(other.body, { plain: true });
+    assert.deepEqual(other.setCookies, []);
+  });
 });
 
 describe('hallpass/express typing and misuse', () => {

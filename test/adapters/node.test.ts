@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createSessions, memoryStore, type SessionEvent, type SessionStore, type Sessions } from 'hallpass';
 import { attachSession, type SessionRequest, withSessions } from 'hallpass/node';
-import { sendStoreFailure } from '../../src/adapters/node/commit.js';
+import { sendStoreFailure } from '../../src/adapters/node/failure.js';
 import { SECRET } from '../support/core-fixtures.js';
 import { delay, serve, type TestServer } from '../support/http.js';
 

@@ -22,7 +22,8 @@ import type { SessionData } from '../../core/types.js';
 import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
 import type { AdapterOptions } from '../support.js';
-import { attachSessionNow, sendInternalError, sendStoreFailure } from './commit.js';
+import { attachSessionNow } from './commit.js';
+import { sendInternalError, sendStoreFailure } from './failure.js';
 
 export type { AdapterOptions } from '../support.js';
 

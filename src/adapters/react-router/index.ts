@@ -29,7 +29,7 @@ import { StoreError } from '../../core/errors.js';
 import type { SessionData } from '../../core/types.js';
 import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
-import { STORE_UNAVAILABLE_BODY } from '../response-headers.js';
+import { storeUnavailableResponse } from '../store-unavailable.js';
 import { type AdapterOptions, commitSession as commitCore, openSession, reportError } from '../support.js';
 import { requestedLifetime, withLifetime } from './cookie-options.js';
 import { changeable, type Link, linkOf, routerSession } from './session.js';
@@ -79,10 +79,7 @@ export function hallpassSessionStorage<Data = SessionData, FlashData = Data>(
   const unavailable = (error: unknown): unknown => {
     if (!(error instanceof StoreError)) return error;
     reportError(options, error);
-    return new Response(STORE_UNAVAILABLE_BODY, {
-      status: 503,
-      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Retry-After': '1' },
-    });
+    return storeUnavailableResponse();
   };
   const commit = async (link: Link): Promise<string | undefined> => {
     try {
