@@ -6,7 +6,8 @@ import express from 'express';
 import express4 from 'express4';
 import { createSessions, type Json, type Session, type SessionStore, StoreError } from 'hallpass';
 import { type ExpressSession, expressSession, getSession } from 'hallpass/express';
-import { call, pairOf } from './contract/client.js';
+import { cookiePair } from '../support/cookies.js';
+import { call } from '../support/http.js';
 import { exampleSuite } from './contract/example.js';
 import { listen, type Running } from './contract/listen.js';
 import { delayedStore, FROZEN, failingStore, now, SECRET, TOKEN_COOKIE } from './contract/stores.js';
@@ -45,7 +46,7 @@ for (const [name, framework] of [
       assert.ok(Date.now() - started >= 95, 'the redirect waited for the store write');
       assert.equal(login.status, 303);
       assert.equal(login.setCookies.length, 1);
-      const next = await call(url, 'GET', '/', { cookie: pairOf(login.setCookies[0]) });
+      const next = await call(url, 'GET', '/', { cookie: cookiePair(login.setCookies[0]) });
       assert.deepEqual(next.body, { user: 'alice' });
     });
 
@@ -104,7 +105,7 @@ for (const [name, framework] of [
       assert.equal(streamed.body, 'first last');
       assert.equal(streamed.setCookies.length, 1);
       const back = createSessions({ secret: SECRET, now });
-      assert.equal((await back.load(pairOf(streamed.setCookies[0]))).get('streamed'), true);
+      assert.equal((await back.load(cookiePair(streamed.setCookies[0]))).get('streamed'), true);
     });
   });
 }
@@ -203,7 +204,7 @@ describe('hallpass/express response gate', () => {
         const visit = await call(url, 'GET', '/sub/visit');
         assert.deepEqual(visit.body, { ok: true });
         assert.equal(visit.setCookies.length, 1);
-        assert.equal((await sessions.load(pairOf(visit.setCookies[0]))).get('visited'), 'sub');
+        assert.equal((await sessions.load(cookiePair(visit.setCookies[0]))).get('visited'), 'sub');
       });
     }
   }
@@ -265,7 +266,7 @@ describe('hallpass/express typing and misuse', () => {
     const url = await serve(app);
     const answer = await call(url, 'GET', '/');
     assert.deepEqual(answer.body, { keys: ['prefs'], has: true, theme: 'light' });
-    const saved = await sessions.load(pairOf(answer.setCookies[0]));
+    const saved = await sessions.load(cookiePair(answer.setCookies[0]));
     assert.deepEqual(saved.get('prefs'), { theme: 'light', size: 'large' });
     assert.equal(saved.createdAt, FROZEN / 1000);
   });

@@ -26,7 +26,7 @@ const downStore: SessionStore = {
 
 const request = (path = '/', cookie?: string) => new Request(`http://app.test${path}`, { headers: cookie ? { cookie } : {} });
 const sessionCookie = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('sid='));
-const pairOf = (response: Response) => (sessionCookie(response) as string).split(';')[0] as string;
+const responsePair = (response: Response) => (sessionCookie(response) as string).split(';')[0] as string;
 
 describe('hallpass/fetch', () => {
   const sessions = createSessions({ secret: SECRET });
@@ -41,7 +41,7 @@ describe('hallpass/fetch', () => {
     assert.match(sessionCookie(first) as string, /^sid=h1\.[^;]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/);
     assert.equal(first.headers.get('vary'), 'Cookie');
     assert.equal(first.headers.get('cache-control'), 'private, no-store');
-    const second = await handle(request('/', pairOf(first)));
+    const second = await handle(request('/', responsePair(first)));
     assert.equal(await second.text(), 'visit 2');
   });
 
@@ -81,7 +81,7 @@ describe('hallpass/fetch', () => {
     assert.equal(response.headers.get('vary'), 'Cookie');
     assert.equal(response.headers.get('cache-control'), 'private, no-store');
     const me = withSessions(sessions, (_request, session) => new Response(String(session.get('user_id'))));
-    assert.equal(await (await me(request('/', pairOf(response)))).text(), 'alice');
+    assert.equal(await (await me(request('/', responsePair(response)))).text(), 'alice');
   });
 
   it('keeps status, headers and body when it must copy an immutable response (a proxied fetch)', async () => {
@@ -135,7 +135,7 @@ describe('hallpass/fetch', () => {
       session.destroy();
       return new Response('out');
     });
-    const cookie = pairOf(await login(request()));
+    const cookie = responsePair(await login(request()));
     const response = await logout(request('/logout', cookie));
     assert.equal(sessionCookie(response), 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax');
   });

@@ -7,7 +7,8 @@ import { type AdapterOptions, honoSession, type SessionEnv } from 'hallpass/hono
 import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { stream } from 'hono/streaming';
-import { call, pairOf } from './contract/client.js';
+import { cookiePair } from '../support/cookies.js';
+import { call } from '../support/http.js';
 import { exampleSuite } from './contract/example.js';
 import { listen, type Running } from './contract/listen.js';
 import { delayedStore, failingStore, now, SECRET, TOKEN_COOKIE } from './contract/stores.js';
@@ -42,7 +43,7 @@ describe('hallpass/hono', () => {
     assert.ok(Date.now() - started >= 95, 'the redirect waited for the store write');
     assert.equal(login.status, 303);
     assert.equal(login.setCookies.length, 1);
-    assert.deepEqual((await call(url, 'GET', '/', { cookie: pairOf(login.setCookies[0]) })).body, { user: 'alice' });
+    assert.deepEqual((await call(url, 'GET', '/', { cookie: cookiePair(login.setCookies[0]) })).body, { user: 'alice' });
   });
 
   it("merges its headers with the app's: every Set-Cookie survives, Vary is extended, an app's private Cache-Control stays", async () => {
@@ -107,7 +108,7 @@ describe('hallpass/hono', () => {
       const answer = await call(url, 'GET', path);
       assert.equal(answer.body, 'first last');
       assert.equal(answer.setCookies.length, 1, path);
-      assert.equal((await cookieSessions().load(pairOf(answer.setCookies[0]))).get('streamed'), path.slice(1));
+      assert.equal((await cookieSessions().load(cookiePair(answer.setCookies[0]))).get('streamed'), path.slice(1));
     }
   });
 

@@ -6,7 +6,8 @@ import { createSessions, type SessionStore, StoreError } from 'hallpass';
 import { getSession, type KoaSessionOptions, koaSession } from 'hallpass/koa';
 import Koa from 'koa';
 import koa2 from 'koa2';
-import { call, pairOf } from './contract/client.js';
+import { cookiePair } from '../support/cookies.js';
+import { call } from '../support/http.js';
 import { exampleSuite } from './contract/example.js';
 import { listen, type Running } from './contract/listen.js';
 import { delayedStore, failingStore, now, SECRET, TOKEN_COOKIE } from './contract/stores.js';
@@ -45,7 +46,7 @@ for (const [name, framework] of [
       assert.ok(Date.now() - started >= 95, 'the redirect waited for the store write');
       assert.equal(login.status, 303);
       assert.equal(login.setCookies.length, 1);
-      assert.deepEqual((await call(url, 'GET', '/', { cookie: pairOf(login.setCookies[0]) })).body, { user: 'alice' });
+      assert.deepEqual((await call(url, 'GET', '/', { cookie: cookiePair(login.setCookies[0]) })).body, { user: 'alice' });
     });
 
     it("merges its headers with the app's: every Set-Cookie survives, Vary is extended, an app's private Cache-Control stays", async () => {
@@ -84,7 +85,7 @@ for (const [name, framework] of [
       const answer = await call(await serve(app), 'GET', '/');
       assert.equal(answer.body, 'first last');
       assert.equal(answer.setCookies.length, 1);
-      assert.equal((await cookieSessions().load(pairOf(answer.setCookies[0]))).get('streamed'), true);
+      assert.equal((await cookieSessions().load(cookiePair(answer.setCookies[0]))).get('streamed'), true);
     });
 
     it('reports a cookie it could not set because the app wrote to ctx.res itself', async () => {

@@ -79,7 +79,7 @@ function app(sessions: Sessions, routes: Record<string, Route>, options: Paramet
 }
 
 const cookieOf = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('sid='));
-const pairOf = (response: Response) => (cookieOf(response) as string).split(';')[0] as string;
+const responsePair = (response: Response) => (cookieOf(response) as string).split(';')[0] as string;
 
 describe('hallpass/node', () => {
   describe('commit before the response', () => {
@@ -118,13 +118,13 @@ describe('hallpass/node', () => {
       assert.equal(login.headers.get('location'), '/');
       assert.match(cookieOf(login) as string, /^sid=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax$/);
       // The very next request, sent as soon as the redirect arrives, sees the saved session.
-      assert.equal(await (await server.fetch('/me', { headers: { cookie: pairOf(login) } })).text(), 'alice');
+      assert.equal(await (await server.fetch('/me', { headers: { cookie: responsePair(login) } })).text(), 'alice');
     });
 
     it('waits for the commit when writeHead is chained to end', async () => {
       const login = await server.fetch('/login-chained');
       assert.equal(login.status, 303);
-      assert.equal(await (await server.fetch('/me', { headers: { cookie: pairOf(login) } })).text(), 'carol');
+      assert.equal(await (await server.fetch('/me', { headers: { cookie: responsePair(login) } })).text(), 'carol');
     });
 
     it("replaces the app's public Cache-Control on a writeHead held for a slow store's commit", async () => {
@@ -141,7 +141,7 @@ describe('hallpass/node', () => {
     it('waits for the commit when the handler is async', async () => {
       const login = await server.fetch('/login-async');
       assert.equal(login.status, 302);
-      assert.equal(await (await server.fetch('/me', { headers: { cookie: pairOf(login) } })).text(), 'bob');
+      assert.equal(await (await server.fetch('/me', { headers: { cookie: responsePair(login) } })).text(), 'bob');
     });
   });
 
@@ -574,7 +574,7 @@ describe('hallpass/node', () => {
     });
 
     it('decodes nothing and sends no Vary for a request that never reads its session', async () => {
-      const cookie = pairOf(await server.fetch('/write'));
+      const cookie = responsePair(await server.fetch('/write'));
       decodes = 0;
       const response = await server.fetch('/public', { headers: { cookie } });
       assert.equal(await response.text(), 'public');
@@ -612,7 +612,7 @@ describe('hallpass/node', () => {
     });
 
     it('is served through its public load and commit, the response waiting for the commit', async () => {
-      const cookie = pairOf(await server.fetch('/write'));
+      const cookie = responsePair(await server.fetch('/write'));
       assert.equal(await (await server.fetch('/read', { headers: { cookie } })).text(), '1');
       assert.deepEqual(calls, ['load ', 'commit', `load ${cookie}`, 'commit']);
     });
