@@ -21,11 +21,12 @@ import type { CommitResult } from '../engine/commit-result.js';
 import type { Session } from '../engine/session.js';
 import { type AnySession, isCommitted, isDirty, isLoaded, stateOf } from '../engine/session-internals.js';
 import type { Sessions } from '../engine/sessions.js';
+import type { AdapterOptions } from './options.js';
 import { sessionCacheControl, varyWithCookie } from './response-headers.js';
 import { STORE_UNAVAILABLE_HEADERS, STORE_UNAVAILABLE_MESSAGE } from './store-unavailable.js';
-import { type AdapterOptions, commitSession, DETACHED, openSession } from './support.js';
+import { commitSession, DETACHED, openSession } from './support.js';
 
-export type { AdapterOptions } from './support.js';
+export type { AdapterOptions } from './options.js';
 
 type Holder = { session?: AnySession | null };
 

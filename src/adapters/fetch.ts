@@ -23,11 +23,12 @@ import type { SessionData } from '../core/types.js';
 import type { Session } from '../engine/session.js';
 import type { Sessions } from '../engine/sessions.js';
 import { withHeaders } from './copy-if-immutable.js';
+import type { AdapterOptions } from './options.js';
 import { applyToHeaders } from './response-headers.js';
 import { storeUnavailableResponse } from './store-unavailable.js';
-import { type AdapterOptions, commitSession, openSession, reportError } from './support.js';
+import { commitSession, openSession, reportError } from './support.js';
 
-export type { AdapterOptions } from './support.js';
+export type { AdapterOptions } from './options.js';
 
 type FetchHandler<T extends SessionData, Rest extends unknown[]> = (
   request: Request,

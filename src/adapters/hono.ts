@@ -22,11 +22,12 @@ import type { CommitResult } from '../engine/commit-result.js';
 import type { Session } from '../engine/session.js';
 import type { Sessions } from '../engine/sessions.js';
 import { withHeaders } from './copy-if-immutable.js';
+import type { AdapterOptions } from './options.js';
 import { applyToHeaders } from './response-headers.js';
 import { storeUnavailableResponse } from './store-unavailable.js';
-import { type AdapterOptions, commitSession, openSession } from './support.js';
+import { commitSession, openSession } from './support.js';
 
-export type { AdapterOptions } from './support.js';
+export type { AdapterOptions } from './options.js';
 
 /** Hono's environment with the session variable: `new Hono<SessionEnv<Data>>()`. */
 export type SessionEnv<T extends SessionData = SessionData> = { Variables: { session: Session<T> } };

@@ -21,9 +21,10 @@ import type { SessionData } from '../core/types.js';
 import type { CommitResult } from '../engine/commit-result.js';
 import type { Session } from '../engine/session.js';
 import type { Sessions } from '../engine/sessions.js';
+import type { AdapterOptions } from './options.js';
 import { sessionCacheControl, varyWithCookie } from './response-headers.js';
 import { storeUnavailableReply } from './store-unavailable.js';
-import { type AdapterOptions, commitSession, openSession, reportError } from './support.js';
+import { commitSession, openSession, reportError } from './support.js';
 
 /** Options of `koaSession`. */
 export interface KoaSessionOptions extends Omit<AdapterOptions, 'onStoreError'> {

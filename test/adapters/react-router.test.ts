@@ -230,7 +230,7 @@ describe('hallpass/react-router', () => {
 
   it('imports only types from react-router, and no node: module (it is a runtime-neutral entry)', () => {
     const root = new URL('../../src/adapters/', import.meta.url);
-    const files = ['react-router.ts', ...readdirSync(new URL('react-router/', root)).map((name) => `react-router/${name}`)];
+    const files = readdirSync(new URL('react-router/', root)).map((name) => `react-router/${name}`);
     assert.ok(files.length >= 3);
     for (const file of files) {
       const source = readFileSync(new URL(file, root), 'utf8');

@@ -15,7 +15,20 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 };
 
 /** Modules that exist for hallpass's own use; no published type may import them. */
-const INTERNAL_MODULES = ['core/session-access', 'core/session-internals', 'core/sessions-internals', 'adapters/node-commit'];
+const INTERNAL_MODULES = [
+  'engine/session-access',
+  'engine/session-internals',
+  'engine/sessions-internals',
+  'adapters/node/commit',
+  'adapters/node/failure',
+  'adapters/node/gate',
+  'adapters/node/gate-calls',
+  'adapters/node/head-headers',
+  'adapters/node/prototype-gate',
+  'adapters/support',
+  'adapters/copy-if-immutable',
+  'adapters/store-unavailable',
+];
 
 /** The relative modules a declaration file imports or re-exports. */
 function importsOf(file: string, source: string): string[] {
@@ -63,7 +76,7 @@ describe('the published types', { timeout: 300_000 }, () => {
   after(() => rmSync(out, { recursive: true, force: true }));
 
   it('Session has only the documented members and a private constructor', () => {
-    const source = read('core/session.d.ts');
+    const source = read('engine/session.d.ts');
     assert.deepEqual(membersOf(source, 'Session').sort(), [
       '#private',
       'clear',
@@ -84,25 +97,41 @@ describe('the published types', { timeout: 300_000 }, () => {
     ]);
     assert.match(source, /^\s*private constructor\(\);$/m, 'apps cannot construct a session or hand it a backend');
     for (const hidden of ['state', 'loaded', 'dirty', 'whenUsed', 'markCommitted', 'committed', 'SessionState', 'SessionBackend']) {
-      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `core/session.d.ts mentions ${hidden}`);
+      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `engine/session.d.ts mentions ${hidden}`);
     }
   });
 
   it('Sessions has only the documented members', () => {
-    const source = read('core/sessions.d.ts');
+    const source = read('engine/sessions.d.ts');
     assert.deepEqual(interfaceMembersOf(source, 'Sessions').sort(), ['commit', 'destroyByUser', 'listByUser', 'load', 'mode', 'options']);
     for (const hidden of ['loadNow', 'commitNow', 'SYNC', 'sessions-internals']) {
-      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `core/sessions.d.ts mentions ${hidden}`);
+      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `engine/sessions.d.ts mentions ${hidden}`);
     }
   });
 
   it('hallpass/node exports only withSessions, attachSession and their types', () => {
-    const source = read('adapters/node.d.ts');
-    for (const hidden of ['attachSessionNow', 'sendStoreFailure', 'GatePlacement', 'node-commit']) {
-      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `adapters/node.d.ts mentions ${hidden}`);
+    const source = read('adapters/node/index.d.ts');
+    for (const hidden of [
+      'attachSessionNow',
+      'sendStoreFailure',
+      'sendInternalError',
+      'GatePlacement',
+      'gateResponse',
+      'commit\\.js',
+      'failure\\.js',
+    ]) {
+      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `adapters/node/index.d.ts mentions ${hidden}`);
     }
     assert.match(source, /export declare function withSessions</);
     assert.match(source, /export declare function attachSession</);
+  });
+
+  it('hallpass/express shows its options, not the response gate behind them', () => {
+    const source = read('adapters/express/index.d.ts');
+    for (const hidden of ['attachSessionNow', 'GatePlacement', 'gateResponse', 'prototypeGate', 'node/commit\\.js', 'node/failure\\.js']) {
+      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `adapters/express/index.d.ts mentions ${hidden}`);
+    }
+    assert.match(source, /gateOnPrototype\?: boolean;/);
   });
 
   it('no entry point in package.json "exports" reaches an internal module through its types', () => {
@@ -119,7 +148,7 @@ describe('the published types', { timeout: 300_000 }, () => {
       assert.ok(existsSync(join(out, file)), `${file} is emitted`);
       queue.push(...importsOf(file, read(file)));
     }
-    assert.ok(seen.has('core/session.d.ts'), 'the walk reaches the Session type');
+    assert.ok(seen.has('engine/session.d.ts'), 'the walk reaches the Session type');
     const reached = INTERNAL_MODULES.filter((module) => seen.has(`${module}.d.ts`));
     assert.deepEqual(reached, [], 'internal modules reachable from the published types');
   });

@@ -24,7 +24,7 @@ import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
 import { attachSessionNow, type GatePlacement } from '../node/commit.js';
 import { sendStoreFailure } from '../node/failure.js';
-import type { AdapterOptions } from '../support.js';
+import type { AdapterOptions } from '../options.js';
 import { type ExpressSession, expressCompat, isExpressSession } from './compat.js';
 
 export type { ExpressSession } from './compat.js';

@@ -9,7 +9,8 @@ import type { Session } from '../../engine/session.js';
 import { markCommitted, whenUsed } from '../../engine/session-internals.js';
 import type { Sessions } from '../../engine/sessions.js';
 import { commitNow, mayCommitAtOnce } from '../../engine/sessions-internals.js';
-import { type AdapterOptions, DETACHED, openSession } from '../support.js';
+import type { AdapterOptions } from '../options.js';
+import { DETACHED, openSession } from '../support.js';
 import { type GatePlacement, gateResponse } from './gate.js';
 
 export type { GatePlacement } from './gate.js';

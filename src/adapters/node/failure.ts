@@ -4,8 +4,9 @@
  */
 import type { ServerResponse } from 'node:http';
 import { HallpassError, StoreError } from '../../core/errors.js';
+import type { AdapterOptions } from '../options.js';
 import { STORE_UNAVAILABLE_BODY, STORE_UNAVAILABLE_HEADERS } from '../store-unavailable.js';
-import { type AdapterOptions, reportError } from '../support.js';
+import { reportError } from '../support.js';
 import type { Originals } from './gate-calls.js';
 
 /** Answers 503 with the documented JSON body when `error` is a store failure; rethrows anything else. */

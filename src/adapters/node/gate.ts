@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { SessionEvent } from '../../core/types.js';
 import type { CommitResult } from '../../engine/commit-result.js';
-import type { AdapterOptions } from '../support.js';
+import type { AdapterOptions } from '../options.js';
 import { replaceWithFailure } from './failure.js';
 import { answer, type Call, DROPPED, type Enter, type Method, type Originals } from './gate-calls.js';
 import { applyResult } from './head-headers.js';

@@ -29,12 +29,13 @@ import { StoreError } from '../../core/errors.js';
 import type { SessionData } from '../../core/types.js';
 import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
+import type { AdapterOptions } from '../options.js';
 import { storeUnavailableResponse } from '../store-unavailable.js';
-import { type AdapterOptions, commitSession as commitCore, openSession, reportError } from '../support.js';
+import { commitSession as commitCore, openSession, reportError } from '../support.js';
 import { requestedLifetime, withLifetime } from './cookie-options.js';
 import { changeable, type Link, linkOf, routerSession } from './session.js';
 
-export type { AdapterOptions } from '../support.js';
+export type { AdapterOptions } from '../options.js';
 
 /** React Router's `SessionStorage`, plus regeneration and the hallpass session, which its interface has no word for. */
 export interface HallpassSessionStorage<Data = SessionData, FlashData = Data> extends SessionStorage<Data, FlashData> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EXPIRED, sha256 } from '../support/cookies.js';
+import { EXPIRED, sha256 } from '../../support/cookies.js';
 import { cookie, startApp, tokenOf } from './app.js';
 
 describe('server mode: regenerate, destroy and the user index', () => {

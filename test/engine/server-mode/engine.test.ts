@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, createSessions, memoryStore, type SessionStore, StoreError } from 'hallpass';
-import { cookiePair, cookieValue, EXPIRED, sha256 } from '../support/cookies.js';
-import { harness } from '../support/core-fixtures.js';
-import { countingStore } from '../support/counting-store.js';
+import { cookiePair, cookieValue, EXPIRED, sha256 } from '../../support/cookies.js';
+import { harness } from '../../support/core-fixtures.js';
+import { countingStore } from '../../support/counting-store.js';
 
 function serverHarness(options: Parameters<typeof harness>[0] = {}) {
   const inner = memoryStore();

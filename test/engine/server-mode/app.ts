@@ -5,9 +5,9 @@
 import { createServer } from 'node:http';
 import { createSessions, memoryStore, type SessionEvent, type SessionOptions, type SessionStore } from 'hallpass';
 import { type AdapterOptions, withSessions } from 'hallpass/node';
-import { type FrozenClock, frozenClock } from '../support/clock.js';
-import { call } from '../support/http.js';
-import { listen } from '../support/listen.js';
+import { type FrozenClock, frozenClock } from '../../support/clock.js';
+import { call } from '../../support/http.js';
+import { listen } from '../../support/listen.js';
 
 export interface StoreCall {
   op: string;

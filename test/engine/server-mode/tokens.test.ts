@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sha256 } from '../support/cookies.js';
+import { sha256 } from '../../support/cookies.js';
 import { cookie, startApp, tokenOf } from './app.js';
 
 describe('server mode: tokens and store keys', () => {
