@@ -31,7 +31,7 @@ export type { AdapterOptions } from './options.js';
 type Holder = { session?: AnySession | null };
 
 // Cast: Fastify's request type does not declare the `session` this plugin decorates it with.
-const holderOf = (request: FastifyRequest | { session?: unknown }) => request as unknown as Holder;
+const holderOf = (request: FastifyRequest | { session?: unknown }) => request as Holder;
 
 /**
  * Creates the plugin. Register it once on the root instance; it is visible to every route and

@@ -10,10 +10,9 @@ import { cookiePair } from '../support/cookies.js';
 import { call } from '../support/http.js';
 import { exampleSuite } from './contract/example.js';
 import { listen, type Running } from './contract/listen.js';
-import { delayedStore, FROZEN, failingStore, now, SECRET, TOKEN_COOKIE } from './contract/stores.js';
+import { delayedStore, FROZEN, failingStore, now, SECRET, STORE_DOWN, TOKEN_COOKIE } from './contract/stores.js';
 
 type Data = { user_id: string; cart: string[] };
-const STORE_DOWN = { error: 'session_store_unavailable', message: 'The session store is unavailable; please try again shortly.' };
 const running: Running[] = [];
 after(() => Promise.all(running.map((server) => server.close())));
 

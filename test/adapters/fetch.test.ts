@@ -1,28 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createSessions, memoryStore, type SessionStore } from 'hallpass';
+import { createSessions, memoryStore } from 'hallpass';
 import { withSessions } from 'hallpass/fetch';
 import { SECRET } from '../support/core-fixtures.js';
 import { serve } from '../support/http.js';
-
-const STORE_DOWN = '{"error":"session_store_unavailable","message":"The session store is unavailable; please try again shortly."}';
-const downStore: SessionStore = {
-  get: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  set: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  destroy: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  touch: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  patch: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-};
+import { downStore, STORE_DOWN_BODY } from './contract/stores.js';
 
 const request = (path = '/', cookie?: string) => new Request(`http://app.test${path}`, { headers: cookie ? { cookie } : {} });
 const sessionCookie = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('sid='));
@@ -172,7 +154,7 @@ describe('hallpass/fetch', () => {
       assert.equal(response.status, 503);
       assert.equal(response.headers.get('content-type'), 'application/json');
       assert.equal(response.headers.get('retry-after'), '1');
-      assert.equal(await response.text(), STORE_DOWN);
+      assert.equal(await response.text(), STORE_DOWN_BODY);
       assert.equal((errors[0] as { code?: string }).code, 'ERR_STORE');
     });
 
@@ -187,7 +169,7 @@ describe('hallpass/fetch', () => {
       );
       const response = await handle(request());
       assert.equal(response.status, 503);
-      assert.equal(await response.text(), STORE_DOWN);
+      assert.equal(await response.text(), STORE_DOWN_BODY);
     });
 
     it('serves an unsaved anonymous session with onStoreError: "anonymous"', async () => {

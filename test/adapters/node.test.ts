@@ -6,8 +6,7 @@ import { attachSession, type SessionRequest, withSessions } from 'hallpass/node'
 import { sendStoreFailure } from '../../src/adapters/node/failure.js';
 import { SECRET } from '../support/core-fixtures.js';
 import { delay, serve, type TestServer } from '../support/http.js';
-
-const STORE_DOWN = '{"error":"session_store_unavailable","message":"The session store is unavailable; please try again shortly."}';
+import { downStore, STORE_DOWN_BODY } from './contract/stores.js';
 
 type Route = (req: SessionRequest, res: ServerResponse) => unknown;
 
@@ -31,24 +30,6 @@ function slowStore(ms: number): SessionStore {
     },
   };
 }
-
-const downStore: SessionStore = {
-  get: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  set: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  destroy: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  touch: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  patch: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-};
 
 /** Serves `routes` (by path) through `withSessions`; every test server is closed at the end. */
 function app(sessions: Sessions, routes: Record<string, Route>, options: Parameters<typeof withSessions>[2] = {}) {
@@ -397,7 +378,7 @@ describe('hallpass/node', () => {
       assert.equal(response.headers.get('content-type'), 'application/json');
       assert.equal(response.headers.get('cache-control'), 'no-store');
       assert.equal(response.headers.get('retry-after'), '1');
-      assert.equal(await response.text(), STORE_DOWN);
+      assert.equal(await response.text(), STORE_DOWN_BODY);
       assert.equal((failing.errors.at(-1) as { code?: string }).code, 'ERR_STORE');
     });
 
@@ -406,7 +387,7 @@ describe('hallpass/node', () => {
       assert.equal(response.status, 503);
       assert.equal(response.headers.get('x-app'), null);
       assert.deepEqual(response.headers.getSetCookie(), []);
-      assert.equal(await response.text(), STORE_DOWN);
+      assert.equal(await response.text(), STORE_DOWN_BODY);
     });
 
     it('serves an unsaved anonymous session with onStoreError: "anonymous"', async () => {
@@ -521,7 +502,7 @@ describe('hallpass/node', () => {
       fail = true;
       const response = await server.fetch('/stream');
       assert.equal(response.status, 503);
-      assert.equal(await response.text(), STORE_DOWN);
+      assert.equal(await response.text(), STORE_DOWN_BODY);
       await delay(60);
       fail = false;
       assert.equal(await (await server.fetch('/ok')).text(), 'still up');
