@@ -11,6 +11,7 @@ import { call } from '../support/http.js';
 import { exampleSuite } from './contract/example.js';
 import { listen, type Running } from './contract/listen.js';
 import { delayedStore, failingStore, now, SECRET, STORE_DOWN, TOKEN_COOKIE } from './contract/stores.js';
+import { assertLoginWaitsForSave } from './contract/waits-for-save.js';
 
 type Data = { user_id: string; cart: string[] };
 const running: Running[] = [];
@@ -40,12 +41,7 @@ for (const [name, framework] of [
         } else ctx.body = { user: ctx.session.get('user_id') ?? null };
       });
       const url = await serve(app);
-      const started = Date.now();
-      const login = await call(url, 'POST', '/login');
-      assert.ok(Date.now() - started >= 95, 'the redirect waited for the store write');
-      assert.equal(login.status, 303);
-      assert.equal(login.setCookies.length, 1);
-      assert.deepEqual((await call(url, 'GET', '/', { cookie: cookiePair(login.setCookies[0]) })).body, { user: 'alice' });
+      await assertLoginWaitsForSave(url);
     });
 
     it("merges its headers with the app's: every Set-Cookie survives, Vary is extended, an app's private Cache-Control stays", async () => {
