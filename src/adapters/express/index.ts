@@ -42,7 +42,7 @@ export interface ExpressSessionOptions extends Omit<AdapterOptions, 'onStoreErro
    * `false` (default): onto each response, as own methods, touching nothing else. `true`: once onto
    * Express's base response prototype, which every Express app in the process shares; responses
    * of apps without `expressSession` then pass through a `WeakMap` lookup on each `writeHead`,
-   * `write`, `end` and `flushHeaders`. Saves a little CPU per request (see "The response gate and
+   * `write`, `end` and `flushHeaders`. Saves CPU on each request that uses its session (see "The response gate and
    * Express's prototype" in docs/frameworks.md for the measured difference).
    *
    * @example
