@@ -21,17 +21,17 @@ import { type CommitResult, setCookiesOf } from '../engine/commit-result.js';
 import type { Session } from '../engine/session.js';
 import { type AnySession, isCommitted, isDirty, isLoaded, stateOf } from '../engine/session-internals.js';
 import type { Sessions } from '../engine/sessions.js';
-import { STORE_UNAVAILABLE_BODY, sessionCacheControl, varyWithCookie } from './response-headers.js';
-import { type AdapterOptions, commitSession, DETACHED, openSession } from './support.js';
+import type { AdapterOptions } from './options.js';
+import { sessionCacheControl, varyWithCookie } from './response-headers.js';
+import { STORE_UNAVAILABLE_HEADERS, STORE_UNAVAILABLE_MESSAGE } from './store-unavailable.js';
+import { commitSession, DETACHED, openSession } from './support.js';
 
-export type { AdapterOptions } from './support.js';
+export type { AdapterOptions } from './options.js';
 
 type Holder = { session?: AnySession | null };
 
 // Cast: Fastify's request type does not declare the `session` this plugin decorates it with.
-const holderOf = (request: FastifyRequest | { session?: unknown }) => request as unknown as Holder;
-
-const PUBLIC_MESSAGE: string = JSON.parse(STORE_UNAVAILABLE_BODY).message;
+const holderOf = (request: FastifyRequest | { session?: unknown }) => request as Holder;
 
 /**
  * Creates the plugin. Register it once on the root instance; it is visible to every route and
@@ -143,9 +143,10 @@ export function getSession<T extends SessionData = SessionData>(request: Fastify
 /** A store failure as Fastify's error handler expects it: status 503, a message safe to show. */
 function unavailable(error: unknown): unknown {
   if (!(error instanceof StoreError)) return error;
-  return Object.assign(new StoreError(error.code, PUBLIC_MESSAGE, { cause: error }), {
+  return Object.assign(new StoreError(error.code, STORE_UNAVAILABLE_MESSAGE, { cause: error }), {
     statusCode: 503,
-    headers: { 'retry-after': '1', 'cache-control': 'no-store' },
+    // Fastify renders the JSON body itself (from the message and code); only these two headers are ours.
+    headers: { 'retry-after': STORE_UNAVAILABLE_HEADERS['Retry-After'], 'cache-control': STORE_UNAVAILABLE_HEADERS['Cache-Control'] },
   });
 }
 

@@ -22,10 +22,13 @@ import { StoreError } from '../core/errors.js';
 import type { SessionData } from '../core/types.js';
 import type { Session } from '../engine/session.js';
 import type { Sessions } from '../engine/sessions.js';
-import { applyToHeaders, STORE_UNAVAILABLE_BODY } from './response-headers.js';
-import { type AdapterOptions, commitSession, openSession, reportError } from './support.js';
+import { withHeaders } from './copy-if-immutable.js';
+import type { AdapterOptions } from './options.js';
+import { applyToHeaders } from './response-headers.js';
+import { storeUnavailableResponse } from './store-unavailable.js';
+import { commitSession, openSession, reportError } from './support.js';
 
-export type { AdapterOptions } from './support.js';
+export type { AdapterOptions } from './options.js';
 
 type FetchHandler<T extends SessionData, Rest extends unknown[]> = (
   request: Request,
@@ -61,23 +64,12 @@ export function withSessions<T extends SessionData, Rest extends unknown[] = []>
       throw error;
     }
     if (!result.vary && !result.setCookie) return response;
-    try {
-      applyToHeaders(response.headers, result, sessions.options.onEvent);
-      return response;
-    } catch {
-      // Headers of some responses (Response.redirect, fetch results) are immutable: copy them.
-      const copy = new Response(response.body, response);
-      applyToHeaders(copy.headers, result, sessions.options.onEvent);
-      return copy;
-    }
+    return withHeaders(response, (headers) => applyToHeaders(headers, result, sessions.options.onEvent));
   };
 }
 
 function storeFailure(error: unknown, options: AdapterOptions): Response {
   if (!(error instanceof StoreError)) throw error;
   reportError(options, error);
-  return new Response(STORE_UNAVAILABLE_BODY, {
-    status: 503,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Retry-After': '1' },
-  });
+  return storeUnavailableResponse();
 }

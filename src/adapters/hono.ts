@@ -21,10 +21,13 @@ import type { SessionData } from '../core/types.js';
 import type { CommitResult } from '../engine/commit-result.js';
 import type { Session } from '../engine/session.js';
 import type { Sessions } from '../engine/sessions.js';
-import { applyToHeaders, STORE_UNAVAILABLE_BODY } from './response-headers.js';
-import { type AdapterOptions, commitSession, openSession } from './support.js';
+import { withHeaders } from './copy-if-immutable.js';
+import type { AdapterOptions } from './options.js';
+import { applyToHeaders } from './response-headers.js';
+import { storeUnavailableResponse } from './store-unavailable.js';
+import { commitSession, openSession } from './support.js';
 
-export type { AdapterOptions } from './support.js';
+export type { AdapterOptions } from './options.js';
 
 /** Hono's environment with the session variable: `new Hono<SessionEnv<Data>>()`. */
 export type SessionEnv<T extends SessionData = SessionData> = { Variables: { session: Session<T> } };
@@ -55,13 +58,16 @@ export function honoSession<T extends SessionData>(sessions: Sessions<T>, option
       throw unavailable(error);
     }
     if (!result.vary && !result.setCookie) return;
-    try {
-      applyToHeaders(c.res.headers, result, sessions.options.onEvent);
-    } catch {
-      // Some responses (Response.redirect, a proxied fetch) have immutable headers: Hono's setter copies them.
-      c.res = new Response(c.res.body, c.res);
-      applyToHeaders(c.res.headers, result, sessions.options.onEvent);
-    }
+    // The copy of a response with immutable headers goes through Hono's `c.res` setter first, which
+    // merges the headers itself; ours are added to what it keeps.
+    withHeaders(
+      c.res,
+      (headers) => applyToHeaders(headers, result, sessions.options.onEvent),
+      (copy) => {
+        c.res = copy;
+        return c.res;
+      },
+    );
   };
 }
 
@@ -71,12 +77,5 @@ export function honoSession<T extends SessionData>(sessions: Sessions<T>, option
  */
 function unavailable(error: unknown): unknown {
   if (!(error instanceof StoreError)) return error;
-  return Object.assign(error, {
-    status: 503,
-    getResponse: () =>
-      new Response(STORE_UNAVAILABLE_BODY, {
-        status: 503,
-        headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Retry-After': '1' },
-      }),
-  });
+  return Object.assign(error, { status: 503, getResponse: storeUnavailableResponse });
 }

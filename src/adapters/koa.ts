@@ -21,8 +21,10 @@ import type { SessionData } from '../core/types.js';
 import { type CommitResult, setCookiesOf } from '../engine/commit-result.js';
 import type { Session } from '../engine/session.js';
 import type { Sessions } from '../engine/sessions.js';
-import { STORE_UNAVAILABLE_BODY, sessionCacheControl, varyWithCookie } from './response-headers.js';
-import { type AdapterOptions, commitSession, openSession, reportError } from './support.js';
+import type { AdapterOptions } from './options.js';
+import { sessionCacheControl, varyWithCookie } from './response-headers.js';
+import { storeUnavailableReply } from './store-unavailable.js';
+import { commitSession, openSession, reportError } from './support.js';
 
 /** Options of `koaSession`. */
 export interface KoaSessionOptions extends Omit<AdapterOptions, 'onStoreError'> {
@@ -55,16 +57,21 @@ export function koaSession<T extends SessionData>(
 
   const fail = (ctx: Context<T>, error: unknown): void => {
     if (!(error instanceof StoreError)) throw error;
-    if (options.onStoreError === 'throw') throw Object.assign(error, { status: 503, expose: false, headers: { 'Retry-After': '1' } });
+    const reply = storeUnavailableReply();
+    if (options.onStoreError === 'throw') {
+      throw Object.assign(error, { status: reply.status, expose: false, headers: { 'Retry-After': reply.headers['Retry-After'] } });
+    }
     report(ctx, error);
     if (ctx.headerSent) return;
     const body = ctx.body as { destroy?: () => void; pipe?: unknown } | undefined;
     if (body && typeof body.pipe === 'function') body.destroy?.();
     for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
-    ctx.status = 503;
-    ctx.set({ 'Cache-Control': 'no-store', 'Retry-After': '1' });
-    ctx.type = 'application/json';
-    ctx.body = STORE_UNAVAILABLE_BODY;
+    // Content-Type last, through `ctx.type`, which adds Koa's charset as before.
+    const { 'Content-Type': type, ...headers } = reply.headers;
+    ctx.status = reply.status;
+    ctx.set(headers);
+    ctx.type = type as string;
+    ctx.body = reply.body;
   };
 
   const middleware = async (ctx: Context<T>, next: () => Promise<unknown>) => {

@@ -72,12 +72,6 @@ function directivesOf(value: string): string[] {
   return out;
 }
 
-/** The JSON body adapters answer with (status 503) when the session store fails. */
-export const STORE_UNAVAILABLE_BODY = JSON.stringify({
-  error: 'session_store_unavailable',
-  message: 'The session store is unavailable; please try again shortly.',
-});
-
 /**
  * Applies a commit result to a fetch `Headers`, merging with what the app set. A replaced
  * `Cache-Control` is reported through `onEvent` (the sessions' own hook).

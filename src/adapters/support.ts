@@ -6,17 +6,7 @@ import { newSession } from '../engine/session-internals.js';
 import { newState, type SessionBackend, type SessionState } from '../engine/session-state.js';
 import type { Sessions } from '../engine/sessions.js';
 import { commitNow, loadNow } from '../engine/sessions-internals.js';
-
-/** Options every adapter takes. */
-export interface AdapterOptions {
-  /**
-   * What a request gets when the session store fails: `"fail"` (default) answers 503 with a short
-   * JSON error; `"anonymous"` serves it with an empty session that is never saved.
-   */
-  onStoreError?: 'fail' | 'anonymous';
-  /** Told about errors the adapter handled itself (a commit that failed after the handler ran). Default `console.error`. */
-  onError?: (error: unknown) => void;
-}
+import type { AdapterOptions } from './options.js';
 
 /** The anonymous session is created already loaded: `load` only hands back the state it was given. */
 const ANONYMOUS_BACKEND: SessionBackend = { load: (state) => state as SessionState, freshIdentity: () => ({ id: 'anonymous' }) };

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { STORE_UNAVAILABLE_BODY } from '../adapters/response-headers.js';
+import { storeUnavailableReply } from '../adapters/store-unavailable.js';
 import { reportError } from '../adapters/support.js';
 import { ConfigError, StoreError } from '../core/errors.js';
 import { TOKEN_ERROR_DESCRIPTIONS, TokenError, type TokenErrorCode } from './errors.js';
@@ -76,12 +76,7 @@ export async function authenticateBearer(
     if (error instanceof TokenError) return refuse(options, error.tokenCode);
     if (!(error instanceof StoreError)) throw error;
     reportError(options, error);
-    return {
-      ok: false,
-      status: 503,
-      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Retry-After': '1' },
-      body: STORE_UNAVAILABLE_BODY,
-    };
+    return { ok: false, ...storeUnavailableReply() };
   }
 }
 

@@ -6,13 +6,14 @@ import express from 'express';
 import express4 from 'express4';
 import { createSessions, type Json, type Session, type SessionStore, StoreError } from 'hallpass';
 import { type ExpressSession, expressSession, getSession } from 'hallpass/express';
-import { call, pairOf } from './contract/client.js';
+import { cookiePair } from '../support/cookies.js';
+import { call } from '../support/http.js';
 import { exampleSuite } from './contract/example.js';
 import { listen, type Running } from './contract/listen.js';
-import { delayedStore, FROZEN, failingStore, now, SECRET, TOKEN_COOKIE } from './contract/stores.js';
+import { delayedStore, FROZEN, failingStore, now, SECRET, STORE_DOWN, TOKEN_COOKIE } from './contract/stores.js';
+import { assertLoginWaitsForSave } from './contract/waits-for-save.js';
 
 type Data = { user_id: string; cart: string[] };
-const STORE_DOWN = { error: 'session_store_unavailable', message: 'The session store is unavailable; please try again shortly.' };
 const running: Running[] = [];
 after(() => Promise.all(running.map((server) => server.close())));
 
@@ -40,13 +41,7 @@ for (const [name, framework] of [
         res.json({ user: getSession<Data>(req).get('user_id') ?? null });
       });
       const url = await serve(app);
-      const started = Date.now();
-      const login = await call(url, 'POST', '/login');
-      assert.ok(Date.now() - started >= 95, 'the redirect waited for the store write');
-      assert.equal(login.status, 303);
-      assert.equal(login.setCookies.length, 1);
-      const next = await call(url, 'GET', '/', { cookie: pairOf(login.setCookies[0]) });
-      assert.deepEqual(next.body, { user: 'alice' });
+      await assertLoginWaitsForSave(url);
     });
 
     it("merges its headers with the app's: every Set-Cookie survives, Vary is extended, an app's private Cache-Control stays", async () => {
@@ -104,7 +99,7 @@ for (const [name, framework] of [
       assert.equal(streamed.body, 'first last');
       assert.equal(streamed.setCookies.length, 1);
       const back = createSessions({ secret: SECRET, now });
-      assert.equal((await back.load(pairOf(streamed.setCookies[0]))).get('streamed'), true);
+      assert.equal((await back.load(cookiePair(streamed.setCookies[0]))).get('streamed'), true);
     });
   });
 }
@@ -161,32 +156,72 @@ describe('hallpass/express store failures', () => {
   });
 });
 
-describe('hallpass/express response gate on mounted sub-apps', () => {
-  // The gate sits on Express's shared response prototype; a mounted sub-app swaps each response's
-  // prototype for its own, and a response served before the middleware must pass straight through.
-  for (const mode of ['cookie', 'server'] as const) {
-    it(`saves a change made inside a mounted sub-app before its body leaves (${mode} mode)`, async () => {
-      const store = delayedStore(20);
-      const sessions = mode === 'cookie' ? createSessions({ secret: SECRET, now }) : createSessions({ store, now });
-      const app = express();
-      app.get('/free', (_req, res) => res.json({ free: true }));
-      app.use(expressSession(sessions));
-      const sub = express();
-      sub.get('/visit', (req, res) => {
-        getSession(req).set('visited', 'sub');
-        res.json({ ok: true });
-      });
-      app.use('/sub', sub);
-      const url = await serve(app);
-      const free = await call(url, 'GET', '/free');
-      assert.deepEqual(free.body, { free: true });
-      assert.deepEqual(free.setCookies, []);
-      const visit = await call(url, 'GET', '/sub/visit');
-      assert.deepEqual(visit.body, { ok: true });
-      assert.equal(visit.setCookies.length, 1);
-      assert.equal((await sessions.load(pairOf(visit.setCookies[0]))).get('visited'), 'sub');
+describe('hallpass/express response gate', () => {
+  const GATED = ['writeHead', 'write', 'end', 'flushHeaders'];
+
+  it("leaves Express's shared response prototype alone by default", async () => {
+    const app = express();
+    app.use(expressSession(createSessions({ store: delayedStore(5), now })));
+    app.get('/', (req, res) => {
+      getSession(req).set('seen', true);
+      res.json({ ok: true });
     });
+    const url = await serve(app);
+    const answer = await call(url, 'GET', '/');
+    assert.equal(answer.setCookies.length, 1);
+    assert.deepEqual(
+      GATED.filter((method) => Object.hasOwn(express.response, method)),
+      [],
+    );
+  });
+
+  // A mounted sub-app swaps each response's prototype for its own, and a response served before
+  // the middleware must pass straight through, with the gate on each response or on the prototype.
+  for (const gateOnPrototype of [false, true]) {
+    for (const mode of ['cookie', 'server'] as const) {
+      it(`saves a change made inside a mounted sub-app before its body leaves (${mode} mode, gateOnPrototype: ${gateOnPrototype})`, async () => {
+        const store = delayedStore(20);
+        const sessions = mode === 'cookie' ? createSessions({ secret: SECRET, now }) : createSessions({ store, now });
+        const app = express();
+        app.get('/free', (_req, res) => res.json({ free: true }));
+        app.use(expressSession(sessions, { gateOnPrototype }));
+        const sub = express();
+        sub.get('/visit', (req, res) => {
+          getSession(req).set('visited', 'sub');
+          res.json({ ok: true });
+        });
+        app.use('/sub', sub);
+        const url = await serve(app);
+        const free = await call(url, 'GET', '/free');
+        assert.deepEqual(free.body, { free: true });
+        assert.deepEqual(free.setCookies, []);
+        const visit = await call(url, 'GET', '/sub/visit');
+        assert.deepEqual(visit.body, { ok: true });
+        assert.equal(visit.setCookies.length, 1);
+        assert.equal((await sessions.load(cookiePair(visit.setCookies[0]))).get('visited'), 'sub');
+      });
+    }
   }
+
+  it('with gateOnPrototype, puts the gate once on the shared prototype and serves apps without hallpass through it', async () => {
+    const withSession = express();
+    withSession.use(expressSession(createSessions({ secret: SECRET, now }), { gateOnPrototype: true }));
+    withSession.get('/', (req, res) => {
+      getSession(req).set('seen', true);
+      res.json({ ok: true });
+    });
+    const plain = express();
+    plain.get('/', (_req, res) => res.json({ plain: true }));
+    const [sessionUrl, plainUrl] = [await serve(withSession), await serve(plain)];
+    assert.equal((await call(sessionUrl, 'GET', '/')).setCookies.length, 1);
+    assert.deepEqual(
+      GATED.filter((method) => Object.hasOwn(express.response, method)),
+      GATED,
+    );
+    const other = await call(plainUrl, 'GET', '/');
+    assert.deepEqual(other.body, { plain: true });
+    assert.deepEqual(other.setCookies, []);
+  });
 });
 
 describe('hallpass/express typing and misuse', () => {
@@ -225,7 +260,7 @@ describe('hallpass/express typing and misuse', () => {
     const url = await serve(app);
     const answer = await call(url, 'GET', '/');
     assert.deepEqual(answer.body, { keys: ['prefs'], has: true, theme: 'light' });
-    const saved = await sessions.load(pairOf(answer.setCookies[0]));
+    const saved = await sessions.load(cookiePair(answer.setCookies[0]));
     assert.deepEqual(saved.get('prefs'), { theme: 'light', size: 'large' });
     assert.equal(saved.createdAt, FROZEN / 1000);
   });

@@ -5,9 +5,11 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createSessions, type Session, type SessionStore, StoreError } from 'hallpass';
 import { type AdapterOptions, fastifySession, getSession } from 'hallpass/fastify';
-import { call, pairOf } from './contract/client.js';
+import { cookiePair } from '../support/cookies.js';
+import { call } from '../support/http.js';
 import { exampleSuite } from './contract/example.js';
 import { delayedStore, failingStore, now, SECRET, TOKEN_COOKIE } from './contract/stores.js';
+import { assertLoginWaitsForSave } from './contract/waits-for-save.js';
 
 type Data = { user_id: string; cart: string[] };
 const apps: FastifyInstance[] = [];
@@ -32,12 +34,7 @@ describe('hallpass/fastify', () => {
     });
     app.get('/', async (request) => ({ user: getSession<Data>(request).get('user_id') ?? null }));
     const url = await serve(app);
-    const started = Date.now();
-    const login = await call(url, 'POST', '/login');
-    assert.ok(Date.now() - started >= 95, 'the redirect waited for the store write');
-    assert.equal(login.status, 303);
-    assert.equal(login.setCookies.length, 1);
-    assert.deepEqual((await call(url, 'GET', '/', { cookie: pairOf(login.setCookies[0]) })).body, { user: 'alice' });
+    await assertLoginWaitsForSave(url);
   });
 
   it("merges its headers with the app's: every Set-Cookie survives, Vary is extended, an app's private Cache-Control stays", async () => {
@@ -91,7 +88,7 @@ describe('hallpass/fastify', () => {
     const streamed = await call(url, 'GET', '/stream');
     assert.equal(streamed.body, 'first last');
     assert.equal(streamed.setCookies.length, 1);
-    assert.equal((await cookieSessions().load(pairOf(streamed.setCookies[0]))).get('streamed'), true);
+    assert.equal((await cookieSessions().load(cookiePair(streamed.setCookies[0]))).get('streamed'), true);
   });
 
   it('reports changes it could not save because the reply was hijacked', async () => {

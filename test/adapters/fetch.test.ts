@@ -1,32 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createSessions, memoryStore, type SessionStore } from 'hallpass';
+import { createSessions, memoryStore } from 'hallpass';
 import { withSessions } from 'hallpass/fetch';
 import { SECRET } from '../support/core-fixtures.js';
 import { serve } from '../support/http.js';
-
-const STORE_DOWN = '{"error":"session_store_unavailable","message":"The session store is unavailable; please try again shortly."}';
-const downStore: SessionStore = {
-  get: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  set: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  destroy: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  touch: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  patch: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-};
+import { downStore, STORE_DOWN_BODY } from './contract/stores.js';
 
 const request = (path = '/', cookie?: string) => new Request(`http://app.test${path}`, { headers: cookie ? { cookie } : {} });
 const sessionCookie = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('sid='));
-const pairOf = (response: Response) => (sessionCookie(response) as string).split(';')[0] as string;
+const responsePair = (response: Response) => (sessionCookie(response) as string).split(';')[0] as string;
 
 describe('hallpass/fetch', () => {
   const sessions = createSessions({ secret: SECRET });
@@ -41,7 +23,7 @@ describe('hallpass/fetch', () => {
     assert.match(sessionCookie(first) as string, /^sid=h1\.[^;]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/);
     assert.equal(first.headers.get('vary'), 'Cookie');
     assert.equal(first.headers.get('cache-control'), 'private, no-store');
-    const second = await handle(request('/', pairOf(first)));
+    const second = await handle(request('/', responsePair(first)));
     assert.equal(await second.text(), 'visit 2');
   });
 
@@ -81,7 +63,7 @@ describe('hallpass/fetch', () => {
     assert.equal(response.headers.get('vary'), 'Cookie');
     assert.equal(response.headers.get('cache-control'), 'private, no-store');
     const me = withSessions(sessions, (_request, session) => new Response(String(session.get('user_id'))));
-    assert.equal(await (await me(request('/', pairOf(response)))).text(), 'alice');
+    assert.equal(await (await me(request('/', responsePair(response)))).text(), 'alice');
   });
 
   it('keeps status, headers and body when it must copy an immutable response (a proxied fetch)', async () => {
@@ -135,7 +117,7 @@ describe('hallpass/fetch', () => {
       session.destroy();
       return new Response('out');
     });
-    const cookie = pairOf(await login(request()));
+    const cookie = responsePair(await login(request()));
     const response = await logout(request('/logout', cookie));
     assert.equal(sessionCookie(response), 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax');
   });
@@ -172,7 +154,7 @@ describe('hallpass/fetch', () => {
       assert.equal(response.status, 503);
       assert.equal(response.headers.get('content-type'), 'application/json');
       assert.equal(response.headers.get('retry-after'), '1');
-      assert.equal(await response.text(), STORE_DOWN);
+      assert.equal(await response.text(), STORE_DOWN_BODY);
       assert.equal((errors[0] as { code?: string }).code, 'ERR_STORE');
     });
 
@@ -187,7 +169,7 @@ describe('hallpass/fetch', () => {
       );
       const response = await handle(request());
       assert.equal(response.status, 503);
-      assert.equal(await response.text(), STORE_DOWN);
+      assert.equal(await response.text(), STORE_DOWN_BODY);
     });
 
     it('serves an unsaved anonymous session with onStoreError: "anonymous"', async () => {

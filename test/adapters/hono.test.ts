@@ -7,13 +7,14 @@ import { type AdapterOptions, honoSession, type SessionEnv } from 'hallpass/hono
 import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { stream } from 'hono/streaming';
-import { call, pairOf } from './contract/client.js';
+import { cookiePair } from '../support/cookies.js';
+import { call } from '../support/http.js';
 import { exampleSuite } from './contract/example.js';
 import { listen, type Running } from './contract/listen.js';
-import { delayedStore, failingStore, now, SECRET, TOKEN_COOKIE } from './contract/stores.js';
+import { delayedStore, failingStore, now, SECRET, STORE_DOWN, TOKEN_COOKIE } from './contract/stores.js';
+import { assertLoginWaitsForSave } from './contract/waits-for-save.js';
 
 type Data = { user_id: string; cart: string[] };
-const STORE_DOWN = { error: 'session_store_unavailable', message: 'The session store is unavailable; please try again shortly.' };
 const running: Running[] = [];
 after(() => Promise.all(running.map((server) => server.close())));
 
@@ -37,12 +38,7 @@ describe('hallpass/hono', () => {
     });
     app.get('/', (c) => c.json({ user: c.get('session').get('user_id') ?? null }));
     const url = await serve(app);
-    const started = Date.now();
-    const login = await call(url, 'POST', '/login');
-    assert.ok(Date.now() - started >= 95, 'the redirect waited for the store write');
-    assert.equal(login.status, 303);
-    assert.equal(login.setCookies.length, 1);
-    assert.deepEqual((await call(url, 'GET', '/', { cookie: pairOf(login.setCookies[0]) })).body, { user: 'alice' });
+    await assertLoginWaitsForSave(url);
   });
 
   it("merges its headers with the app's: every Set-Cookie survives, Vary is extended, an app's private Cache-Control stays", async () => {
@@ -107,7 +103,7 @@ describe('hallpass/hono', () => {
       const answer = await call(url, 'GET', path);
       assert.equal(answer.body, 'first last');
       assert.equal(answer.setCookies.length, 1, path);
-      assert.equal((await cookieSessions().load(pairOf(answer.setCookies[0]))).get('streamed'), path.slice(1));
+      assert.equal((await cookieSessions().load(cookiePair(answer.setCookies[0]))).get('streamed'), path.slice(1));
     }
   });
 

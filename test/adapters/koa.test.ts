@@ -6,13 +6,14 @@ import { createSessions, type SessionStore, StoreError } from 'hallpass';
 import { getSession, type KoaSessionOptions, koaSession } from 'hallpass/koa';
 import Koa from 'koa';
 import koa2 from 'koa2';
-import { call, pairOf } from './contract/client.js';
+import { cookiePair } from '../support/cookies.js';
+import { call } from '../support/http.js';
 import { exampleSuite } from './contract/example.js';
 import { listen, type Running } from './contract/listen.js';
-import { delayedStore, failingStore, now, SECRET, TOKEN_COOKIE } from './contract/stores.js';
+import { delayedStore, failingStore, now, SECRET, STORE_DOWN, TOKEN_COOKIE } from './contract/stores.js';
+import { assertLoginWaitsForSave } from './contract/waits-for-save.js';
 
 type Data = { user_id: string; cart: string[] };
-const STORE_DOWN = { error: 'session_store_unavailable', message: 'The session store is unavailable; please try again shortly.' };
 const running: Running[] = [];
 after(() => Promise.all(running.map((server) => server.close())));
 
@@ -40,12 +41,7 @@ for (const [name, framework] of [
         } else ctx.body = { user: ctx.session.get('user_id') ?? null };
       });
       const url = await serve(app);
-      const started = Date.now();
-      const login = await call(url, 'POST', '/login');
-      assert.ok(Date.now() - started >= 95, 'the redirect waited for the store write');
-      assert.equal(login.status, 303);
-      assert.equal(login.setCookies.length, 1);
-      assert.deepEqual((await call(url, 'GET', '/', { cookie: pairOf(login.setCookies[0]) })).body, { user: 'alice' });
+      await assertLoginWaitsForSave(url);
     });
 
     it("merges its headers with the app's: every Set-Cookie survives, Vary is extended, an app's private Cache-Control stays", async () => {
@@ -84,7 +80,7 @@ for (const [name, framework] of [
       const answer = await call(await serve(app), 'GET', '/');
       assert.equal(answer.body, 'first last');
       assert.equal(answer.setCookies.length, 1);
-      assert.equal((await cookieSessions().load(pairOf(answer.setCookies[0]))).get('streamed'), true);
+      assert.equal((await cookieSessions().load(cookiePair(answer.setCookies[0]))).get('streamed'), true);
     });
 
     it('reports a cookie it could not set because the app wrote to ctx.res itself', async () => {

@@ -3,11 +3,10 @@ import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createSessions, memoryStore, type SessionEvent, type SessionStore, type Sessions } from 'hallpass';
 import { attachSession, type SessionRequest, withSessions } from 'hallpass/node';
-import { sendStoreFailure } from '../../src/adapters/node/commit.js';
+import { sendStoreFailure } from '../../src/adapters/node/failure.js';
 import { SECRET } from '../support/core-fixtures.js';
 import { delay, serve, type TestServer } from '../support/http.js';
-
-const STORE_DOWN = '{"error":"session_store_unavailable","message":"The session store is unavailable; please try again shortly."}';
+import { downStore, STORE_DOWN_BODY } from './contract/stores.js';
 
 type Route = (req: SessionRequest, res: ServerResponse) => unknown;
 
@@ -31,24 +30,6 @@ function slowStore(ms: number): SessionStore {
     },
   };
 }
-
-const downStore: SessionStore = {
-  get: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  set: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  destroy: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  touch: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-  patch: async () => {
-    throw new Error('ECONNREFUSED');
-  },
-};
 
 /** Serves `routes` (by path) through `withSessions`; every test server is closed at the end. */
 function app(sessions: Sessions, routes: Record<string, Route>, options: Parameters<typeof withSessions>[2] = {}) {
@@ -79,7 +60,7 @@ function app(sessions: Sessions, routes: Record<string, Route>, options: Paramet
 }
 
 const cookieOf = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('sid='));
-const pairOf = (response: Response) => (cookieOf(response) as string).split(';')[0] as string;
+const responsePair = (response: Response) => (cookieOf(response) as string).split(';')[0] as string;
 
 describe('hallpass/node', () => {
   describe('commit before the response', () => {
@@ -118,13 +99,13 @@ describe('hallpass/node', () => {
       assert.equal(login.headers.get('location'), '/');
       assert.match(cookieOf(login) as string, /^sid=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax$/);
       // The very next request, sent as soon as the redirect arrives, sees the saved session.
-      assert.equal(await (await server.fetch('/me', { headers: { cookie: pairOf(login) } })).text(), 'alice');
+      assert.equal(await (await server.fetch('/me', { headers: { cookie: responsePair(login) } })).text(), 'alice');
     });
 
     it('waits for the commit when writeHead is chained to end', async () => {
       const login = await server.fetch('/login-chained');
       assert.equal(login.status, 303);
-      assert.equal(await (await server.fetch('/me', { headers: { cookie: pairOf(login) } })).text(), 'carol');
+      assert.equal(await (await server.fetch('/me', { headers: { cookie: responsePair(login) } })).text(), 'carol');
     });
 
     it("replaces the app's public Cache-Control on a writeHead held for a slow store's commit", async () => {
@@ -141,7 +122,7 @@ describe('hallpass/node', () => {
     it('waits for the commit when the handler is async', async () => {
       const login = await server.fetch('/login-async');
       assert.equal(login.status, 302);
-      assert.equal(await (await server.fetch('/me', { headers: { cookie: pairOf(login) } })).text(), 'bob');
+      assert.equal(await (await server.fetch('/me', { headers: { cookie: responsePair(login) } })).text(), 'bob');
     });
   });
 
@@ -397,7 +378,7 @@ describe('hallpass/node', () => {
       assert.equal(response.headers.get('content-type'), 'application/json');
       assert.equal(response.headers.get('cache-control'), 'no-store');
       assert.equal(response.headers.get('retry-after'), '1');
-      assert.equal(await response.text(), STORE_DOWN);
+      assert.equal(await response.text(), STORE_DOWN_BODY);
       assert.equal((failing.errors.at(-1) as { code?: string }).code, 'ERR_STORE');
     });
 
@@ -406,7 +387,7 @@ describe('hallpass/node', () => {
       assert.equal(response.status, 503);
       assert.equal(response.headers.get('x-app'), null);
       assert.deepEqual(response.headers.getSetCookie(), []);
-      assert.equal(await response.text(), STORE_DOWN);
+      assert.equal(await response.text(), STORE_DOWN_BODY);
     });
 
     it('serves an unsaved anonymous session with onStoreError: "anonymous"', async () => {
@@ -521,7 +502,7 @@ describe('hallpass/node', () => {
       fail = true;
       const response = await server.fetch('/stream');
       assert.equal(response.status, 503);
-      assert.equal(await response.text(), STORE_DOWN);
+      assert.equal(await response.text(), STORE_DOWN_BODY);
       await delay(60);
       fail = false;
       assert.equal(await (await server.fetch('/ok')).text(), 'still up');
@@ -574,7 +555,7 @@ describe('hallpass/node', () => {
     });
 
     it('decodes nothing and sends no Vary for a request that never reads its session', async () => {
-      const cookie = pairOf(await server.fetch('/write'));
+      const cookie = responsePair(await server.fetch('/write'));
       decodes = 0;
       const response = await server.fetch('/public', { headers: { cookie } });
       assert.equal(await response.text(), 'public');
@@ -612,7 +593,7 @@ describe('hallpass/node', () => {
     });
 
     it('is served through its public load and commit, the response waiting for the commit', async () => {
-      const cookie = pairOf(await server.fetch('/write'));
+      const cookie = responsePair(await server.fetch('/write'));
       assert.equal(await (await server.fetch('/read', { headers: { cookie } })).text(), '1');
       assert.deepEqual(calls, ['load ', 'commit', `load ${cookie}`, 'commit']);
     });

@@ -12,12 +12,12 @@ import { createSessions, memoryStore, type Sessions } from 'hallpass';
 import { expressSession, getSession } from 'hallpass/express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { type Answer, call, pairOf } from './contract/client.js';
+import { cookiePair, EXPIRED } from '../support/cookies.js';
+import { type Answer, call } from '../support/http.js';
 import { listen, type Running } from './contract/listen.js';
 import { delayedStore, now, SECRET } from './contract/stores.js';
 
 const PASSWORDS: Record<string, string> = { alice: 'wonderland' };
-const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
 const running: Running[] = [];
 after(() => Promise.all(running.map((server) => server.close())));
 
@@ -48,15 +48,11 @@ async function start(framework: Framework, sessions: Sessions): Promise<string> 
   return server.url;
 }
 
-const form = (username: string, password: string) => `username=${username}&password=${password}`;
+const form = (username: string, password: string) => ({ username, password });
 
-async function post(url: string, path: string, body: string, cookie?: string): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (cookie) headers.cookie = cookie;
-  const response = await fetch(url + path, { method: 'POST', headers, body, redirect: 'manual' });
-  await response.arrayBuffer();
-  return { status: response.status, headers: response.headers, body: undefined, setCookies: response.headers.getSetCookie() };
-}
+/** A browser's form post: no redirect followed, the cookie by hand. */
+const post = (url: string, path: string, fields: Record<string, string>, cookie?: string): Promise<Answer> =>
+  call(url, 'POST', path, { form: fields, cookie });
 
 const modes = {
   cookie: () => createSessions({ secret: SECRET, now }),
@@ -75,7 +71,7 @@ for (const [frameworkName, framework] of [
         assert.deepEqual((await call(url, 'GET', '/me')).body, { user: null });
 
         const visit = await call(url, 'POST', '/visit');
-        const beforeLogin = pairOf(visit.setCookies[0]);
+        const beforeLogin = cookiePair(visit.setCookies[0]);
 
         const wrong = await post(url, '/login', form('alice', 'nope'), beforeLogin);
         assert.equal(wrong.status, 302);
@@ -86,7 +82,7 @@ for (const [frameworkName, framework] of [
         assert.equal(login.status, 302);
         assert.equal(login.headers.get('location'), '/me');
         assert.equal(login.setCookies.length, 1, 'the redirect carries the new cookie');
-        const cookie = pairOf(login.setCookies[0]);
+        const cookie = cookiePair(login.setCookies[0]);
         assert.notEqual(cookie, beforeLogin);
 
         assert.deepEqual((await call(url, 'GET', '/me', { cookie })).body, { user: { id: 'alice' } });
@@ -97,7 +93,7 @@ for (const [frameworkName, framework] of [
         );
         assert.deepEqual((await call(url, 'GET', '/me', { cookie: beforeLogin })).body, { user: null }, 'the pre-login cookie is retired');
 
-        const logout = await post(url, '/logout', '', cookie);
+        const logout = await post(url, '/logout', {}, cookie);
         assert.equal(logout.status, 303);
         assert.deepEqual(logout.setCookies, [EXPIRED]);
         assert.deepEqual((await call(url, 'GET', '/me', { cookie })).body, { user: null }, 'the logged-in cookie no longer works');
@@ -106,19 +102,19 @@ for (const [frameworkName, framework] of [
       it("revokes a copy of the logged-in cookie at logout: Passport's user is the session's userId", async () => {
         const sessions = sessionsFor();
         const url = await start(framework, sessions);
-        const cookie = pairOf((await post(url, '/login', form('alice', 'wonderland'))).setCookies[0]);
+        const cookie = cookiePair((await post(url, '/login', form('alice', 'wonderland'))).setCookies[0]);
         assert.equal((await sessions.load(cookie)).userId, 'alice');
         const stolen = cookie;
-        await post(url, '/logout', '', cookie);
+        await post(url, '/logout', {}, cookie);
         assert.deepEqual((await call(url, 'GET', '/me', { cookie: stolen })).body, { user: null });
         assert.deepEqual((await call(url, 'GET', '/session', { cookie: stolen })).body, {});
       });
 
       it('keeps what the session held before login with keepSessionInfo', async () => {
         const url = await start(framework, sessionsFor());
-        const beforeLogin = pairOf((await call(url, 'POST', '/visit')).setCookies[0]);
+        const beforeLogin = cookiePair((await call(url, 'POST', '/visit')).setCookies[0]);
         const login = await post(url, '/login-keep', form('alice', 'wonderland'), beforeLogin);
-        const cookie = pairOf(login.setCookies[0]);
+        const cookie = cookiePair(login.setCookies[0]);
         assert.notEqual(cookie, beforeLogin);
         assert.deepEqual((await call(url, 'GET', '/session', { cookie })).body, { visits: 1, passport: { user: 'alice' } });
       });

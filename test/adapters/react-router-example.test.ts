@@ -1,7 +1,8 @@
 /** examples/react-router over real HTTP on 127.0.0.1, started as its README says. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, pairOf } from './contract/client.js';
+import { cookiePair } from '../support/cookies.js';
+import { call } from '../support/http.js';
 import { readmeSnippet, runWithoutSecret, startExample } from './contract/example.js';
 
 const LIVE_COOKIE = /^sid=[^;]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/;
@@ -30,7 +31,7 @@ describe('examples/react-router', () => {
     assert.match(login.setCookies[0] as string, LIVE_COOKIE);
     assert.doesNotMatch(login.setCookies[0] as string, /alice/, 'sealed');
     assert.equal(login.headers.get('cache-control'), 'private, no-store');
-    let cookie = pairOf(login.setCookies[0]);
+    let cookie = cookiePair(login.setCookies[0]);
 
     const welcome = await call(url, 'GET', '/', { cookie });
     assert.deepEqual(welcome.body, { message: 'Welcome back, user alice!' });
@@ -40,7 +41,7 @@ describe('examples/react-router', () => {
     const added = await call(url, 'POST', '/cart', { cookie, json: { item: 'apples' } });
     assert.deepEqual(added.body, { cart: ['apples'] });
     assert.match(added.setCookies[0] as string, LIVE_COOKIE);
-    cookie = pairOf(added.setCookies[0]);
+    cookie = cookiePair(added.setCookies[0]);
     assert.deepEqual((await call(url, 'GET', '/cart', { cookie })).body, { cart: ['apples'] });
     assert.equal((await call(url, 'POST', '/cart', { cookie, json: { item: '' } })).status, 422);
 

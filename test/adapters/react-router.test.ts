@@ -5,7 +5,8 @@ import { createSessions, HallpassError, memoryStore, type SessionOptions, type S
 import { hallpassSessionStorage } from 'hallpass/react-router';
 import { createSession, createStaticHandler, isRouteErrorResponse, type SessionStorage } from 'react-router';
 import { frozenClock } from '../support/clock.js';
-import { cookiePair, SECRET } from '../support/core-fixtures.js';
+import { cookiePair } from '../support/cookies.js';
+import { SECRET } from '../support/core-fixtures.js';
 
 type Data = { userId: string; cart: string[] };
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cookiePair, harness, SECRET } from '../support/core-fixtures.js';
+import { cookiePair } from '../support/cookies.js';
+import { harness, SECRET } from '../support/core-fixtures.js';
 import { envelopeJson, forge } from '../support/forge.js';
 
 for (const codec of ['sealed', 'signed'] as const) {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { memoryStore } from 'hallpass';
-import { cookiePair, harness, SECRET } from '../support/core-fixtures.js';
+import { cookiePair } from '../support/cookies.js';
+import { harness, SECRET } from '../support/core-fixtures.js';
 import { envelopeJson, forge } from '../support/forge.js';
 
 const HOSTILE = '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"prototype":{"polluted":"yes"},"safe":1}';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cookiePair, cookieValue, harness, OLD_SECRET, OTHER_SECRET, SECRET } from '../support/core-fixtures.js';
+import { cookiePair, cookieValue } from '../support/cookies.js';
+import { harness, OLD_SECRET, OTHER_SECRET, SECRET } from '../support/core-fixtures.js';
 import { keyIdFor } from '../support/forge.js';
 
 for (const codec of ['sealed', 'signed'] as const) {

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { ConfigError, type SodiumSecretbox, secretboxCodec } from 'hallpass';
 import sodium from 'sodium-native';
 import { main } from '../../src/cli/index.js';
-import { cookiePair, cookieValue, harness, OLD_SECRET, OTHER_SECRET, SECRET } from '../support/core-fixtures.js';
+import { cookiePair, cookieValue } from '../support/cookies.js';
+import { harness, OLD_SECRET, OTHER_SECRET, SECRET } from '../support/core-fixtures.js';
 import { assertRoundTrip, envelopeJson, sampleEnvelope } from '../support/forge.js';
 
 const NOW = 1_750_000_000;

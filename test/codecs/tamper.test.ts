@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cookieValue, harness } from '../support/core-fixtures.js';
+import { cookieValue } from '../support/cookies.js';
+import { harness } from '../support/core-fixtures.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 // Characters a cookie value may carry that are not base64url, plus a few it may not.

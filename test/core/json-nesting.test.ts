@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { type Codec, type Json, SessionValueError, sealedCodec, signedCodec } from 'hallpass';
 import { starletteCodec } from 'hallpass/starlette';
 import { MAX_NESTING } from '../../src/core/json-value.js';
-import { cookieValue, harness, SECRET } from '../support/core-fixtures.js';
+import { cookieValue } from '../support/cookies.js';
+import { harness, SECRET } from '../support/core-fixtures.js';
 import { envelopeJson, forge } from '../support/forge.js';
 
 /** The harness's clock starts here too. */

@@ -1,4 +1,5 @@
-/** A small HTTP client for the demo tests: one request, no redirects followed, the cookie by hand. */
+/** The demo tests' view of the shared client: one request, no redirects followed, the cookie by hand. */
+import { call as send } from '../support/http.js';
 
 export const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
@@ -26,29 +27,15 @@ export interface Reply {
 
 export async function call(base: string, path: string, options: CallOptions = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
-  if (options.cookie) headers.cookie = options.cookie;
   if (options.accept) headers.accept = options.accept;
-  let body: string | undefined;
-  if (options.json !== undefined) {
-    body = JSON.stringify(options.json);
-    headers['content-type'] = 'application/json';
-  } else if (options.form) {
-    body = new URLSearchParams(options.form).toString();
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-  }
-  const response = await fetch(`${base}${path}`, {
-    method: options.method ?? (body === undefined ? 'GET' : 'POST'),
-    headers,
-    body,
-    redirect: 'manual',
-  });
-  const text = await response.text();
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 1) throw new Error(`expected at most one Set-Cookie, got ${cookies.length}`);
-  const setCookie = cookies[0];
+  const method = options.method ?? (options.json === undefined && !options.form ? 'GET' : 'POST');
+  const answer = await send(base, method, path, { cookie: options.cookie, json: options.json, form: options.form, headers });
+  if (answer.setCookies.length > 1) throw new Error(`expected at most one Set-Cookie, got ${answer.setCookies.length}`);
+  const setCookie = answer.setCookies[0];
+  const { text } = answer;
   return {
-    status: response.status,
-    headers: response.headers,
+    status: answer.status,
+    headers: answer.headers,
     text,
     json: () => JSON.parse(text),
     setCookie,

@@ -5,10 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { frozenClock } from '../support/clock.js';
+import { EXPIRED } from '../support/cookies.js';
 import { BROWSER_ACCEPT, call, page, submit } from './client.js';
 import { DEMO_MODES, type RunningDemo, startDemo } from './server.js';
-
-const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
 
 for (const mode of DEMO_MODES) {
   const server = mode === 'memory' || mode === 'sqlite';

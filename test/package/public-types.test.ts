@@ -15,7 +15,20 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 };
 
 /** Modules that exist for hallpass's own use; no published type may import them. */
-const INTERNAL_MODULES = ['engine/session-access', 'engine/session-internals', 'engine/sessions-internals', 'adapters/node/commit'];
+const INTERNAL_MODULES = [
+  'engine/session-access',
+  'engine/session-internals',
+  'engine/sessions-internals',
+  'adapters/node/commit',
+  'adapters/node/failure',
+  'adapters/node/gate',
+  'adapters/node/gate-calls',
+  'adapters/node/head-headers',
+  'adapters/node/prototype-gate',
+  'adapters/support',
+  'adapters/copy-if-immutable',
+  'adapters/store-unavailable',
+];
 
 /** The relative modules a declaration file imports or re-exports. */
 function importsOf(file: string, source: string): string[] {
@@ -100,7 +113,15 @@ describe('the published types', { timeout: 300_000 }, () => {
 
   it('hallpass/node exports only withSessions, attachSession and their types', () => {
     const source = read('adapters/node/index.d.ts');
-    for (const hidden of ['attachSessionNow', 'sendStoreFailure', 'GatePlacement', 'node-commit']) {
+    for (const hidden of [
+      'attachSessionNow',
+      'sendStoreFailure',
+      'sendInternalError',
+      'GatePlacement',
+      'gateResponse',
+      'commit\\.js',
+      'failure\\.js',
+    ]) {
       assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `adapters/node/index.d.ts mentions ${hidden}`);
     }
     assert.match(source, /export declare function withSessions</);
@@ -113,6 +134,14 @@ describe('the published types', { timeout: 300_000 }, () => {
     for (const hidden of ['createRedisStore', 'restSender', 'upstashSender']) {
       assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `stores/redis-http/index.d.ts mentions ${hidden}`);
     }
+  });
+
+  it('hallpass/express shows its options, not the response gate behind them', () => {
+    const source = read('adapters/express/index.d.ts');
+    for (const hidden of ['attachSessionNow', 'GatePlacement', 'gateResponse', 'prototypeGate', 'node/commit\\.js', 'node/failure\\.js']) {
+      assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `adapters/express/index.d.ts mentions ${hidden}`);
+    }
+    assert.match(source, /gateOnPrototype\?: boolean;/);
   });
 
   it('no entry point in package.json "exports" reaches an internal module through its types', () => {

@@ -9,8 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { createSessions, memoryStore, type SessionEvent, type SessionOptions } from 'hallpass';
 import { adapters } from '../adapters/contract/apps.js';
 import type { Running } from '../adapters/contract/listen.js';
+import { cookiePair } from '../support/cookies.js';
 import { SECRET } from '../support/core-fixtures.js';
-import { keepAliveAgent, pairOf, type Reply, type SendOptions, send } from './support/client.js';
+import { keepAliveAgent, type Reply, type SendOptions, send } from './support/client.js';
 
 const MODES: Array<[string, () => SessionOptions]> = [
   ['sealed', () => ({ secret: SECRET })],
@@ -44,12 +45,12 @@ for (const { name, start } of adapters) {
 
       it('C16 F37 F39 login replaces a guest cookie with one new Set-Cookie, uncacheable, and the guest cookie never carries the user', async () => {
         const guest = await call('POST', '/cart', { json: { item: 'apple' } });
-        const a = pairOf(sessionCookie(guest)[0]);
+        const a = cookiePair(sessionCookie(guest)[0]);
         const login = await call('POST', '/login?username=alice', { cookie: a });
         assert.equal(login.status, 200);
         const cookies = sessionCookie(login);
         assert.equal(cookies.length, 1);
-        const b = pairOf(cookies[0]);
+        const b = cookiePair(cookies[0]);
         assert.notEqual(b, a);
         assert.match(String(login.headers.vary), /\bCookie\b/);
         assert.equal(login.headers['cache-control'], 'private, no-store');
@@ -102,7 +103,7 @@ for (const { name, start } of adapters) {
 
       it('A5 B8 hostile and tampered cookies give a guest, never a 500', async () => {
         const login = await call('POST', '/login?username=alice');
-        const value = pairOf(sessionCookie(login)[0]).slice('sid='.length);
+        const value = cookiePair(sessionCookie(login)[0]).slice('sid='.length);
         const tampered = [1, 10, Math.floor(value.length / 2), value.length - 1].map(
           (i) => value.slice(0, i) + (value[i] === 'A' ? 'B' : 'A') + value.slice(i + 1),
         );
@@ -115,7 +116,7 @@ for (const { name, start } of adapters) {
       });
 
       it('B15 E25 logout expires the cookie and a replay of it is refused', async () => {
-        const cookie = pairOf(sessionCookie(await call('POST', '/login?username=alice'))[0]);
+        const cookie = cookiePair(sessionCookie(await call('POST', '/login?username=alice'))[0]);
         const logout = await call('POST', '/logout', { cookie });
         assert.deepEqual(sessionCookie(logout), [EXPIRE]);
         assert.equal(await who(cookie), undefined);
@@ -125,7 +126,7 @@ for (const { name, start } of adapters) {
         const write = await call('POST', '/session', { json: JSON.parse('{"__proto__":{"user_id":"admin","polluted":1}}') });
         assert.ok(write.status === 200 || write.status === 400 || write.status === 422, `status ${write.status}`);
         const cookie = sessionCookie(write)[0];
-        if (cookie) assert.equal(await who(pairOf(cookie)), undefined);
+        if (cookie) assert.equal(await who(cookiePair(cookie)), undefined);
         assert.equal(({} as Record<string, unknown>).polluted, undefined);
         assert.equal(({} as Record<string, unknown>).user_id, undefined);
       });

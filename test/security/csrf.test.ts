@@ -12,8 +12,9 @@ import { ConfigError, createSessions, memoryStore, type SessionOptions } from 'h
 import { CSRF_BODY_LIMIT, checkCsrfRequest, csrfMiddleware, csrfToken, csrfTokenFor, requireCsrf, verifyCsrf } from 'hallpass/csrf';
 import { withSessions } from 'hallpass/node';
 import { resolveCsrfCookie } from '../../src/csrf/visitor-cookie.js';
+import { cookiePair } from '../support/cookies.js';
 import { SECRET } from '../support/core-fixtures.js';
-import { keepAliveAgent, pairOf, type Reply, send } from './support/client.js';
+import { keepAliveAgent, type Reply, send } from './support/client.js';
 
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   let text = '';
@@ -57,7 +58,7 @@ async function csrfApp(options: SessionOptions) {
 /** A visitor's cookie and token, from GET /token. */
 async function visitor(app: Awaited<ReturnType<typeof csrfApp>>): Promise<{ cookie: string; token: string }> {
   const reply: Reply = await app.call('GET', '/token');
-  return { cookie: pairOf(reply.setCookie[0]), token: JSON.parse(reply.text).token };
+  return { cookie: cookiePair(reply.setCookie[0]), token: JSON.parse(reply.text).token };
 }
 
 const refused = (reply: Reply, reason: string) => {
@@ -117,7 +118,7 @@ for (const [mode, options] of [
       const { cookie, token } = await visitor(app);
       const signIn = await app.call('POST', '/login', { cookie, headers: { 'x-csrf-token': token } });
       assert.equal(signIn.status, 200);
-      const after = pairOf(signIn.setCookie[0]);
+      const after = cookiePair(signIn.setCookie[0]);
       const fresh = JSON.parse(signIn.text).token;
       assert.notEqual(fresh, token);
       refused(await app.call('POST', '/transfer', { cookie: after, headers: { 'x-csrf-token': token } }), 'invalid');
@@ -353,7 +354,12 @@ describe('I52 CSRF tokens for visitors without a session write no session (serve
   async function anonymousPage(cookie?: string) {
     const reply = await app.call('GET', '/form', { cookie });
     const { token, second } = JSON.parse(reply.text);
-    return { reply, token: token as string, second: second as string, cookie: reply.setCookie[0] ? pairOf(reply.setCookie[0]) : cookie };
+    return {
+      reply,
+      token: token as string,
+      second: second as string,
+      cookie: reply.setCookie[0] ? cookiePair(reply.setCookie[0]) : cookie,
+    };
   }
 
   it('I52 1,000 anonymous GETs that render a token create no store record and no session cookie; each gets one uncacheable __Host-csrf cookie', async () => {
@@ -389,7 +395,7 @@ describe('I52 CSRF tokens for visitors without a session write no session (serve
     const login = await app.call('POST', '/login', { cookie: visitor.cookie, form: { _csrf: visitor.token } });
     assert.equal(login.status, 200);
     assert.equal(app.store.size, 1);
-    const session = pairOf(login.setCookie.find((cookie) => cookie.startsWith('sid=')));
+    const session = cookiePair(login.setCookie.find((cookie) => cookie.startsWith('sid=')));
     const fresh = JSON.parse(login.text).token;
     assert.notEqual(fresh, visitor.token);
     const both = `${session}; ${visitor.cookie}`;
@@ -404,7 +410,7 @@ describe('I52 the CSRF cookie options', () => {
     const page = await sessions.load(undefined);
     const headers = new Headers();
     const token = csrfToken(page, { cookie: null, setCookie: (value) => headers.append('Set-Cookie', value) });
-    const cookie = pairOf(headers.getSetCookie()[0]);
+    const cookie = cookiePair(headers.getSetCookie()[0]);
     assert.deepEqual(page.keys(), []);
     const post = (cookieHeader?: string) =>
       new Request('https://app.example/transfer', {
@@ -420,12 +426,12 @@ describe('I52 the CSRF cookie options', () => {
     const page = await sessions.load(undefined);
     const set: string[] = [];
     const token = csrfToken(page, { cookie: undefined, setCookie: (value) => set.push(value) });
-    const visitorCookie = pairOf(set[0]);
+    const visitorCookie = cookiePair(set[0]);
     assert.deepEqual(verifyCsrf(page, 'POST', token, { cookie: visitorCookie }), { ok: true });
     const login = await sessions.load(undefined);
     login.regenerate();
     login.userId = 'victim';
-    const loggedIn = pairOf((await sessions.commit(login)).setCookie);
+    const loggedIn = cookiePair((await sessions.commit(login)).setCookie);
     const session = await sessions.load(loggedIn);
     assert.equal(session.userId, 'victim');
     assert.deepEqual(verifyCsrf(session, 'POST', token, { cookie: visitorCookie }), { ok: false, reason: 'invalid' });
@@ -445,9 +451,9 @@ describe('I52 the CSRF cookie options', () => {
     const token = csrfToken(session, { cookie: undefined, secure: false, setCookie: (value) => set.push(value) });
     assert.deepEqual(set.length, 1);
     assert.match(set[0] as string, /^csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
-    assert.deepEqual(verifyCsrf(session, 'POST', token, { cookie: pairOf(set[0]), secure: false }), { ok: true });
+    assert.deepEqual(verifyCsrf(session, 'POST', token, { cookie: cookiePair(set[0]), secure: false }), { ok: true });
     assert.deepEqual(
-      verifyCsrf(session, 'POST', token, { cookie: pairOf(set[0]) }),
+      verifyCsrf(session, 'POST', token, { cookie: cookiePair(set[0]) }),
       { ok: false, reason: 'invalid' },
       'looked up under __Host-csrf',
     );

@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { memoryStore } from 'hallpass';
 import { MAX_COOKIE_CANDIDATES } from '../../src/core/cookie.js';
 import { newToken } from '../../src/core/random.js';
-import { cookiePair, harness } from '../support/core-fixtures.js';
+import { cookiePair } from '../support/cookies.js';
+import { harness } from '../support/core-fixtures.js';
 import { countingCodec } from '../support/counting-codec.js';
 import { countingStore } from '../support/counting-store.js';
 

@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, createSessions } from 'hallpass';
+import { sha256, valueOfPair } from '../support/cookies.js';
 import { SECRET } from '../support/core-fixtures.js';
 import { envelopeJson, forge } from '../support/forge.js';
-import { ALL_MODES, COOKIE_MODES, type Demo, login, SERVER_MODES, sha256, startDemo, valueOfPair, whoAmI } from './support/demo.js';
+import { ALL_MODES, COOKIE_MODES, type Demo, login, SERVER_MODES, startDemo, whoAmI } from './support/demo.js';
 
 const IDLE = 1800;
 const MAX_AGE = 12 * 3600;

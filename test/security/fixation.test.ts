@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sealedCodec, signedCodec } from 'hallpass';
+import { cookiePair, sha256, valueOfPair } from '../support/cookies.js';
 import { SECRET } from '../support/core-fixtures.js';
-import { pairOf } from './support/client.js';
-import { ALL_MODES, type Demo, guest, login, type Mode, SERVER_MODES, sha256, startDemo, valueOfPair, whoAmI } from './support/demo.js';
+import { ALL_MODES, type Demo, guest, login, type Mode, SERVER_MODES, startDemo, whoAmI } from './support/demo.js';
 
 /** The inner session ID a cookie-mode cookie carries (opened with the test secret), or the token itself in server mode. */
 function innerId(mode: Mode, pair: string, now: number): string {
@@ -40,7 +40,7 @@ for (const mode of SERVER_MODES) {
       assert.deepEqual(demo.invalid(), ['unknown']);
       const write = await demo.call('POST', '/cart', { cookie, json: { item: 'pear' } });
       assert.equal(write.setCookie.length, 1);
-      assert.notEqual(valueOfPair(pairOf(write.setCookie[0])), planted);
+      assert.notEqual(valueOfPair(cookiePair(write.setCookie[0])), planted);
       const signedIn = await login(demo, 'victim', cookie);
       assert.notEqual(valueOfPair(signedIn.pair), planted);
       assert.equal(await whoAmI(demo, cookie), undefined);

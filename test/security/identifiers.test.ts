@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSessions, memoryStore } from 'hallpass';
+import { valueOfPair } from '../support/cookies.js';
 import { SECRET } from '../support/core-fixtures.js';
-import { type Demo, login, startDemo, valueOfPair, whoAmI } from './support/demo.js';
+import { type Demo, login, startDemo, whoAmI } from './support/demo.js';
 
 /** Runs `count` tasks with at most `width` in flight; resolves their results in order. */
 async function pooled<T>(count: number, width: number, task: (index: number) => Promise<T>): Promise<T[]> {

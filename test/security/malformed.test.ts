@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ALL_MODES, type Demo, login, sha256, startDemo, whoAmI } from './support/demo.js';
+import { sha256 } from '../support/cookies.js';
+import { ALL_MODES, type Demo, login, startDemo, whoAmI } from './support/demo.js';
 
 /** Values sent as `sid=<value>` with node:http. */
 const HOSTILE = [

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { memoryStore } from 'hallpass';
+import { sha256, valueOfPair } from '../support/cookies.js';
 import { SECRET } from '../support/core-fixtures.js';
 import { envelopeJson, forge } from '../support/forge.js';
-import { ALL_MODES, COOKIE_MODES, type Demo, login, SERVER_MODES, sha256, startDemo, valueOfPair, whoAmI } from './support/demo.js';
+import { ALL_MODES, COOKIE_MODES, type Demo, login, SERVER_MODES, startDemo, whoAmI } from './support/demo.js';
 
 const UNAVAILABLE = { error: 'session_store_unavailable', message: 'The session store is unavailable; please try again shortly.' };
 

@@ -11,8 +11,9 @@ import { ConfigError, createSessions, sealedCodec } from 'hallpass';
 import { csrfToken } from 'hallpass/csrf';
 import { secretFrom } from '../../examples/app/config.js';
 import { frozenClock } from '../support/clock.js';
+import { valueOfPair } from '../support/cookies.js';
 import { OLD_SECRET, SECRET } from '../support/core-fixtures.js';
-import { ALL_MODES, type Demo, login, startDemo, valueOfPair, whoAmI } from './support/demo.js';
+import { ALL_MODES, type Demo, login, startDemo, whoAmI } from './support/demo.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 

@@ -7,8 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { ConfigError, memoryRevocations, type SessionEvent } from 'hallpass';
 import { sqliteStore } from 'hallpass/sqlite';
 import { frozenClock } from '../support/clock.js';
+import { sha256, valueOfPair } from '../support/cookies.js';
 import { openDatabase } from '../support/sqlite.js';
-import { ALL_MODES, COOKIE_MODES, type Demo, guest, login, SERVER_MODES, sha256, startDemo, valueOfPair, whoAmI } from './support/demo.js';
+import { ALL_MODES, COOKIE_MODES, type Demo, guest, login, SERVER_MODES, startDemo, whoAmI } from './support/demo.js';
 
 const EXPIRE = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
 

@@ -50,15 +50,3 @@ export function harness<T extends SessionData = SessionData>(options: Partial<Se
     },
   };
 }
-
-/** The `name=value` pair of a `Set-Cookie` header, ready to send back as a `Cookie` header. */
-export function cookiePair(setCookie: string | undefined): string {
-  if (!setCookie) throw new Error('expected a Set-Cookie header');
-  return setCookie.slice(0, setCookie.indexOf(';'));
-}
-
-/** The value of a `Set-Cookie` header. */
-export function cookieValue(setCookie: string | undefined): string {
-  const pair = cookiePair(setCookie);
-  return pair.slice(pair.indexOf('=') + 1);
-}

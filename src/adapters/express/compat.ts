@@ -177,7 +177,7 @@ export function expressCompat<T extends SessionData>(
       return { value: wrap(key, value, value), writable: true, enumerable: true, configurable: true };
     },
     // Cast: the Proxy answers both the Session's members and the data keys ExpressSession declares.
-  }) as unknown as ExpressSession<T>;
+  }) as ExpressSession<T>;
   VIEWS.add(view);
   return view;
 }

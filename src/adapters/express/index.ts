@@ -22,8 +22,9 @@ import { HallpassError, StoreError } from '../../core/errors.js';
 import type { SessionData } from '../../core/types.js';
 import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
-import { attachSessionNow, sendStoreFailure } from '../node/commit.js';
-import type { AdapterOptions } from '../support.js';
+import { attachSessionNow, type GatePlacement } from '../node/commit.js';
+import { sendStoreFailure } from '../node/failure.js';
+import type { AdapterOptions } from '../options.js';
 import { type ExpressSession, expressCompat, isExpressSession } from './compat.js';
 
 export type { ExpressSession } from './compat.js';
@@ -36,6 +37,20 @@ export interface ExpressSessionOptions extends Omit<AdapterOptions, 'onStoreErro
    * `"anonymous"` serves the request with an empty session that is never saved.
    */
   onStoreError?: 'fail' | 'next' | 'anonymous';
+  /**
+   * Where the response gate (which holds the first write until the session is saved) goes.
+   * `false` (default): onto each response, as own methods, touching nothing else. `true`: once onto
+   * Express's base response prototype, which every Express app in the process shares; responses
+   * of apps without `expressSession` then pass through a `WeakMap` lookup on each `writeHead`,
+   * `write`, `end` and `flushHeaders`. Saves CPU on each request that uses its session (see "The response gate and
+   * Express's prototype" in docs/frameworks.md for the measured difference).
+   *
+   * @example
+   * ```ts
+   * app.use(expressSession(sessions, { gateOnPrototype: true }))
+   * ```
+   */
+  gateOnPrototype?: boolean;
 }
 
 /** An Express request once `expressSession` ran: `(req as SessionRequest<Data>).session`. */
@@ -54,6 +69,7 @@ export function expressSession<T extends SessionData>(
   options: ExpressSessionOptions = {},
 ): ExpressSessionMiddleware {
   const core = options as AdapterOptions;
+  const gateOn: GatePlacement = options.gateOnPrototype === true ? 'prototype' : 'response';
   const ready = (req: IncomingMessage, next: (error?: unknown) => void) => (session: Session<T>) => {
     const owner = req as { session?: unknown };
     owner.session = expressCompat(session, owner, sessions.options.now);
@@ -69,7 +85,7 @@ export function expressSession<T extends SessionData>(
     if (isExpressSession((req as { session?: unknown }).session)) return next();
     let attached: Session<T> | Promise<Session<T>>;
     try {
-      attached = attachSessionNow(sessions, req, res, core, 'prototype');
+      attached = attachSessionNow(sessions, req, res, core, gateOn);
     } catch (error) {
       return refuse(res, next)(error);
     }

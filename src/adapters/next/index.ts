@@ -39,6 +39,7 @@ import type { SessionData, SessionEvent } from '../../core/types.js';
 import { type CommitResult, setCookiesOf } from '../../engine/commit-result.js';
 import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
+import { withHeaders } from '../copy-if-immutable.js';
 import { sessionCacheControl, varyWithCookie } from '../response-headers.js';
 import {
   cookieHeaderFrom,
@@ -142,13 +143,5 @@ function withCacheHeaders(response: Response, result: CommitResult, onEvent?: (e
     // Only a value that already keeps shared caches out stays; `public` and the like are replaced.
     if (result.setCookie) headers.set('Cache-Control', sessionCacheControl(headers.get('Cache-Control'), onEvent));
   };
-  try {
-    apply(response.headers);
-    return response;
-  } catch {
-    // Headers of some responses (Response.redirect) are immutable: copy them.
-    const copy = new Response(response.body, response);
-    apply(copy.headers);
-    return copy;
-  }
+  return withHeaders(response, apply);
 }

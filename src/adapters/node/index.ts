@@ -21,10 +21,11 @@ import { StoreError } from '../../core/errors.js';
 import type { SessionData } from '../../core/types.js';
 import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
-import type { AdapterOptions } from '../support.js';
-import { attachSessionNow, sendInternalError, sendStoreFailure } from './commit.js';
+import type { AdapterOptions } from '../options.js';
+import { attachSessionNow } from './commit.js';
+import { sendInternalError, sendStoreFailure } from './failure.js';
 
-export type { AdapterOptions } from '../support.js';
+export type { AdapterOptions } from '../options.js';
 
 /** A request that carries its session. */
 export type SessionRequest<T extends SessionData = SessionData> = IncomingMessage & { session: Session<T> };

@@ -30,12 +30,13 @@ import type { SessionData } from '../../core/types.js';
 import { setCookiesOf } from '../../engine/commit-result.js';
 import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
-import { STORE_UNAVAILABLE_BODY } from '../response-headers.js';
-import { type AdapterOptions, commitSession as commitCore, openSession, reportError } from '../support.js';
+import type { AdapterOptions } from '../options.js';
+import { storeUnavailableResponse } from '../store-unavailable.js';
+import { commitSession as commitCore, openSession, reportError } from '../support.js';
 import { requestedLifetime, withLifetime } from './cookie-options.js';
 import { changeable, type Link, linkOf, routerSession } from './session.js';
 
-export type { AdapterOptions } from '../support.js';
+export type { AdapterOptions } from '../options.js';
 
 /** React Router's `SessionStorage`, plus regeneration and the hallpass session, which its interface has no word for. */
 export interface HallpassSessionStorage<Data = SessionData, FlashData = Data> extends SessionStorage<Data, FlashData> {
@@ -94,10 +95,7 @@ export function hallpassSessionStorage<Data = SessionData, FlashData = Data>(
   const unavailable = (error: unknown): unknown => {
     if (!(error instanceof StoreError)) return error;
     reportError(options, error);
-    return new Response(STORE_UNAVAILABLE_BODY, {
-      status: 503,
-      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Retry-After': '1' },
-    });
+    return storeUnavailableResponse();
   };
   const commit = async (link: Link): Promise<string | undefined> => {
     try {

@@ -4,7 +4,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { call, pairOf } from './client.js';
+import { cookiePair } from '../../support/cookies.js';
+import { call } from '../../support/http.js';
 import { SECRET } from './stores.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -78,11 +79,11 @@ export async function checkExampleRoutes(url: string): Promise<void> {
   assert.equal((await call(url, 'POST', '/login')).status, 422);
   const login = await call(url, 'POST', '/login?username=alice');
   assert.deepEqual(login.body, { message: 'Logged in as alice' });
-  let cookie = pairOf(login.setCookies[0]);
+  let cookie = cookiePair(login.setCookies[0]);
   assert.deepEqual((await call(url, 'GET', '/', { cookie })).body, { message: 'Welcome back, user alice!' });
   const merged = await call(url, 'POST', '/session', { cookie, json: { theme: 'dark' } });
   assert.deepEqual(merged.body, { user_id: 'alice', theme: 'dark' });
-  cookie = pairOf(merged.setCookies[0]);
+  cookie = cookiePair(merged.setCookies[0]);
   assert.deepEqual((await call(url, 'GET', '/session', { cookie })).body, { user_id: 'alice', theme: 'dark' });
   const logout = await call(url, 'POST', '/logout', { cookie });
   assert.deepEqual(logout.body, { message: 'Logged out successfully.' });

@@ -4,7 +4,8 @@
  * every adapter.
  */
 import assert from 'node:assert/strict';
-import { type Answer, call, pairOf, tamper } from './client.js';
+import { cookiePair, EXPIRED, tamper } from '../../support/cookies.js';
+import { type Answer, call } from '../../support/http.js';
 
 export type Mode = 'cookie' | 'server';
 
@@ -12,14 +13,13 @@ const ISSUED: Record<Mode, RegExp> = {
   cookie: /^sid=[^;\s]+; Path=\/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax$/,
   server: /^sid=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=1209600; HttpOnly; Secure; SameSite=Lax$/,
 };
-const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
 
 function issued(answer: Answer, mode: Mode, step: string): string {
   assert.equal(answer.setCookies.length, 1, `${step}: one Set-Cookie, got ${JSON.stringify(answer.setCookies)}`);
   assert.match(answer.setCookies[0] as string, ISSUED[mode], step);
   assert.equal(answer.headers.get('cache-control'), 'private, no-store', `${step}: Cache-Control`);
   assert.equal(answer.headers.get('vary'), 'Cookie', `${step}: Vary`);
-  return pairOf(answer.setCookies[0]);
+  return cookiePair(answer.setCookies[0]);
 }
 
 /** The cookie to send next: a fresh one when the answer set one (cookie mode rewrites it on every change). */

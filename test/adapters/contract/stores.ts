@@ -37,3 +37,27 @@ export function failingStore(fail: 'get' | 'set'): SessionStore {
 
 /** A cookie header with a well-formed token, so server mode asks the store about it. */
 export const TOKEN_COOKIE = `sid=${'A'.repeat(43)}`;
+
+/** The exact body every adapter answers a store failure with (status 503), and that body parsed. */
+export const STORE_DOWN_BODY =
+  '{"error":"session_store_unavailable","message":"The session store is unavailable; please try again shortly."}';
+export const STORE_DOWN = JSON.parse(STORE_DOWN_BODY) as { error: string; message: string };
+
+/** A store whose every call fails, as a database that is not there. */
+export const downStore: SessionStore = {
+  get: async () => {
+    throw new Error('ECONNREFUSED');
+  },
+  set: async () => {
+    throw new Error('ECONNREFUSED');
+  },
+  destroy: async () => {
+    throw new Error('ECONNREFUSED');
+  },
+  touch: async () => {
+    throw new Error('ECONNREFUSED');
+  },
+  patch: async () => {
+    throw new Error('ECONNREFUSED');
+  },
+};

@@ -116,15 +116,3 @@ export function sendRaw(port: number, path: string, headerLines: readonly (strin
     socket.end(Buffer.concat(head));
   });
 }
-
-/** The `name=value` pair of a Set-Cookie header, ready to send back as a Cookie header. */
-export function pairOf(setCookie: string | undefined): string {
-  if (!setCookie) throw new Error('expected a Set-Cookie header');
-  return setCookie.slice(0, setCookie.indexOf(';'));
-}
-
-/** The value of a Set-Cookie header. */
-export function cookieValueOf(setCookie: string | undefined): string {
-  const pair = pairOf(setCookie);
-  return pair.slice(pair.indexOf('=') + 1);
-}

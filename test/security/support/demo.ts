@@ -2,7 +2,6 @@
  * Starts the demo app (examples/app) in-process on port 0 in one session mode, on a frozen clock,
  * recording every session event: what the attack suite shoots at.
  */
-import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSessions, memoryStore, type SessionEvent, type SessionOptions, type SessionStore, type Sessions } from 'hallpass';
@@ -45,8 +44,6 @@ export interface Demo {
   raw(path: string, headerLines: readonly (string | Buffer)[]): Promise<Reply>;
   close(): Promise<void>;
 }
-
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
 function storeFor(mode: Mode, clock: FrozenClock): { store?: SessionStore; db?: TestDatabase } {
   if (mode === 'memory') return { store: memoryStore({ now: clock.now }) };
@@ -118,6 +115,3 @@ export async function guest(demo: Demo, cookie?: string): Promise<string> {
   if (!setCookie) throw new Error(`no cookie from POST /cart: ${reply.status} ${reply.text}`);
   return setCookie.slice(0, setCookie.indexOf(';'));
 }
-
-/** The value half of a `name=value` pair. */
-export const valueOfPair = (pair: string) => pair.slice(pair.indexOf('=') + 1);

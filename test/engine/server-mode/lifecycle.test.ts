@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cookie, EXPIRED, sha256, startApp, tokenOf } from './app.js';
+import { EXPIRED, sha256 } from '../../support/cookies.js';
+import { cookie, startApp, tokenOf } from './app.js';
 
 describe('server mode: regenerate, destroy and the user index', () => {
   it('login regenerates: a new token, the old record deleted, data and user moved', async () => {

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ConfigError, createSessions, memoryStore, type SessionStore, StoreError } from 'hallpass';
-import { cookiePair, cookieValue, harness } from '../support/core-fixtures.js';
-import { countingStore } from '../support/counting-store.js';
-
-const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
-const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
+import { cookiePair, cookieValue, EXPIRED, sha256 } from '../../support/cookies.js';
+import { harness } from '../../support/core-fixtures.js';
+import { countingStore } from '../../support/counting-store.js';
 
 function serverHarness(options: Parameters<typeof harness>[0] = {}) {
   const inner = memoryStore();

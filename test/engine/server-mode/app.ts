@@ -2,12 +2,12 @@
  * A server-mode app over real HTTP for these tests: a memory store behind a spy that records every
  * call and can be made to fail or hang, a frozen clock, and routes for the usual session flows.
  */
-import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createSessions, memoryStore, type SessionEvent, type SessionOptions, type SessionStore } from 'hallpass';
 import { type AdapterOptions, withSessions } from 'hallpass/node';
-import { type FrozenClock, frozenClock } from '../support/clock.js';
+import { type FrozenClock, frozenClock } from '../../support/clock.js';
+import { call } from '../../support/http.js';
+import { listen } from '../../support/listen.js';
 
 export interface StoreCall {
   op: string;
@@ -37,8 +37,6 @@ export function spyStore(inner: SessionStore, methods: readonly (keyof SessionSt
   }
   return { store: store as unknown as SessionStore, calls, control };
 }
-
-export const sha256 = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export interface Reply {
   status: number;
@@ -125,27 +123,22 @@ export async function startApp(
       { onError: () => {}, ...options.adapter },
     ),
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const running = await listen(server);
+  const base = running.url;
   const app: App = {
     async request(path, cookie) {
-      const res = await fetch(base + path, { headers: cookie === undefined ? {} : { cookie } });
-      const text = await res.text();
+      const { status, headers, text, setCookies } = await call(base, 'GET', path, { cookie });
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch {
         json = undefined;
       }
-      return { status: res.status, headers: res.headers, setCookie: res.headers.getSetCookie(), text, json };
+      return { status, headers, setCookie: setCookies, text, json };
     },
     open: (name) => gate(name).open(),
     waiting: (name) => gate(name).arrived,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: running.close,
   };
   return { app, clock, calls: spy.calls, control: spy.control, events, sessions, store: spy.store };
 }
@@ -158,4 +151,3 @@ export function tokenOf(reply: Reply): string {
 }
 
 export const cookie = (token: string) => `sid=${token}`;
-export const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';

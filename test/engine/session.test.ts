@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HallpassError, type Session, SessionValueError } from 'hallpass';
-import { cookiePair, harness } from '../support/core-fixtures.js';
+import { cookiePair } from '../support/cookies.js';
+import { harness } from '../support/core-fixtures.js';
 
 type Data = { user_id: string; cart: string[]; visits: number; prefs: { theme: string } };
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cookie, sha256, startApp, tokenOf } from './app.js';
+import { sha256 } from '../../support/cookies.js';
+import { cookie, startApp, tokenOf } from './app.js';
 
 describe('server mode: tokens and store keys', () => {
   it('a first write issues a 43-character random token with exact cookie attributes', async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { commitNow, loadNow } from '../../src/engine/sessions-internals.js';
-import { cookiePair, harness } from '../support/core-fixtures.js';
+import { cookiePair } from '../support/cookies.js';
+import { harness } from '../support/core-fixtures.js';
 import { countingCodec } from '../support/counting-codec.js';
 
 describe('lazy decoding in cookie mode', () => {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { memoryStore } from 'hallpass';
-import { frozenClock } from '../support/clock.js';
-import { cookie, EXPIRED, sha256, spyStore, startApp, tokenOf } from './app.js';
+import { frozenClock } from '../../support/clock.js';
+import { EXPIRED, sha256 } from '../../support/cookies.js';
+import { cookie, spyStore, startApp, tokenOf } from './app.js';
 
 const ops = (calls: { op: string }[]) => calls.map((call) => call.op);
 

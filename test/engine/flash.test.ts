@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { FLASH_KEY, flash, memoryStore, type SessionOptions, SessionValueError, takeFlashes } from 'hallpass';
 import { withSessions } from 'hallpass/node';
-import { spyStore } from '../server-mode/app.js';
-import { cookiePair, harness } from '../support/core-fixtures.js';
+import { cookiePair } from '../support/cookies.js';
+import { harness } from '../support/core-fixtures.js';
+import { spyStore } from './server-mode/app.js';
 
 type Data = { user_id: string };
 

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CookieTooLargeError, HallpassError } from 'hallpass';
 import { commitNow } from '../../src/engine/sessions-internals.js';
-import { cookiePair, cookieValue, harness } from '../support/core-fixtures.js';
-
-const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
+import { cookiePair, cookieValue, EXPIRED } from '../support/cookies.js';
+import { harness } from '../support/core-fixtures.js';
 
 /** A harness whose cookie already holds `{ visits: 1 }`, written at the clock's start. */
 async function withCookie(options: Parameters<typeof harness>[0] = {}) {

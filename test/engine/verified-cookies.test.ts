@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { type Codec, ConfigError, createSessions, type Envelope, sealedCodec } from 'hallpass';
 import { builtInCodecs } from '../../src/codecs/envelope.js';
 import { VerifiedCookies } from '../../src/engine/verified-cookies.js';
-import { cookiePair, harness, OLD_SECRET, SECRET } from '../support/core-fixtures.js';
+import { cookiePair } from '../support/cookies.js';
+import { harness, OLD_SECRET, SECRET } from '../support/core-fixtures.js';
 
 /**
  * The sealed codec with its decode calls counted, registered as one of hallpass's own codecs so

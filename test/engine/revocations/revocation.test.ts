@@ -10,12 +10,11 @@ import {
   StoreError,
 } from 'hallpass';
 import { sqliteRevocations, sqliteStore } from 'hallpass/sqlite';
-import { commitNow, loadNow } from '../../src/engine/sessions-internals.js';
-import { frozenClock } from '../support/clock.js';
-import { cookiePair, harness } from '../support/core-fixtures.js';
-import { openDatabase } from '../support/sqlite.js';
-
-const EXPIRED = 'sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax';
+import { commitNow, loadNow } from '../../../src/engine/sessions-internals.js';
+import { frozenClock } from '../../support/clock.js';
+import { cookiePair, EXPIRED } from '../../support/cookies.js';
+import { harness } from '../../support/core-fixtures.js';
+import { openDatabase } from '../../support/sqlite.js';
 
 const variants: Array<[string, () => Partial<SessionOptions>]> = [
   ['the default in-memory list', () => ({})],
