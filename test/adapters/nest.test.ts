@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { call, pairOf } from './contract/client.js';
+import { cookiePair } from '../support/cookies.js';
+import { call } from '../support/http.js';
 import { SECRET } from './contract/stores.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -95,7 +96,7 @@ for (const [platform, file] of [
       assert.match(login.setCookies[0] as string, LIVE_COOKIE);
       assert.doesNotMatch(login.setCookies[0] as string, /alice/, 'sealed');
       assert.equal(login.headers.get('cache-control'), 'private, no-store');
-      let cookie = pairOf(login.setCookies[0]);
+      let cookie = cookiePair(login.setCookies[0]);
 
       const welcome = await call(url, 'GET', '/', { cookie });
       assert.deepEqual(welcome.body, { message: 'Welcome back, user alice!' });
@@ -103,7 +104,7 @@ for (const [platform, file] of [
 
       const merged = await call(url, 'POST', '/session', { cookie, json: { theme: 'dark' } });
       assert.deepEqual(merged.body, { user_id: 'alice', theme: 'dark' });
-      cookie = pairOf(merged.setCookies[0]);
+      cookie = cookiePair(merged.setCookies[0]);
       assert.deepEqual((await call(url, 'GET', '/session', { cookie })).body, { user_id: 'alice', theme: 'dark' });
 
       const logout = await call(url, 'POST', '/logout', { cookie });
@@ -119,9 +120,9 @@ for (const [platform, file] of [
     it('gives a new session on login: a cookie planted before it never carries the user', async () => {
       const { url } = example;
       const planted = await call(url, 'POST', '/session', { json: { theme: 'dark' } });
-      const before = pairOf(planted.setCookies[0]);
+      const before = cookiePair(planted.setCookies[0]);
       const login = await call(url, 'POST', '/login?username=bob', { cookie: before });
-      const after = pairOf(login.setCookies[0]);
+      const after = cookiePair(login.setCookies[0]);
       assert.notEqual(after, before);
       assert.deepEqual(
         (await call(url, 'GET', '/', { cookie: before })).body,
@@ -136,7 +137,7 @@ for (const [platform, file] of [
     it('serves a tampered cookie as a guest, never a 500', async () => {
       const { url } = example;
       const login = await call(url, 'POST', '/login?username=carol');
-      const pair = pairOf(login.setCookies[0]);
+      const pair = cookiePair(login.setCookies[0]);
       const tampered = `${pair.slice(0, -2)}${pair.endsWith('AA') ? 'BB' : 'AA'}`;
       const answer = await call(url, 'GET', '/', { cookie: tampered });
       assert.equal(answer.status, 200);

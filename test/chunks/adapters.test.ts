@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createSessions } from 'hallpass';
 import { adapters } from '../adapters/contract/apps.js';
-import { call } from '../adapters/contract/client.js';
 import { now, SECRET } from '../adapters/contract/stores.js';
+import { call } from '../support/http.js';
 
 const expired = (name: string) => `${name}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax`;
 const namesOf = (lines: readonly string[]) => lines.map((line) => line.slice(0, line.indexOf('=')));

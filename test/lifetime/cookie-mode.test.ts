@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HallpassError, type SessionOptions } from 'hallpass';
-import { cookiePair, cookieValue, harness, OLD_SECRET, SECRET } from '../support/core-fixtures.js';
+import { cookiePair, cookieValue } from '../support/cookies.js';
+import { harness, OLD_SECRET, SECRET } from '../support/core-fixtures.js';
 
 const DAY = 86400;
 const browserCookie = (setCookie: string | undefined) => `sid=${cookieValue(setCookie)}; Path=/; HttpOnly; Secure; SameSite=Lax`;

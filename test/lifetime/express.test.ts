@@ -5,9 +5,10 @@ import { after, describe, it } from 'node:test';
 import express from 'express';
 import { createSessions, memoryStore } from 'hallpass';
 import { type ExpressSession, expressSession } from 'hallpass/express';
-import { call, pairOf } from '../adapters/contract/client.js';
 import { listen, type Running } from '../adapters/contract/listen.js';
 import { now, SECRET } from '../adapters/contract/stores.js';
+import { cookiePair } from '../support/cookies.js';
+import { call } from '../support/http.js';
 
 const DAY = 86400;
 /** `req.session` as hallpass/express makes it (the express-session typings installed for other tests describe theirs). */
@@ -47,8 +48,8 @@ for (const mode of ['cookie', 'server'] as const) {
       const url = await app(mode);
       const login = await call(url, 'POST', '/login?remember=0');
       assert.equal(login.setCookies.length, 1);
-      assert.equal(login.setCookies[0], `${pairOf(login.setCookies[0])}; Path=/; HttpOnly; Secure; SameSite=Lax`);
-      const read = await call(url, 'GET', '/cookie', { cookie: pairOf(login.setCookies[0]) });
+      assert.equal(login.setCookies[0], `${cookiePair(login.setCookies[0])}; Path=/; HttpOnly; Secure; SameSite=Lax`);
+      const read = await call(url, 'GET', '/cookie', { cookie: cookiePair(login.setCookies[0]) });
       assert.deepEqual(read.body, { maxAge: null, originalMaxAge: null, expires: null, user: 'alice' });
     });
 
@@ -61,8 +62,8 @@ for (const mode of ['cookie', 'server'] as const) {
     it('maxAge in milliseconds writes a persistent cookie of that lifetime, read back as what is left', async () => {
       const url = await app(mode);
       const login = await call(url, 'POST', '/login?remember=1');
-      assert.equal(login.setCookies[0], `${pairOf(login.setCookies[0])}; Path=/; Max-Age=${30 * DAY}; HttpOnly; Secure; SameSite=Lax`);
-      const read = await call(url, 'GET', '/cookie', { cookie: pairOf(login.setCookies[0]) });
+      assert.equal(login.setCookies[0], `${cookiePair(login.setCookies[0])}; Path=/; Max-Age=${30 * DAY}; HttpOnly; Secure; SameSite=Lax`);
+      const read = await call(url, 'GET', '/cookie', { cookie: cookiePair(login.setCookies[0]) });
       assert.deepEqual(read.body, {
         maxAge: 30 * DAY * 1000,
         originalMaxAge: 30 * DAY * 1000,

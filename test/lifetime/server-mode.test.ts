@@ -9,7 +9,8 @@ import { memoryStore, type SessionStore } from 'hallpass';
 import { redisStore } from 'hallpass/redis';
 import { Redis } from 'ioredis';
 import { storeKeyFor } from '../../src/engine/server-mode.js';
-import { cookieValue, harness } from '../support/core-fixtures.js';
+import { cookieValue } from '../support/cookies.js';
+import { harness } from '../support/core-fixtures.js';
 import { countingStore } from '../support/counting-store.js';
 import { needService, reachable } from '../support/services.js';
 

@@ -36,7 +36,7 @@ export interface CallOptions {
   /** A JSON body. */
   json?: unknown;
   /** A form-encoded body. */
-  form?: Record<string, string>;
+  form?: Record<string, string> | [string, string][];
   headers?: Record<string, string>;
 }
 
