@@ -7,7 +7,7 @@ import type { CommitResult } from './commit-result.js';
 import { NOTHING, withCookies } from './commit-result.js';
 import { type CookieSource, cookieHeaderOf } from './cookie-source.js';
 import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
-import { configuredLifetime, maxAgeOf, persistentOf } from './lifetime.js';
+import { configuredLifetime, lifetimeRefusal, maxAgeOf, persistentOf } from './lifetime.js';
 import type { ResolvedOptions } from './options.js';
 import type { Revocations } from './revocations/index.js';
 import { warnIfLogoutsAreForgotten, warnLoginWithoutUser } from './revocations/warning.js';
@@ -131,6 +131,7 @@ export function cookieMode(options: ResolvedOptions) {
     load: (source) => loadSync(offer(source as CookieSource)),
     freshIdentity: identity,
     lifetime: configuredLifetime(options),
+    lifetimeRefused: codec.carriesLifetime === true ? undefined : lifetimeRefusal(codec.kind),
   };
 
   function load(source: CookieSource): AnySession | Promise<AnySession> {

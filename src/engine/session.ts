@@ -223,7 +223,9 @@ export class Session<T extends SessionData = SessionData> {
    * session (inside the sealed cookie, or in the store record), survives later requests,
    * `regenerate()` and key rotation, and sets the store TTL. Either way the server enforces the
    * absolute lifetime from creation (or regeneration), and the idle timeout still applies.
-   * Throws `SessionValueError` for a `maxAge` outside 1 second to 400 days.
+   * Throws `SessionValueError` for a `maxAge` outside 1 second to 400 days, and `ERR_SESSION_STATE`
+   * in cookie mode when the codec cannot carry the choice (Starlette's, or an app's codec without
+   * `carriesLifetime`).
    *
    * @example
    * ```ts
@@ -234,6 +236,8 @@ export class Session<T extends SessionData = SessionData> {
    * ```
    */
   setLifetime(choice: LifetimeChoice): void {
+    const refused = this.#backend.lifetimeRefused;
+    if (refused !== undefined) throw new HallpassError('ERR_SESSION_STATE', refused);
     const lifetime = resolveLifetime(choice, this.#backend.lifetime ?? DEFAULT_LIFETIME);
     const state = this.#change();
     if (state.lifetime?.persistent === lifetime.persistent && state.lifetime.maxAge === lifetime.maxAge) return;

@@ -61,13 +61,12 @@ for (const [mode, options] of modes) {
       const a = await h.request(undefined, (s) => {
         const { view, req } = express(s);
         view.regenerate(() => {});
-        const session = req.session as typeof view;
-        session.passport = { user: 'alice' };
-        session.cookie.maxAge = 30 * DAY * 1000;
+        (req.session as Record<string, unknown>).passport = { user: 'alice' };
+        (req.session as typeof view).cookie.maxAge = 30 * DAY * 1000;
       });
       const out = await h.request(cookiePair(a.result.setCookie), (s) => {
         const { view, req } = express(s);
-        delete (view as Record<string, unknown>).passport;
+        delete (view as unknown as Record<string, unknown>).passport;
         view.regenerate(() => {});
         (req.session as Record<string, unknown>).flash = { info: ['Logged out'] };
       });
