@@ -8,7 +8,7 @@ import { memoryStore } from 'hallpass';
 import { cookiePair, harness } from '../support/core-fixtures.js';
 
 describe('server mode: clear() and a concurrent lifetime choice', () => {
-  it("a clear() that loaded before the choice keeps it, and still drops the keys it saw", async () => {
+  it('a clear() that loaded before the choice keeps it, and still drops the keys it saw', async () => {
     const h = harness({ store: memoryStore() });
     const first = await h.request(undefined, (s) => {
       s.userId = 'alice';
