@@ -41,6 +41,7 @@ export function sealedCodec(secrets: readonly string[], options: CodecOptions = 
 
   const codec: Codec = {
     kind: 'sealed',
+    carriesLifetime: true,
     encode(envelope: Envelope): string {
       const iv = randomBytesPooled(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', newest.key, iv);

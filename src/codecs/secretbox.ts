@@ -57,6 +57,7 @@ export function secretboxCodec(sodium: SodiumSecretbox, secret: string | readonl
 
   const codec: Codec = {
     kind: 'secretbox',
+    carriesLifetime: true,
     encode(envelope: Envelope): string {
       const message = Buffer.from(envelopeToJson(envelope), 'utf8');
       // nonce ‖ box in one buffer, encoded once.

@@ -46,6 +46,7 @@ export function signedCodec(secrets: readonly string[], options: CodecOptions = 
 
   const codec: Codec = {
     kind: 'signed',
+    carriesLifetime: true,
     encode(envelope: Envelope): string {
       const signedPart = `${VERSION}.${newest.id}.${Buffer.from(envelopeToJson(envelope)).toString('base64url')}`;
       return `${signedPart}.${sign(newest, signedPart).toString('base64url')}`;

@@ -92,6 +92,11 @@ export interface Codec {
    * the core leaves that check to the codec.
    */
   readonly checksOwnExpiry?: boolean;
+  /**
+   * Set when the format keeps `envelope.lifetime` (hallpass's own codecs do). Without it,
+   * `session.setLifetime` throws in cookie mode rather than hold the choice for one response only.
+   */
+  readonly carriesLifetime?: boolean;
 }
 
 /** A record as a store keeps it (server mode). */

@@ -7,6 +7,17 @@
  * A request costs a bounded amount whatever it sends: one pass over the `Cookie` header, chunk
  * indices past what `maxBytes` allows are ignored, at most three distinct values per index are
  * kept, and at most `MAX_COOKIE_CANDIDATES` values (plain or joined) are tried in all.
+ *
+ * Which values, when a site that can write cookies for the domain (no `__Host-` prefix) plants
+ * some: browsers send cookies with the longer Path first and, for equal paths, the older first. A
+ * planted chunk therefore arrives before the real ones (a longer Path) or after them (the same
+ * Path, set later), never among them, since the chunks hallpass writes in one response are set
+ * together. So the joined values tried are, in order: the first and the last run of chunks sent
+ * back to back in index order (`.0`, `.1`, ... with no other chunk between), then the first value
+ * of every index, then the last. One planted value per index, wherever it lands, leaves the real
+ * set among the first two. When plain `<name>` values come too, at least one slot (two when there
+ * are two joined values) is kept for the joined ones, and the plain ones tried are the first and
+ * the last sent, so three planted plain values cannot push the chunks out.
  */
 import {
   type CookieAttributes,
@@ -35,21 +46,18 @@ export function chunkedCookies(name: string, attributes: CookieAttributes, maxBy
 
   function read(header: string | null | undefined, onExcess: () => void): Offered {
     const plain = [...new Set(readCookie(header, name))];
-    const { byIndex, sent, excess } = readChunks(header, name, maxChunks);
+    const { byIndex, order, sent, excess } = readChunks(header, name, maxChunks);
     if (plain.length > MAX_COOKIE_CANDIDATES || excess) onExcess();
-    const values = plain.slice(0, MAX_COOKIE_CANDIDATES);
-    const joinedFrom = values.length;
     let gap = false;
-    let variants = 0;
-    for (let index = 0; index < sent; index++) {
-      const list = byIndex[index];
-      if (list === undefined) gap = true;
-      else variants = Math.max(variants, list.length);
-    }
-    // Cookie tossing can add values for an index; each variant takes the n-th value of every index.
-    for (let variant = 0; !gap && variant < variants && values.length < MAX_COOKIE_CANDIDATES; variant++) {
-      const joined = byIndex.map((list) => list[Math.min(variant, list.length - 1)]).join('');
-      if (!values.includes(joined)) values.push(joined);
+    for (let index = 0; index < sent; index++) if (byIndex[index] === undefined) gap = true;
+    const joined = gap || sent === 0 ? [] : joinedCandidates(byIndex as string[][], order, sent);
+    // Plain values leave one slot to the joined ones, two when there are two (see above).
+    const plainSlots = Math.min(plain.length, MAX_COOKIE_CANDIDATES - Math.min(joined.length, 2));
+    const values = plain.length <= plainSlots ? plain.slice() : [...plain.slice(0, plainSlots - 1), plain[plain.length - 1] as string];
+    const joinedFrom = values.length;
+    for (const value of joined) {
+      if (values.length >= MAX_COOKIE_CANDIDATES) break;
+      if (!values.includes(value)) values.push(value);
     }
     return { values, joinedFrom, plain: plain.length, chunks: sent, gap };
   }
@@ -90,16 +98,49 @@ export function chunkedCookies(name: string, attributes: CookieAttributes, maxBy
 }
 
 /**
+ * The joined values worth trying, best first, without repeats: the first and the last complete run
+ * of chunks sent back to back in index order, then the first and the last value of every index.
+ */
+function joinedCandidates(byIndex: string[][], order: ReadonlyArray<readonly [number, string]>, sent: number): string[] {
+  const out: string[] = [];
+  const add = (parts: string[]) => {
+    const value = parts.join('');
+    if (!out.includes(value)) out.push(value);
+  };
+  let first: number | undefined;
+  let last: number | undefined;
+  let start = -1;
+  for (let i = 0; i < order.length; i++) {
+    const index = (order[i] as readonly [number, string])[0];
+    if (index === 0) start = i;
+    else if (start === -1 || index !== (order[i - 1] as readonly [number, string])[0] + 1) start = -1;
+    if (start !== -1 && index === sent - 1) {
+      first ??= start;
+      last = start;
+      start = -1;
+    }
+  }
+  const run = (from: number) => order.slice(from, from + sent).map((entry) => entry[1]);
+  if (first !== undefined) add(run(first));
+  if (last !== undefined) add(run(last));
+  add(byIndex.map((list) => list[0] as string));
+  add(byIndex.map((list) => list[list.length - 1] as string));
+  return out;
+}
+
+/**
  * The chunk cookies of `name` in one pass over the header: the distinct values of each index (at
- * most `MAX_COOKIE_CANDIDATES`), how many indices the request carried (the highest plus one), and
+ * most `MAX_COOKIE_CANDIDATES`), the kept chunks in header order, how many indices the request carried (the highest plus one), and
  * whether more values were sent than are kept. Indices past `maxChunks`, or not written the way
  * hallpass writes them (`01`, `+1`), are ignored.
  */
 function readChunks(header: string | null | undefined, name: string, maxChunks: number) {
   const byIndex: string[][] = [];
+  /** Every chunk kept, as `[index, value]` in the order the header sent them (for the runs). */
+  const order: Array<readonly [number, string]> = [];
   let sent = 0;
   let excess = false;
-  if (!header?.includes(`${name}.`)) return { byIndex, sent, excess };
+  if (!header?.includes(`${name}.`)) return { byIndex, order, sent, excess };
   const prefix = `${name}.`;
   for (const pair of header.split(';')) {
     const eq = pair.indexOf('=');
@@ -115,10 +156,13 @@ function readChunks(header: string | null | undefined, name: string, maxChunks: 
     // An empty value is no chunk hallpass wrote (the browser drops an expired one): a gap.
     if (value === '') continue;
     const list = (byIndex[index] ??= []);
-    if (list.includes(value)) continue;
-    if (list.length >= MAX_COOKIE_CANDIDATES) excess = true;
-    else list.push(value);
     sent = Math.max(sent, index + 1);
+    if (list.includes(value)) order.push([index, value]);
+    else if (list.length >= MAX_COOKIE_CANDIDATES) excess = true;
+    else {
+      list.push(value);
+      order.push([index, value]);
+    }
   }
-  return { byIndex, sent, excess };
+  return { byIndex, order, sent, excess };
 }

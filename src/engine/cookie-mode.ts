@@ -7,7 +7,7 @@ import type { CommitResult } from './commit-result.js';
 import { NOTHING, withCookies } from './commit-result.js';
 import { type CookieSource, cookieHeaderOf } from './cookie-source.js';
 import { expiryProblem, remainingLifetime, touchDue } from './expiry.js';
-import { configuredLifetime, maxAgeOf, persistentOf } from './lifetime.js';
+import { configuredLifetime, lifetimeRefusal, maxAgeOf, persistentOf } from './lifetime.js';
 import type { ResolvedOptions } from './options.js';
 import type { Revocations } from './revocations/index.js';
 import { warnIfLogoutsAreForgotten, warnLoginWithoutUser } from './revocations/warning.js';
@@ -131,6 +131,7 @@ export function cookieMode(options: ResolvedOptions) {
     load: (source) => loadSync(offer(source as CookieSource)),
     freshIdentity: identity,
     lifetime: configuredLifetime(options),
+    lifetimeRefused: codec.carriesLifetime === true ? undefined : lifetimeRefusal(codec.kind),
   };
 
   function load(source: CookieSource): AnySession | Promise<AnySession> {
@@ -184,11 +185,16 @@ export function cookieMode(options: ResolvedOptions) {
     const now = nowSeconds();
     const hadCookie = !state.isNew;
     const loadedCreatedAt = state.createdAt;
-    // The lifetime the cookies already issued carry, whatever this request chose since.
-    const loadedMaxAge = state.loadedMaxAge ?? options.maxAge;
+    // The lifetime the cookies already issued carry, whatever this request chose since. Every
+    // lifetime change moves the session to a new inner ID, so all cookies of one ID carry the same
+    // lifetime; the configured one is the floor for cookies issued before that was so.
+    const loadedMaxAge = Math.max(state.loadedMaxAge ?? options.maxAge, options.maxAge);
     // The user changed without a regenerate() (a logout by `userId = undefined`, a switch of user):
-    // the old cookie must not keep the old user, so the session moves to a new inner ID.
-    if (hadCookie && state.loadedUserId !== undefined && state.userId !== state.loadedUserId && !state.regenerate) {
+    // the old cookie must not keep the old user, so the session moves to a new inner ID. So does a
+    // lifetime change: a later logout's revocation lasts only the new lifetime, which must not let
+    // an older copy carrying a longer one open again.
+    const userChanged = state.loadedUserId !== undefined && state.userId !== state.loadedUserId;
+    if (hadCookie && (userChanged || state.lifetimeChanged) && !state.regenerate) {
       state.regenerate = { previousId: state.id, keepData: true };
       state.id = newSessionId();
     }

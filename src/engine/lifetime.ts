@@ -46,6 +46,15 @@ export function resolveLifetime(choice: LifetimeChoice, configured: SessionLifet
   return { persistent, maxAge: Math.floor(maxAge) };
 }
 
+/** Why cookie mode refuses `setLifetime` with a codec whose format does not keep the choice. */
+export function lifetimeRefusal(kind: string): string {
+  return (
+    `session.setLifetime needs a cookie format that keeps the choice, and the "${kind}" codec does not ` +
+    '(it would hold for this response only). Use a hallpass codec (sealed, signed, secretboxCodec) or a store; ' +
+    'a codec of your own that writes envelope.lifetime declares carriesLifetime: true.'
+  );
+}
+
 /** The defaults, for a session that is never saved (an adapter's stand-in while the store is down). */
 export const DEFAULT_LIFETIME: SessionLifetime = Object.freeze({ persistent: true, maxAge: DEFAULT_MAX_AGE });
 

@@ -105,14 +105,20 @@ export function serverMode(options: ResolvedOptions) {
   function patchOf(state: SessionState, now: number): StorePatch {
     const set: SessionData = Object.create(null);
     const unset: string[] = [];
-    for (const key of state.clearedAll ? Object.keys(state.data) : state.changed) {
+    // A clear() replaces the stored data only when this request also changed the lifetime: the
+    // lifetime is a data key, and a replacing patch from a request that never saw a choice made
+    // meanwhile would wipe it. Otherwise the keys it cleared (all it saw) are removed one by one.
+    const replace = state.clearedAll && state.lifetimeChanged;
+    for (const key of replace ? Object.keys(state.data) : state.changed) {
       if (Object.hasOwn(state.data, key)) set[key] = state.data[key] as SessionData[string];
       else unset.push(key);
     }
-    if (state.lifetime !== undefined && (state.lifetimeChanged || state.clearedAll))
-      set[STORED_LIFETIME_KEY] = storedLifetime(state.lifetime);
+    if (state.lifetimeChanged) {
+      if (state.lifetime !== undefined) set[STORED_LIFETIME_KEY] = storedLifetime(state.lifetime);
+      else if (!replace) unset.push(STORED_LIFETIME_KEY);
+    }
     const patch: StorePatch = { set, unset, lastSeenAt: now };
-    if (state.clearedAll) patch.replace = true;
+    if (replace) patch.replace = true;
     if (state.userChanged) patch.userId = state.userId ?? null;
     return patch;
   }

@@ -69,6 +69,8 @@ export interface SessionBackend {
   freshIdentity(): { id: string; token?: string };
   /** The configured lifetime, for a session whose app chose none (absent: the defaults, for a session never saved). */
   readonly lifetime?: SessionLifetime;
+  /** Why `setLifetime` cannot be honoured (a cookie format with no room for the choice); absent when it can. */
+  readonly lifetimeRefused?: string;
 }
 
 export function isEmpty(state: SessionState): boolean {

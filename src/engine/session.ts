@@ -162,17 +162,24 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   /**
-   * Removes every key and the user link (the usual logout). An emptied session that had a cookie
-   * gets it expired (and, in cookie mode, revoked).
+   * Removes every key, the user link and the lifetime choice (the usual logout): whoever uses the
+   * browser next starts with the configured lifetime. An emptied session that had a cookie gets it
+   * expired (and, in cookie mode, revoked).
    */
   clear(): void {
     const state = this.#change();
+    // Every key it held counts as deleted: server mode can then remove exactly those and leave
+    // alone what it never saw (a lifetime another request chose meanwhile).
+    for (const key in state.data) state.changed.add(key);
     state.data = emptyData();
-    state.changed.clear();
     state.clearedAll = true;
     if (state.userId !== undefined) {
       state.userId = undefined;
       state.userChanged = true;
+    }
+    if (state.lifetime !== undefined) {
+      state.lifetime = undefined;
+      state.lifetimeChanged = true;
     }
   }
 
@@ -187,8 +194,8 @@ export class Session<T extends SessionData = SessionData> {
 
   /**
    * Gives the session a new ID (server mode: a new token) at commit and retires the old one, so a
-   * copy of the old cookie is refused. Call it on login and on any privilege change. Data is kept
-   * unless `keepData: false`.
+   * copy of the old cookie is refused. Call it on login and on any privilege change. Data (and the
+   * `setLifetime` choice) is kept unless `keepData: false`, which clears both, as `clear()` does.
    */
   regenerate(options: { keepData?: boolean } = {}): void {
     const state = this.#change();
@@ -216,7 +223,9 @@ export class Session<T extends SessionData = SessionData> {
    * session (inside the sealed cookie, or in the store record), survives later requests,
    * `regenerate()` and key rotation, and sets the store TTL. Either way the server enforces the
    * absolute lifetime from creation (or regeneration), and the idle timeout still applies.
-   * Throws `SessionValueError` for a `maxAge` outside 1 second to 400 days.
+   * Throws `SessionValueError` for a `maxAge` outside 1 second to 400 days, and `ERR_SESSION_STATE`
+   * in cookie mode when the codec cannot carry the choice (Starlette's, or an app's codec without
+   * `carriesLifetime`).
    *
    * @example
    * ```ts
@@ -227,6 +236,8 @@ export class Session<T extends SessionData = SessionData> {
    * ```
    */
   setLifetime(choice: LifetimeChoice): void {
+    const refused = this.#backend.lifetimeRefused;
+    if (refused !== undefined) throw new HallpassError('ERR_SESSION_STATE', refused);
     const lifetime = resolveLifetime(choice, this.#backend.lifetime ?? DEFAULT_LIFETIME);
     const state = this.#change();
     if (state.lifetime?.persistent === lifetime.persistent && state.lifetime.maxAge === lifetime.maxAge) return;

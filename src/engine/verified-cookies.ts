@@ -1,3 +1,4 @@
+import { MAX_COOKIE_BYTES } from '../core/cookie.js';
 import { emptyData } from '../core/json-value.js';
 import type { Envelope, Json, OpenResult, SessionData } from '../core/types.js';
 
@@ -17,8 +18,10 @@ export interface VerifiedCookie {
  * and each hit hands out a fresh copy of the data, so a request that mutates what it read cannot
  * reach the next one.
  *
- * Memory is bounded by `capacity` entries of at most one cookie (4 KB; with `chunked`, the joined
- * chunks, up to `chunked.maxBytes`) and its data each; the oldest entry goes first when it is full.
+ * Memory is bounded by `capacity` entries of at most one cookie (4096 bytes) and its data each;
+ * the oldest entry goes first when it is full. A longer value (chunked cookies joined, up to
+ * `chunked.maxBytes`) is never remembered, so the bound holds in bytes too: such a session is
+ * decrypted on every request.
  */
 export class VerifiedCookies {
   readonly #entries = new Map<string, VerifiedCookie>();
@@ -41,7 +44,7 @@ export class VerifiedCookies {
   /** Remembers a verified value that `recall` did not find; keeps its own copy of the data, so later changes to `envelope` do not reach it. */
   remember(value: string, envelope: Envelope, stale: boolean): void {
     const entries = this.#entries;
-    if (this.#capacity === 0) return;
+    if (this.#capacity === 0 || value.length > MAX_COOKIE_BYTES) return;
     // A ring of keys rather than the Map's own first key: after many deletions at its front, V8
     // walks over the holes to find the first live entry, which grows with the Map.
     if (entries.size >= this.#capacity) entries.delete(this.#order[this.#oldest] as string);

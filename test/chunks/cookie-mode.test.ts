@@ -164,7 +164,7 @@ describe('chunked cookies: chunks are authenticated as one value', () => {
     const { h, pairs } = await threeChunks();
     const { session } = await h.request(`sid.1=AAAA; ${pairs.join('; ')}`);
     assert.equal(session.isNew, false);
-    assert.deepEqual(h.log.invalid(), ['tampered']);
+    assert.deepEqual(h.log.invalid(), [], 'the chunks sent back to back are tried first');
   });
 });
 
@@ -213,7 +213,8 @@ describe('chunked cookies: limits', () => {
     });
     assert.ok(codec.decodes <= 3, `${codec.decodes} decodes`);
     assert.equal(isNew, true);
-    assert.deepEqual(h.log.invalid().sort(), ['duplicate', 'malformed', 'malformed', 'malformed'].sort());
+    // One plain value and two joined ones: plain values never take every slot.
+    assert.deepEqual(h.log.invalid().sort(), ['duplicate', 'malformed', 'tampered', 'tampered']);
     const names = all(result).map((line) => line.slice(0, line.indexOf('=')));
     // A 12000-byte cap needs at most three chunks: the other 997 names are not expired one by one.
     assert.deepEqual(names, ['sid', 'sid.0', 'sid.1', 'sid.2']);

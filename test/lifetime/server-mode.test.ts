@@ -141,18 +141,35 @@ describe('session.setLifetime in server mode (Redis)', { skip }, () => {
     assert.deepEqual(session.lifetime, { persistent: true, maxAge: 30 * DAY });
   });
 
-  it('keeps the choice through regenerate() and clear() on Redis', async () => {
+  it('keeps the choice through regenerate() and drops it with clear() on Redis', async () => {
     const store = redisStore(io as Redis, { prefix });
     const { h, token } = await login(store, { persistent: false });
     const { result } = await h.request(`sid=${token}`, (s) => s.regenerate());
     const fresh = cookieValue(result.setCookie);
     assert.equal(result.setCookie, browserCookie(fresh));
     assert.equal(await ttlOf(fresh), 12 * 3600);
-    await h.request(`sid=${fresh}`, (s) => {
+    const cleared = await h.request(`sid=${fresh}`, (s) => {
       s.clear();
       s.set('user_id', 'bob');
     });
+    assert.equal(cleared.result.setCookie, persistentCookie(fresh, 14 * DAY), 'the configured lifetime again');
     const { session } = await h.request(`sid=${fresh}`);
+    assert.deepEqual(session.lifetime, { persistent: true, maxAge: 14 * DAY });
+    assert.deepEqual(session.toJSON(), { user_id: 'bob' });
+  });
+
+  it('a clear() that never saw the choice keeps it on Redis', async () => {
+    const store = redisStore(io as Redis, { prefix });
+    const h = harness({ store, idleTimeout: false });
+    const token = cookieValue((await h.request(undefined, (s) => s.set('user_id', 'alice'))).result.setCookie);
+    const slow = await h.sessions.load(`sid=${token}`);
+    const fast = await h.sessions.load(`sid=${token}`);
+    fast.setLifetime({ persistent: false });
+    await h.sessions.commit(fast);
+    slow.clear();
+    slow.set('user_id', 'bob');
+    await h.sessions.commit(slow);
+    const { session } = await h.request(`sid=${token}`);
     assert.deepEqual(session.lifetime, { persistent: false, maxAge: 12 * 3600 });
     assert.deepEqual(session.toJSON(), { user_id: 'bob' });
   });

@@ -143,15 +143,28 @@ describe('server mode', () => {
       ]);
     });
 
-    it('sends a replacing patch after clear() and set()', async () => {
+    it('after clear() and set(), removes the keys it saw and writes the new ones', async () => {
       const { request, cookie, store } = await withSession();
       await request(cookie, (s) => {
         s.clear();
         s.set('fresh', true);
       });
+      const patch = store.calls[1]?.args[1] as { set: object; unset: string[]; replace?: boolean };
+      assert.equal(patch.replace, undefined);
+      assert.deepEqual({ ...patch.set }, { fresh: true });
+      assert.deepEqual(patch.unset, ['user_id']);
+    });
+
+    it('sends a replacing patch after clear() when the request also chose a lifetime', async () => {
+      const { request, cookie, store } = await withSession();
+      await request(cookie, (s) => {
+        s.clear();
+        s.set('fresh', true);
+        s.setLifetime({ persistent: false });
+      });
       const patch = store.calls[1]?.args[1] as { set: object; replace?: boolean };
       assert.equal(patch.replace, true);
-      assert.deepEqual({ ...patch.set }, { fresh: true });
+      assert.deepEqual({ ...patch.set }, { fresh: true, 'hallpass.lifetime': [0, 43200] });
     });
 
     it('loses no data when two requests change different keys at once', async () => {
