@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { memoryStore, type SessionOptions } from 'hallpass';
 import { expressCompat } from '../../src/adapters/express/compat.js';
-import { cookiePair, harness } from '../support/core-fixtures.js';
+import { cookiePair } from '../support/cookies.js';
+import { harness } from '../support/core-fixtures.js';
 
 const DAY = 86400;
 const CONFIGURED = { persistent: false, maxAge: 14 * DAY };

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Codec, createSessions, HallpassError, memoryStore, sealedCodec } from 'hallpass';
 import { starletteSessionOptions } from 'hallpass/starlette';
-import { cookiePair, SECRET } from '../support/core-fixtures.js';
+import { cookiePair } from '../support/cookies.js';
+import { SECRET } from '../support/core-fixtures.js';
 
 /** An app's codec: hallpass's sealed format behind its own object, so cookie mode treats it as the app's. */
 function appCodec(carriesLifetime?: boolean): Codec {

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Session } from 'hallpass';
 import { expressCompat } from '../../src/adapters/express/compat.js';
-import { cookiePair, harness } from '../support/core-fixtures.js';
+import { cookiePair } from '../support/cookies.js';
+import { harness } from '../support/core-fixtures.js';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { memoryStore } from 'hallpass';
-import { cookiePair, harness } from '../support/core-fixtures.js';
+import { cookiePair } from '../support/cookies.js';
+import { harness } from '../support/core-fixtures.js';
 
 describe('server mode: clear() and a concurrent lifetime choice', () => {
   it('a clear() that loaded before the choice keeps it, and still drops the keys it saw', async () => {

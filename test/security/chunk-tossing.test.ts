@@ -9,7 +9,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { cookiePair, harness } from '../support/core-fixtures.js';
+import { cookiePair } from '../support/cookies.js';
+import { harness } from '../support/core-fixtures.js';
 
 async function chunkedLogin() {
   const h = harness({ chunked: true });
