@@ -131,7 +131,7 @@ describe('the published types', { timeout: 300_000 }, () => {
   it('hallpass/redis-http exports only redisHttpStore and its types, not the transports or the shared store logic', () => {
     const source = read('stores/redis-http/index.d.ts');
     assert.match(source, /export declare function redisHttpStore\(client: RedisHttpClient, options\?: RedisStoreOptions\): RedisStore;/);
-    for (const hidden of ['createRedisStore', 'restSender', 'upstashSender']) {
+    for (const hidden of ['createRedisStore', 'restClient', 'upstashClient']) {
       assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `stores/redis-http/index.d.ts mentions ${hidden}`);
     }
   });

@@ -4,8 +4,8 @@
  * @module
  */
 import { createRedisStore, type RedisStore, type RedisStoreOptions } from '../redis/store.js';
-import { type RedisRestConfig, restSender } from './rest-client.js';
-import { type UpstashRedisLike, upstashSender } from './upstash.js';
+import { type RedisRestConfig, restClient } from './rest-client.js';
+import { type UpstashRedisLike, upstashClient } from './upstash.js';
 
 export type { RedisStore, RedisStoreOptions } from '../redis/store.js';
 export type { RedisRestConfig } from './rest-client.js';
@@ -26,7 +26,10 @@ const isRestConfig = (client: RedisHttpClient): client is RedisRestConfig =>
  *
  * Pass an `@upstash/redis` client (its retries, base64 replies and read-your-writes token apply;
  * give it `retry: false`, as the session layer has its own deadline, `storeTimeout`) or
- * `{ url, token }` for the built-in `fetch` client. Nothing here needs a Node API or a TCP socket.
+ * `{ url, token, timeout }` for the built-in `fetch` client, whose requests are aborted at
+ * `timeout` (set it to `storeTimeout`) and whose replies are capped at 16 MB. Every reply is
+ * checked for the shape its command gives; anything else throws a `StoreError`. A user's sessions
+ * are checked 100 per `/pipeline` request. Nothing here needs a Node API or a TCP socket.
  *
  * The store declares `evicts: false`, so it may hold revocations (`revocationStore`) and JWT
  * state: that holds only while the database never evicts (Upstash: eviction off, its default;
@@ -39,16 +42,17 @@ const isRestConfig = (client: RedisHttpClient): client is RedisRestConfig =>
  * import { createSessions } from 'hallpass'
  * import { redisHttpStore } from 'hallpass/redis-http'
  *
- * const store = redisHttpStore({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN })
- * const sessions = createSessions({ store })
+ * const store = redisHttpStore({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, timeout: 500 })
+ * const sessions = createSessions({ store, storeTimeout: 500 })
  * ```
  * @example
  * ```ts
  * import { Redis } from '@upstash/redis'
- * const store = redisHttpStore(new Redis({ url, token, retry: false }), { prefix: 'myapp:sess:' })
+ * const client = new Redis({ url, token, retry: false, signal: () => AbortSignal.timeout(500) })
+ * const store = redisHttpStore(client, { prefix: 'myapp:sess:' })
  * ```
  */
 export function redisHttpStore(client: RedisHttpClient, options: RedisStoreOptions = {}): RedisStore {
-  const send = isRestConfig(client) ? restSender(client) : upstashSender(client);
-  return createRedisStore(send, options);
+  const { send, batch } = isRestConfig(client) ? restClient(client) : upstashClient(client);
+  return createRedisStore(send, options, batch);
 }

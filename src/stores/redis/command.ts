@@ -33,6 +33,13 @@ export type RedisClientLike = IoRedisLike | NodeRedisClientLike | NodeRedisClust
 export type RedisSend = (key: string, args: string[]) => Promise<unknown>;
 
 /**
+ * Sends several commands in one round trip (Redis's HTTP `/pipeline`) and resolves with one entry
+ * per command: its reply, or an `Error` for a command Redis refused. Transports without one send
+ * each command on its own.
+ */
+export type RedisSendBatch = (commands: string[][]) => Promise<unknown[]>;
+
+/**
  * A Lua script, run by its SHA1 and sent in full only when a node has not cached it yet. The SHA1
  * comes from Web Crypto, so the store runs wherever `fetch` does (Workers, Deno, edge functions);
  * Web Crypto only digests asynchronously, so it is computed on first use and kept.
@@ -94,27 +101,37 @@ export async function runScript(send: RedisSend, script: RedisScript, key: strin
   try {
     return await send(key, ['EVALSHA', sha, '1', key, ...args]);
   } catch (error) {
-    if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+    if (!isNoScript(error)) throw error;
     return send(key, ['EVAL', script.source, '1', key, ...args]);
   }
 }
 
-/** A reply as a string (clients may hand back Buffers), or undefined for nil. */
-export function text(reply: unknown): string | undefined {
-  if (reply === null || reply === undefined) return undefined;
-  return typeof reply === 'string' ? reply : String(reply);
-}
+/** Whether an error is Redis saying it has not cached a script (EVALSHA before EVAL). */
+export const isNoScript = (error: unknown) => String((error as Error)?.message).startsWith('NOSCRIPT');
 
-/** A flat field/value array reply (HGETALL from a script) as pairs. */
-export function hashEntries(reply: unknown): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  if (!Array.isArray(reply)) return out;
-  for (let i = 0; i + 1 < reply.length; i += 2) out.push([String(reply[i]), String(reply[i + 1])]);
-  return out;
-}
-
-/** A set or array reply as strings (RESP3 may answer SMEMBERS with a Set). */
-export function members(reply: unknown): string[] {
-  if (Array.isArray(reply) || reply instanceof Set) return [...reply].map(String);
-  return [];
+/**
+ * Runs a one-key script once per entry of `calls`, in batches, with EVALSHA and then EVAL for the
+ * entries a node answered NOSCRIPT. Resolves with one reply per entry; any other error throws.
+ */
+export async function runScriptBatch(
+  batch: RedisSendBatch,
+  script: RedisScript,
+  calls: ReadonlyArray<{ key: string; args: readonly string[] }>,
+): Promise<unknown[]> {
+  const sha = script.sha ?? (await shaOf(script));
+  const replies = await batch(calls.map(({ key, args }) => ['EVALSHA', sha, '1', key, ...args]));
+  const missing = calls.flatMap((_, i) => (isNoScript(replies[i]) ? [i] : []));
+  if (missing.length > 0) {
+    const again = await batch(
+      missing.map((i) => {
+        const { key, args } = calls[i] as { key: string; args: readonly string[] };
+        return ['EVAL', script.source, '1', key, ...args];
+      }),
+    );
+    missing.forEach((at, i) => {
+      replies[at] = again[i];
+    });
+  }
+  for (const reply of replies) if (reply instanceof Error) throw reply;
+  return replies;
 }

@@ -4,7 +4,8 @@
  * @module
  */
 import type { Json, SessionData, SessionStore, StorePatch, StoreRecord, UserSession } from '../../core/types.js';
-import { hashEntries, members, type RedisSend, runScript, text } from './command.js';
+import { type RedisScript, type RedisSend, type RedisSendBatch, runScript, runScriptBatch } from './command.js';
+import { countReply, fieldsReply, hashReply, integerReply, membersReply, ownerReply } from './replies.js';
 import {
   COMPARE_AND_SET,
   DESTROY_IF_USER,
@@ -38,30 +39,52 @@ const keyOf = (field: string) => (!field.startsWith('\x00') ? field : field.star
 const milliseconds = (ttlSeconds: number) => String(Math.round(ttlSeconds * 1000));
 
 /**
- * The reply of the touch and destroy scripts: `undefined` when there was no session, else the
- * session's user (`null` when it has none).
+ * How many of a user's sessions `listByUser` and `destroyByUser` check per round trip: one
+ * `/pipeline` request over HTTP, one chunk of pipelined commands over TCP. Thousands of sessions
+ * then cost tens of round trips, not thousands of requests in flight at once.
  */
-function ownerOf(reply: unknown): string | null | undefined {
-  const value = text(reply);
-  if (value === undefined) return undefined;
-  return value.startsWith('=') ? value.slice(1) : null;
+const CHUNK = 100;
+
+/** Runs `run` over `items` a chunk at a time, concatenating the replies. */
+async function inChunks<T>(items: readonly T[], run: (chunk: readonly T[]) => Promise<unknown[]>): Promise<unknown[]> {
+  const replies: unknown[] = [];
+  for (let i = 0; i < items.length; i += CHUNK) replies.push(...(await run(items.slice(i, i + CHUNK))));
+  return replies;
 }
 
 /**
- * The whole store contract over `send`. Every script touches one key (Redis Cluster routes by it);
- * see `redisStore` for the data layout and the user index.
+ * The whole store contract over `send` (and `batch`, when the transport can send several commands
+ * in one request). Every script touches one key (Redis Cluster routes by it); see `redisStore` for
+ * the data layout and the user index. Every reply is checked for the shape its command gives
+ * (replies.ts): anything else throws a `StoreError`.
  */
-export function createRedisStore(send: RedisSend, options: RedisStoreOptions = {}): RedisStore {
+export function createRedisStore(send: RedisSend, options: RedisStoreOptions = {}, batch?: RedisSendBatch): RedisStore {
   const prefix = options.prefix ?? 'hallpass:';
   const sessionKey = (key: string) => `${prefix}{${key}}`;
   const userKey = (userId: string) => `${prefix}user:{${userId}}`;
 
   const link = async (userId: string, key: string, ttlSeconds: number) => {
-    if (ttlSeconds > 0) await runScript(send, LINK_USER, userKey(userId), [key, milliseconds(ttlSeconds)]);
+    if (ttlSeconds > 0) integerReply('LINK_USER', await runScript(send, LINK_USER, userKey(userId), [key, milliseconds(ttlSeconds)]), [1]);
   };
   const unlink = async (userId: string, keys: string[]) => {
-    if (keys.length > 0) await send(userKey(userId), ['SREM', userKey(userId), ...keys]);
+    if (keys.length > 0) countReply('SREM', await send(userKey(userId), ['SREM', userKey(userId), ...keys]));
   };
+
+  /** One script per session key, in chunks: one request per chunk when the transport batches. */
+  const scriptPerSession = (script: RedisScript, keys: readonly string[], args: readonly string[]) =>
+    inChunks(keys, (chunk) => {
+      const calls = chunk.map((key) => ({ key: sessionKey(key), args }));
+      if (batch) return runScriptBatch(batch, script, calls);
+      return Promise.all(calls.map((call) => runScript(send, script, call.key, call.args)));
+    });
+  /** One plain command per session key, in chunks, as `scriptPerSession`. */
+  const commandPerSession = (command: (sessionKey: string) => string[], keys: readonly string[]) =>
+    inChunks(keys, async (chunk) => {
+      if (!batch) return Promise.all(chunk.map((key) => send(sessionKey(key), command(sessionKey(key)))));
+      const replies = await batch(chunk.map((key) => command(sessionKey(key))));
+      for (const reply of replies) if (reply instanceof Error) throw reply;
+      return replies;
+    });
 
   function dataPairs(data: SessionData): string[] {
     const pairs: string[] = [];
@@ -79,7 +102,7 @@ export function createRedisStore(send: RedisSend, options: RedisStoreOptions = {
   }
 
   async function sessionsOf(userId: string): Promise<string[]> {
-    return members(await send(userKey(userId), ['SMEMBERS', userKey(userId)]));
+    return membersReply('SMEMBERS', await send(userKey(userId), ['SMEMBERS', userKey(userId)]));
   }
 
   return {
@@ -89,7 +112,7 @@ export function createRedisStore(send: RedisSend, options: RedisStoreOptions = {
      */
     evicts: false,
     async get(key) {
-      const entries = hashEntries(await runScript(send, GET_SESSION, sessionKey(key), []));
+      const entries = hashReply('GET_SESSION', await runScript(send, GET_SESSION, sessionKey(key), []));
       if (entries.length === 0) return null;
       const data: SessionData = Object.create(null);
       const record: StoreRecord = { data, createdAt: Number.NaN, lastSeenAt: Number.NaN };
@@ -107,20 +130,22 @@ export function createRedisStore(send: RedisSend, options: RedisStoreOptions = {
     async set(key, record, ttlSeconds) {
       const meta = [CREATED, String(record.createdAt), SEEN, String(record.lastSeenAt)];
       if (record.userId !== undefined) meta.push(USER, record.userId);
-      await runScript(send, SET_SESSION, sessionKey(key), [milliseconds(ttlSeconds), ...meta, ...dataPairs(record.data)]);
+      const args = [milliseconds(ttlSeconds), ...meta, ...dataPairs(record.data)];
+      integerReply('SET_SESSION', await runScript(send, SET_SESSION, sessionKey(key), args), [1]);
       // Linked after the write, so `listByUser` never sees the member before its session exists
       // (it would drop it as stale). If this fails the commit fails, and no cookie names the session.
       if (record.userId !== undefined) await link(record.userId, key, ttlSeconds);
     },
 
     async destroy(key) {
-      const owner = ownerOf(await runScript(send, DESTROY_SESSION, sessionKey(key), []));
+      const owner = ownerReply('DESTROY_SESSION', await runScript(send, DESTROY_SESSION, sessionKey(key), []));
       if (typeof owner === 'string') await unlink(owner, [key]);
       return owner !== undefined;
     },
 
     async touch(key, lastSeenAt, ttlSeconds) {
-      const owner = ownerOf(await runScript(send, TOUCH_SESSION, sessionKey(key), [milliseconds(ttlSeconds), String(lastSeenAt)]));
+      const args = [milliseconds(ttlSeconds), String(lastSeenAt)];
+      const owner = ownerReply('TOUCH_SESSION', await runScript(send, TOUCH_SESSION, sessionKey(key), args));
       // The session now lives longer: so must the index that lists it.
       if (typeof owner === 'string') await link(owner, key, ttlSeconds);
       return owner !== undefined;
@@ -130,27 +155,27 @@ export function createRedisStore(send: RedisSend, options: RedisStoreOptions = {
       // Linked before the write: the session exists already, so the member is never dropped as
       // stale, and a failure here leaves the session unchanged.
       if (typeof patch.userId === 'string') await link(patch.userId, key, ttlSeconds);
-      return Number(await runScript(send, PATCH_SESSION, sessionKey(key), patchArgs(patch, ttlSeconds))) === 1;
+      const reply = await runScript(send, PATCH_SESSION, sessionKey(key), patchArgs(patch, ttlSeconds));
+      return integerReply('PATCH_SESSION', reply, [0, 1]) === 1;
     },
 
     async compareAndSet(key, field, expected, patch, ttlSeconds) {
       if (typeof patch.userId === 'string') await link(patch.userId, key, ttlSeconds);
       const args = [fieldOf(field), JSON.stringify(expected), ...patchArgs(patch, ttlSeconds)];
-      return Number(await runScript(send, COMPARE_AND_SET, sessionKey(key), args)) === 1;
+      return integerReply('COMPARE_AND_SET', await runScript(send, COMPARE_AND_SET, sessionKey(key), args), [0, 1]) === 1;
     },
 
     async listByUser(userId) {
       const found: UserSession[] = [];
       const gone: string[] = [];
-      await Promise.all(
-        (await sessionsOf(userId)).map(async (key) => {
-          const reply = await send(sessionKey(key), ['HMGET', sessionKey(key), CREATED, SEEN, USER]);
-          const [createdAt, lastSeenAt, owner] = (Array.isArray(reply) ? reply : []).map(text);
-          if (createdAt === undefined) gone.push(key);
-          // A member whose session moved to another user stays until it expires; it is not listed.
-          else if (owner === userId) found.push({ id: key, createdAt: Number(createdAt), lastSeenAt: Number(lastSeenAt) });
-        }),
-      );
+      const keys = await sessionsOf(userId);
+      const replies = await commandPerSession((hash) => ['HMGET', hash, CREATED, SEEN, USER], keys);
+      keys.forEach((key, i) => {
+        const [createdAt, lastSeenAt, owner] = fieldsReply('HMGET', replies[i], 3);
+        if (createdAt === undefined) gone.push(key);
+        // A member whose session moved to another user stays until it expires; it is not listed.
+        else if (owner === userId) found.push({ id: key, createdAt: Number(createdAt), lastSeenAt: Number(lastSeenAt) });
+      });
       await unlink(userId, gone);
       return found.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
     },
@@ -158,15 +183,14 @@ export function createRedisStore(send: RedisSend, options: RedisStoreOptions = {
     async destroyByUser(userId, exceptKeys = []) {
       const done: string[] = [];
       let destroyed = 0;
-      await Promise.all(
-        (await sessionsOf(userId))
-          .filter((key) => !exceptKeys.includes(key))
-          .map(async (key) => {
-            const outcome = Number(await runScript(send, DESTROY_IF_USER, sessionKey(key), [userId]));
-            if (outcome === 1) destroyed++;
-            if (outcome !== 0) done.push(key);
-          }),
-      );
+      const except = new Set(exceptKeys);
+      const keys = (await sessionsOf(userId)).filter((key) => !except.has(key));
+      const replies = await scriptPerSession(DESTROY_IF_USER, keys, [userId]);
+      keys.forEach((key, i) => {
+        const outcome = integerReply('DESTROY_IF_USER', replies[i], [-1, 0, 1]);
+        if (outcome === 1) destroyed++;
+        if (outcome !== 0) done.push(key);
+      });
       await unlink(userId, done);
       return destroyed;
     },
