@@ -49,7 +49,7 @@ export function sealedCodec(secrets: readonly string[], options: CodecOptions = 
   const counter = sealCounter(options);
   const encoder = new TextEncoder();
   const keys = lazily(() =>
-    after(deriveKeyring(secrets, 'sealed/v1'), (keyring) =>
+    after(deriveKeyring(secrets, 'sealed/v1', provider), (keyring) =>
       after(all(keyring.map((entry) => provider.aesKey(entry.raw))), (imported): SealingKeys => {
         const newest = keyring[0] as DerivedKey;
         return {

@@ -44,7 +44,7 @@ export function signedCodec(secrets: readonly string[], options: CodecOptions = 
   const bound = `${name}=`;
   const provider = cryptoProvider();
   const keys = lazily(() =>
-    after(deriveKeyring(secrets, 'signed/v1'), (keyring) =>
+    after(deriveKeyring(secrets, 'signed/v1', provider), (keyring) =>
       after(all(keyring.map((entry) => provider.hmacKey(entry.raw, 'SHA-256'))), (imported): SigningKeys => {
         const index = new Map<string, number>();
         keyring.forEach((entry, position) => {

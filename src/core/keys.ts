@@ -1,4 +1,4 @@
-import { after, cryptoProvider, lazily, type MaybePromise } from './crypto/index.js';
+import { after, type CryptoProvider, cryptoProvider, lazily, type MaybePromise } from './crypto/index.js';
 import { ConfigError } from './errors.js';
 
 /** Secrets people paste from tutorials. A secret on this list is refused even when it is long. */
@@ -76,17 +76,16 @@ const keyCache = new Map<string, () => MaybePromise<DerivedKey>>();
  * a promise, made once and shared, so callers derive on first use. The same secret and purpose give
  * the same object for the process's life (seal counts are kept per key object).
  */
-export function deriveKey(secret: string, purpose: string): MaybePromise<DerivedKey> {
+export function deriveKey(secret: string, purpose: string, provider: CryptoProvider = cryptoProvider()): MaybePromise<DerivedKey> {
   const cacheKey = `${purpose}\0${secret}`;
   let derive = keyCache.get(cacheKey);
   if (derive === undefined) {
-    derive = lazily(() => {
-      const provider = cryptoProvider();
-      return after(provider.hkdfSha256(secret, 'hallpass', `hallpass/${purpose}`, 32), (raw) => {
+    derive = lazily(() =>
+      after(provider.hkdfSha256(secret, 'hallpass', `hallpass/${purpose}`, 32), (raw) => {
         const id = provider.base64urlEncode(provider.sha256(concat(KEY_ID_LABEL, raw))).slice(0, 6);
         return { id, raw };
-      });
-    });
+      }),
+    );
     keyCache.set(cacheKey, derive);
   }
   return derive();
@@ -102,7 +101,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 /** Derives the keyring for a purpose: the first key writes, every key reads. */
-export function deriveKeyring(secrets: readonly string[], purpose: string): MaybePromise<DerivedKey[]> {
-  const keys = secrets.map((secret) => deriveKey(secret, purpose));
+export function deriveKeyring(secrets: readonly string[], purpose: string, provider?: CryptoProvider): MaybePromise<DerivedKey[]> {
+  const keys = secrets.map((secret) => deriveKey(secret, purpose, provider));
   return keys.some((key) => key instanceof Promise) ? Promise.all(keys) : (keys as DerivedKey[]);
 }

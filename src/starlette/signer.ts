@@ -4,7 +4,7 @@
  *
  * `value = payload "." base64url(timestamp) "." base64url(HMAC-SHA1(SHA1(salt "signer" secret), payload "." timestamp))`
  */
-import { after, all, cryptoProvider, lazily, type MaybePromise, type OpaqueKey } from '../core/crypto/index.js';
+import { after, all, type CryptoProvider, cryptoProvider, lazily, type MaybePromise, type OpaqueKey } from '../core/crypto/index.js';
 import { itsdangerousB64decode, itsdangerousB64encode } from './base64.js';
 
 const SALT = 'itsdangerous.Signer';
@@ -28,8 +28,7 @@ export interface TimestampSigner {
 const utf8 = new TextEncoder();
 
 /** `SHA1(salt + "signer" + secret)`: itsdangerous's default "django-concat" derivation, imported for HMAC-SHA1. */
-function deriveKey(secret: string): MaybePromise<OpaqueKey> {
-  const provider = cryptoProvider();
+function deriveKey(provider: CryptoProvider, secret: string): MaybePromise<OpaqueKey> {
   return after(provider.digest('SHA-1', utf8.encode(`${SALT}signer${secret}`)), (raw) => provider.hmacKey(raw, 'SHA-1'));
 }
 
@@ -59,7 +58,7 @@ export function decodeTimestamp(text: Uint8Array): number | undefined {
 export function timestampSigner(secrets: readonly string[]): TimestampSigner {
   const provider = cryptoProvider();
   // Newest first from here on; node:crypto derives at once, Web Crypto on first use.
-  const keys = lazily(() => all([...secrets].reverse().map(deriveKey)));
+  const keys = lazily(() => all([...secrets].reverse().map((secret) => deriveKey(provider, secret))));
   if (provider.synchronous) keys();
 
   return {
