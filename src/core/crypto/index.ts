@@ -29,8 +29,8 @@ export function cryptoProvider(): CryptoProvider {
 }
 
 function pick(): CryptoProvider {
-  const process = (globalThis as { process?: NodeLike }).process;
-  const load = typeof process?.getBuiltinModule === 'function' ? process.getBuiltinModule.bind(process) : undefined;
+  const runtime = (globalThis as { process?: NodeLike }).process;
+  const load = typeof runtime?.getBuiltinModule === 'function' ? runtime.getBuiltinModule.bind(runtime) : undefined;
   const crypto = load?.('node:crypto') as Parameters<typeof nodeProvider>[0] | undefined;
   const buffer = load?.('node:buffer') as { Buffer: Parameters<typeof nodeProvider>[1] } | undefined;
   if (crypto && buffer) {
