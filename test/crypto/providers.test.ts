@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { useCryptoProvider } from '../../src/core/crypto/index.js';
+import { forceCryptoProvider } from '../../src/core/crypto/index.js';
 import type { CryptoProvider } from '../../src/core/crypto/types.js';
 import { webProvider } from '../../src/core/crypto/web.js';
 
-const node: CryptoProvider = useCryptoProvider('node');
+const node: CryptoProvider = forceCryptoProvider('node');
 const web: CryptoProvider = webProvider(globalThis.crypto);
-useCryptoProvider(undefined);
+forceCryptoProvider(undefined);
 
 describe('crypto providers', () => {
   it('hallpass picks node:crypto on Node, without importing it', () => {

@@ -11,7 +11,7 @@ import { csrfToken, verifyCsrf } from 'hallpass/csrf';
 import { withSessions } from 'hallpass/fetch';
 import { storeKeyFor } from '../../src/engine/server-mode.js';
 import { SECRET } from '../support/core-fixtures.js';
-import { useProvider, withProvider } from '../support/crypto-provider.js';
+import { forceProvider, withProvider } from '../support/crypto-provider.js';
 
 const request = (path: string, cookie?: string, method = 'GET') =>
   new Request(`https://app.test${path}`, { method, headers: cookie ? { cookie } : {} });
@@ -19,8 +19,8 @@ const sessionCookie = (response: Response) => response.headers.getSetCookie().fi
 const pairOf = (response: Response) => (sessionCookie(response) as string).split(';')[0] as string;
 
 describe('hallpass/fetch on Web Crypto', () => {
-  before(() => useProvider('web'));
-  after(() => useProvider(undefined));
+  before(() => forceProvider('web'));
+  after(() => forceProvider(undefined));
 
   const events: SessionEvent[] = [];
   let sessions: ReturnType<typeof createSessions<{ name: string; cart: string[] }>>;
@@ -98,8 +98,8 @@ describe('hallpass/fetch on Web Crypto', () => {
 });
 
 describe('server mode and CSRF on Web Crypto', () => {
-  before(() => useProvider('web'));
-  after(() => useProvider(undefined));
+  before(() => forceProvider('web'));
+  after(() => forceProvider(undefined));
 
   it('keys store records by the same SHA-256 of the token as on Node', async () => {
     const store = memoryStore();

@@ -54,7 +54,7 @@ export function nodeCryptoModule(): typeof import('node:crypto') | undefined {
  * Internal, for hallpass's own tests: makes `name` the provider that codecs, keys and tokens built
  * from now on use (`undefined` goes back to the runtime's choice). No package entry exports it.
  */
-export function useCryptoProvider(name: 'node' | 'web' | undefined): CryptoProvider {
+export function forceCryptoProvider(name: 'node' | 'web' | undefined): CryptoProvider {
   chosen = undefined;
   if (name === 'web') chosen = webProvider(globalThis.crypto);
   else if (name === 'node') {
