@@ -33,13 +33,29 @@ function pick(): CryptoProvider {
   const load = typeof runtime?.getBuiltinModule === 'function' ? runtime.getBuiltinModule.bind(runtime) : undefined;
   const crypto = load?.('node:crypto') as Parameters<typeof nodeProvider>[0] | undefined;
   const buffer = load?.('node:buffer') as { Buffer: Parameters<typeof nodeProvider>[1] } | undefined;
-  if (crypto && buffer) {
+  if (crypto && buffer && hasNodeCrypto(crypto)) {
     nodeModule = crypto;
     return nodeProvider(crypto, buffer.Buffer);
   }
   const web = (globalThis as { crypto?: Crypto }).crypto;
   if (web?.subtle && typeof web.getRandomValues === 'function') return webProvider(web);
   throw new Error('hallpass needs Web Crypto (globalThis.crypto.subtle) or node:crypto, and this runtime offers neither.');
+}
+
+/** Every call the node provider makes: a partial node:crypto (some compatibility layers) is passed over for Web Crypto. */
+const NODE_CALLS = [
+  'createCipheriv',
+  'createDecipheriv',
+  'createHash',
+  'createHmac',
+  'createSecretKey',
+  'hkdfSync',
+  'randomFillSync',
+  'timingSafeEqual',
+];
+
+function hasNodeCrypto(crypto: object): boolean {
+  return NODE_CALLS.every((name) => typeof (crypto as Record<string, unknown>)[name] === 'function');
 }
 
 /**

@@ -24,7 +24,11 @@ export function nodeProvider(crypto: NodeCrypto, NodeBuffer: NodeBuffer): Crypto
     synchronous: true,
     randomFill: (bytes) => crypto.randomFillSync(bytes),
     sha256: (data) => crypto.createHash('sha256').update(data).digest(),
-    sha256Base64url: (text) => crypto.hash('sha256', text, 'base64url'),
+    // `hash` (one call, no Hash object) where the runtime has it; the same digest otherwise.
+    sha256Base64url:
+      typeof crypto.hash === 'function'
+        ? (text) => crypto.hash('sha256', text, 'base64url')
+        : (text) => crypto.createHash('sha256').update(text).digest('base64url'),
     digest: (hash, data) => crypto.createHash(hashName(hash)).update(data).digest(),
     hkdfSha256: (secret, salt, info, length) => new Uint8Array(crypto.hkdfSync('sha256', secret, salt, info, length)),
     aesKey: (raw) => crypto.createSecretKey(raw) as unknown as OpaqueKey,
