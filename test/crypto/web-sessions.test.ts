@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { createSessions, memoryStore, type SessionEvent } from 'hallpass';
 import { csrfToken, verifyCsrf } from 'hallpass/csrf';
 import { withSessions } from 'hallpass/fetch';
+import { setCookiesOf } from '../../src/engine/commit-result.js';
 import { storeKeyFor } from '../../src/engine/server-mode.js';
 import { SECRET } from '../support/core-fixtures.js';
 import { forceProvider, withProvider } from '../support/crypto-provider.js';
@@ -84,6 +85,21 @@ describe('hallpass/fetch on Web Crypto', () => {
     const login = await handle(request('/login'));
     const back = await onNode.load(pairOf(login));
     assert.equal(back.get('name'), 'Alice');
+  });
+
+  it('chunked cookies: a session too big for one cookie is split, joined and opened on either side', async () => {
+    const chunked = createSessions({ secret: SECRET, chunked: true });
+    const session = await chunked.load(null);
+    session.set(
+      'notes',
+      Array.from({ length: 400 }, (_, index) => `note ${index}`),
+    );
+    const list = setCookiesOf(await chunked.commit(session));
+    assert.ok(list.length > 1, 'more than one cookie');
+    const header = list.map((cookie) => cookie.split(';')[0]).join('; ');
+    assert.equal(((await chunked.load(header)).get('notes') as string[]).length, 400);
+    const onNode = withProvider('node', () => createSessions({ secret: SECRET, chunked: true }));
+    assert.equal(((await onNode.load(header)).get('notes') as string[]).length, 400);
   });
 
   it('signed cookies too', async () => {
