@@ -12,10 +12,11 @@ import { webProvider } from '../../src/core/crypto/web.js';
 
 const node: CryptoProvider = forceCryptoProvider('node');
 const web: CryptoProvider = webProvider(globalThis.crypto);
-forceCryptoProvider(undefined);
+const chosenOnNode = forceCryptoProvider(undefined);
 
 describe('crypto providers', () => {
   it('hallpass picks node:crypto on Node, without importing it', () => {
+    assert.equal(chosenOnNode.name, 'node');
     assert.equal(node.name, 'node');
     assert.equal(node.synchronous, true);
     assert.equal(web.synchronous, false);
