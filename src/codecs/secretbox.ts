@@ -7,8 +7,6 @@ import { builtInCodecs, type CodecOptions, envelopeFromJson, envelopeToJson, MAL
 const VERSION = 'x1';
 const NONCE_BYTES = 24;
 const MAC_BYTES = 16;
-const utf8 = new TextEncoder();
-const text = new TextDecoder();
 
 /**
  * The part of libsodium's API the codec calls, as `sodium-native` (and `sodium-universal`)
@@ -68,9 +66,9 @@ export function secretboxCodec(sodium: SodiumSecretbox, secret: string | readonl
   const codec: Codec = {
     kind: 'secretbox',
     encode(envelope: Envelope): string {
-      const message = utf8.encode(envelopeToJson(envelope));
+      const message = provider.utf8Encode(envelopeToJson(envelope));
       // nonce ‖ box in one buffer, encoded once.
-      const out = new Uint8Array(NONCE_BYTES + MAC_BYTES + message.length);
+      const out = provider.allocate(NONCE_BYTES + MAC_BYTES + message.length);
       const nonce = out.subarray(0, NONCE_BYTES);
       sodium.randombytes_buf(nonce);
       sodium.crypto_secretbox_easy(out.subarray(NONCE_BYTES), message, nonce, newestKey);
@@ -80,7 +78,7 @@ export function secretboxCodec(sodium: SodiumSecretbox, secret: string | readonl
       const read = readKeyedBlob(value, VERSION, keyIds, NONCE_BYTES + MAC_BYTES);
       if (!('blob' in read)) return read;
       const { index, blob } = read;
-      const message = new Uint8Array(blob.length - NONCE_BYTES - MAC_BYTES);
+      const message = provider.allocate(blob.length - NONCE_BYTES - MAC_BYTES);
       let opened: boolean;
       try {
         opened = sodium.crypto_secretbox_open_easy(
@@ -93,7 +91,7 @@ export function secretboxCodec(sodium: SodiumSecretbox, secret: string | readonl
         return { ok: false, reason: 'tampered' };
       }
       if (opened !== true) return { ok: false, reason: 'tampered' };
-      const envelope = envelopeFromJson(text.decode(message));
+      const envelope = envelopeFromJson(provider.utf8Decode(message));
       if (!envelope) return MALFORMED;
       return { ok: true, envelope, stale: index !== 0 };
     },

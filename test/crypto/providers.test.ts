@@ -46,6 +46,8 @@ describe('crypto providers', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (text) => {
         assert.equal(web.textToBase64url(text), node.textToBase64url(text));
+        assert.deepEqual(Buffer.from(web.utf8Encode(text)), Buffer.from(node.utf8Encode(text)));
+        assert.equal(web.utf8Decode(node.utf8Encode(text)), node.utf8Decode(node.utf8Encode(text)));
         assert.equal(web.base64urlToText(node.textToBase64url(text)), node.base64urlToText(node.textToBase64url(text)));
       }),
     );

@@ -59,5 +59,8 @@ export function nodeProvider(crypto: NodeCrypto, NodeBuffer: NodeBuffer): Crypto
     base64urlDecode: (text) => NodeBuffer.from(text, 'base64url'),
     textToBase64url: (text) => NodeBuffer.from(text, 'utf8').toString('base64url'),
     base64urlToText: (encoded) => NodeBuffer.from(encoded, 'base64url').toString('utf8'),
+    utf8Encode: (text) => NodeBuffer.from(text, 'utf8'),
+    utf8Decode: (bytes) => bufferOf(bytes).toString('utf8'),
+    allocate: (size) => NodeBuffer.allocUnsafe(size),
   };
 }

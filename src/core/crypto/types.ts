@@ -46,6 +46,12 @@ export interface CryptoProvider {
   textToBase64url(text: string): string;
   /** The text of base64url-encoded UTF-8 (invalid sequences become U+FFFD). */
   base64urlToText(encoded: string): string;
+  /** The UTF-8 bytes of `text`. */
+  utf8Encode(text: string): Uint8Array;
+  /** The text of UTF-8 bytes (invalid sequences become U+FFFD). */
+  utf8Decode(bytes: Uint8Array): string;
+  /** `size` bytes the caller fills entirely (uninitialised where the runtime allows it). */
+  allocate(size: number): Uint8Array;
   /** Decodes base64url (lenient; check the alphabet first when the spelling matters). */
   base64urlDecode(text: string): Uint8Array;
 }

@@ -66,5 +66,8 @@ export function webProvider(crypto: Crypto): CryptoProvider {
     base64urlDecode: decodeBase64url,
     textToBase64url: (text) => encodeBase64url(encoder.encode(text)),
     base64urlToText: (encoded) => decoder.decode(decodeBase64url(encoded)),
+    utf8Encode: (text) => encoder.encode(text),
+    utf8Decode: (bytes) => decoder.decode(bytes),
+    allocate: (size) => new Uint8Array(size),
   };
 }
