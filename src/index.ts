@@ -7,6 +7,7 @@ export type { HallpassErrorCode, TokenErrorCode } from './core/errors.js';
 export { ConfigError, CookieTooLargeError, HallpassError, SessionValueError, StoreError } from './core/errors.js';
 export type {
   AnySessionData,
+  AsyncCodec,
   Codec,
   Envelope,
   InvalidReason,

@@ -1,3 +1,4 @@
+import { cryptoProvider } from '../core/crypto/index.js';
 import { adoptData } from '../core/json-value.js';
 import { lifetimeFromJson, lifetimeToJson } from '../core/lifetime.js';
 import type { Envelope, OpenResult, SessionEvent } from '../core/types.js';
@@ -77,11 +78,11 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /**
- * Decodes base64url only in its canonical form. Node's decoder ignores stray characters and the
+ * Decodes base64url only in its canonical form. Lenient decoders (Node's among them) ignore stray characters and the
  * unused low bits of the last character, so two different cookie strings could open to the same
  * bytes; refusing non-canonical input means every altered byte of a cookie is rejected.
  */
-export function decodeBase64urlStrict(text: string): Buffer | undefined {
+export function decodeBase64urlStrict(text: string): Uint8Array | undefined {
   const rest = text.length % 4;
   if (rest === 1 || !BASE64URL.test(text)) return undefined;
   if (rest !== 0) {
@@ -89,7 +90,7 @@ export function decodeBase64urlStrict(text: string): Buffer | undefined {
     // With 2 characters left the last one carries 4 bits, with 3 it carries 2: the rest must be zero.
     if (bits & (rest === 2 ? 0b1111 : 0b11)) return undefined;
   }
-  return Buffer.from(text, 'base64url');
+  return cryptoProvider().base64urlDecode(text);
 }
 
 /** Why a cookie could not be opened. */
@@ -118,7 +119,7 @@ export function readKeyedBlob(
   version: string,
   keyIds: readonly string[],
   overheadBytes: number,
-): { index: number; blob: Buffer } | Refusal {
+): { index: number; blob: Uint8Array } | Refusal {
   const firstDot = value.indexOf('.');
   if (firstDot !== version.length || !value.startsWith(version)) return wrongVersion(value, version);
   const secondDot = value.indexOf('.', firstDot + 1);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { after, all, cryptoProvider, lazily, type OpaqueKey } from '../core/crypto/index.js';
 import { ConfigError } from '../core/errors.js';
 import { type DerivedKey, deriveKeyring } from '../core/keys.js';
 import { randomBytesPooled } from '../core/random.js';
@@ -8,6 +8,17 @@ import { builtInCodecs, type CodecOptions, envelopeFromJson, envelopeToJson, MAL
 const VERSION = 'h1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+const TAMPERED: OpenResult = Object.freeze({ ok: false, reason: 'tampered' });
+
+/** The keyring, imported for AES-GCM, with what each seal and open needs precomputed. */
+interface SealingKeys {
+  keys: OpaqueKey[];
+  ids: string[];
+  /** The associated data is fixed per key: computed once, not per request. */
+  aads: Uint8Array[];
+  prefix: string;
+  counted: () => void;
+}
 
 /**
  * The default codec: the session is encrypted and authenticated with AES-256-GCM, so the browser
@@ -23,6 +34,9 @@ const TAG_BYTES = 16;
  * seals of each key in this process and reports `key-rotation-due` through `options.onEvent` once
  * a key reaches `options.sealWarning` (default 2^27), and again at each further multiple.
  *
+ * With node:crypto both directions are synchronous; with Web Crypto they answer with promises
+ * (`codec.synchronous === false`), and keys are derived on first use.
+ *
  * @example
  * ```ts
  * createSessions({ secret: process.env.SESSION_SECRET, codec: 'sealed' }) // the default
@@ -31,46 +45,56 @@ const TAG_BYTES = 16;
  */
 export function sealedCodec(secrets: readonly string[], options: CodecOptions = {}): Codec {
   const name = options.name ?? 'sid';
-  const keyring = deriveKeyring(secrets, 'sealed/v1');
-  // The associated data is fixed per key: computed once, not per request.
-  const aads = keyring.map((entry) => Buffer.from(`${name}=${VERSION}.${entry.id}`));
-  const keyIds = keyring.map((entry) => entry.id);
-  const newest = keyring[0] as DerivedKey;
-  const prefix = `${VERSION}.${newest.id}.`;
-  const counted = sealCounter(newest, options);
+  const provider = cryptoProvider();
+  const counter = sealCounter(options);
+  const encoder = new TextEncoder();
+  const keys = lazily(() =>
+    after(deriveKeyring(secrets, 'sealed/v1', provider), (keyring) =>
+      after(all(keyring.map((entry) => provider.aesKey(entry.raw))), (imported): SealingKeys => {
+        const newest = keyring[0] as DerivedKey;
+        return {
+          keys: imported,
+          ids: keyring.map((entry) => entry.id),
+          aads: keyring.map((entry) => encoder.encode(`${name}=${VERSION}.${entry.id}`)),
+          prefix: `${VERSION}.${newest.id}.`,
+          counted: counter(newest),
+        };
+      }),
+    ),
+  );
+  // node:crypto derives at once, as it always did; Web Crypto waits for the first cookie.
+  if (provider.synchronous) keys();
 
-  const codec: Codec = {
-    kind: 'sealed',
-    carriesLifetime: true,
-    encode(envelope: Envelope): string {
-      const iv = randomBytesPooled(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', newest.key, iv);
-      cipher.setAAD(aads[0] as Buffer);
-      const body = cipher.update(envelopeToJson(envelope), 'utf8');
-      const final = cipher.final();
-      counted();
-      return prefix + Buffer.concat([iv, body, final, cipher.getAuthTag()]).toString('base64url');
-    },
-    decode(value: string): OpenResult {
-      const read = readKeyedBlob(value, VERSION, keyIds, IV_BYTES + TAG_BYTES);
-      if (!('blob' in read)) return read;
-      const { index, blob } = read;
-      let plaintext: string;
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', (keyring[index] as DerivedKey).key, blob.subarray(0, IV_BYTES));
-        decipher.setAAD(aads[index] as Buffer);
-        decipher.setAuthTag(blob.subarray(blob.length - TAG_BYTES));
-        plaintext = decipher.update(blob.subarray(IV_BYTES, blob.length - TAG_BYTES), undefined, 'utf8') + decipher.final('utf8');
-      } catch {
-        return { ok: false, reason: 'tampered' };
-      }
+  function seal(sealing: SealingKeys, envelope: Envelope) {
+    const iv = randomBytesPooled(IV_BYTES);
+    return after(provider.seal(sealing.keys[0] as OpaqueKey, iv, sealing.aads[0] as Uint8Array, envelopeToJson(envelope)), (blob) => {
+      sealing.counted();
+      return sealing.prefix + provider.base64urlEncode(blob);
+    });
+  }
+
+  function open(sealing: SealingKeys, value: string) {
+    const read = readKeyedBlob(value, VERSION, sealing.ids, IV_BYTES + TAG_BYTES);
+    if (!('blob' in read)) return read;
+    const { index, blob } = read;
+    return after(provider.open(sealing.keys[index] as OpaqueKey, blob, sealing.aads[index] as Uint8Array), (plaintext): OpenResult => {
+      if (plaintext === undefined) return TAMPERED;
       const envelope = envelopeFromJson(plaintext);
       if (!envelope) return MALFORMED;
       return { ok: true, envelope, stale: index !== 0 };
-    },
+    });
+  }
+
+  const codec = {
+    kind: 'sealed',
+    carriesLifetime: true,
+    synchronous: provider.synchronous,
+    encode: (envelope: Envelope) => after(keys(), (sealing) => seal(sealing, envelope)),
+    decode: (value: string) => after(keys(), (sealing) => open(sealing, value)),
   };
   builtInCodecs.set(codec, name);
-  return codec;
+  // Synchronous on node:crypto; with Web Crypto an `AsyncCodec` (see `Codec`).
+  return codec as Codec;
 }
 
 /** 2^27 seals per key per process: see `CodecOptions.sealWarning` and docs/security.md. */
@@ -82,8 +106,12 @@ export const DEFAULT_SEAL_WARNING = 2 ** 27;
  */
 const sealsByKey = new WeakMap<DerivedKey, { seals: number }>();
 
-/** Counts one seal of `key` per call (an increment and a comparison) and reports each `sealWarning` multiple reached. */
-function sealCounter(key: DerivedKey, options: CodecOptions): () => void {
+/**
+ * Checks `sealWarning` and `onEvent` now (at start-up), and returns what counts the seals of a key
+ * once it is derived: one increment and a comparison per call, reporting each `sealWarning`
+ * multiple reached.
+ */
+function sealCounter(options: CodecOptions): (key: DerivedKey) => () => void {
   const every = options.sealWarning ?? DEFAULT_SEAL_WARNING;
   if (!Number.isSafeInteger(every) || every < 1 || every > 2 ** 32) {
     throw new ConfigError(
@@ -95,18 +123,20 @@ function sealCounter(key: DerivedKey, options: CodecOptions): () => void {
   if (onEvent !== undefined && typeof onEvent !== 'function') {
     throw new ConfigError('ERR_OPTION', `\`onEvent\` must be a function, got ${typeof onEvent}.`);
   }
-  let counter = sealsByKey.get(key);
-  if (counter === undefined) {
-    counter = { seals: 0 };
-    sealsByKey.set(key, counter);
-  }
-  const count = counter;
-  const nextAfter = (seals: number) => (Math.floor(seals / every) + 1) * every;
-  let next = nextAfter(count.seals);
-  return () => {
-    if (++count.seals < next) return;
-    next = nextAfter(count.seals);
-    report(onEvent, { type: 'key-rotation-due', keyId: key.id, seals: count.seals });
+  return (key) => {
+    let counter = sealsByKey.get(key);
+    if (counter === undefined) {
+      counter = { seals: 0 };
+      sealsByKey.set(key, counter);
+    }
+    const count = counter;
+    const nextAfter = (seals: number) => (Math.floor(seals / every) + 1) * every;
+    let next = nextAfter(count.seals);
+    return () => {
+      if (++count.seals < next) return;
+      next = nextAfter(count.seals);
+      report(onEvent, { type: 'key-rotation-due', keyId: key.id, seals: count.seals });
+    };
   };
 }
 

@@ -1,3 +1,4 @@
+import { cryptoProvider } from '../core/crypto/index.js';
 import { ConfigError } from '../core/errors.js';
 import { checkSecrets, deriveKeyring } from '../core/keys.js';
 import type { Codec, Envelope, OpenResult } from '../core/types.js';
@@ -12,9 +13,9 @@ const MAC_BYTES = 16;
  * export it: hand in the module your app installs, `import sodium from 'sodium-native'`.
  */
 export interface SodiumSecretbox {
-  crypto_secretbox_easy(box: Buffer, message: Buffer, nonce: Buffer, key: Buffer): void;
-  crypto_secretbox_open_easy(message: Buffer, box: Buffer, nonce: Buffer, key: Buffer): boolean;
-  randombytes_buf(buffer: Buffer): void;
+  crypto_secretbox_easy(box: Uint8Array, message: Uint8Array, nonce: Uint8Array, key: Uint8Array): void;
+  crypto_secretbox_open_easy(message: Uint8Array, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean;
+  randombytes_buf(buffer: Uint8Array): void;
 }
 
 /**
@@ -49,42 +50,49 @@ export function secretboxCodec(sodium: SodiumSecretbox, secret: string | readonl
   // The cookie name goes into the key: secretbox has no associated data to bind it with. The
   // version prefix is not authenticated either, so a later format must take a new HKDF label.
   const keyring = deriveKeyring(checkSecrets('secret', secret), `secretbox/v1/${name}`);
+  if (keyring instanceof Promise) {
+    throw new ConfigError(
+      'ERR_OPTION',
+      'secretboxCodec needs node:crypto (Node, Bun or Deno) besides sodium-native: use the default sealed codec here.',
+    );
+  }
   const keyIds = keyring.map((entry) => entry.id);
   // libsodium takes keys as bytes.
-  const keys = keyring.map((entry) => entry.key.export());
-  const newestKey = keys[0] as Buffer;
+  const keys = keyring.map((entry) => entry.raw);
+  const newestKey = keys[0] as Uint8Array;
   const prefix = `${VERSION}.${keyIds[0]}.`;
+  const provider = cryptoProvider();
 
   const codec: Codec = {
     kind: 'secretbox',
     carriesLifetime: true,
     encode(envelope: Envelope): string {
-      const message = Buffer.from(envelopeToJson(envelope), 'utf8');
+      const message = provider.utf8Encode(envelopeToJson(envelope));
       // nonce ‖ box in one buffer, encoded once.
-      const out = Buffer.allocUnsafe(NONCE_BYTES + MAC_BYTES + message.length);
+      const out = provider.allocate(NONCE_BYTES + MAC_BYTES + message.length);
       const nonce = out.subarray(0, NONCE_BYTES);
       sodium.randombytes_buf(nonce);
       sodium.crypto_secretbox_easy(out.subarray(NONCE_BYTES), message, nonce, newestKey);
-      return prefix + out.toString('base64url');
+      return prefix + provider.base64urlEncode(out);
     },
     decode(value: string): OpenResult {
       const read = readKeyedBlob(value, VERSION, keyIds, NONCE_BYTES + MAC_BYTES);
       if (!('blob' in read)) return read;
       const { index, blob } = read;
-      const message = Buffer.allocUnsafe(blob.length - NONCE_BYTES - MAC_BYTES);
+      const message = provider.allocate(blob.length - NONCE_BYTES - MAC_BYTES);
       let opened: boolean;
       try {
         opened = sodium.crypto_secretbox_open_easy(
           message,
           blob.subarray(NONCE_BYTES),
           blob.subarray(0, NONCE_BYTES),
-          keys[index] as Buffer,
+          keys[index] as Uint8Array,
         );
       } catch {
         return { ok: false, reason: 'tampered' };
       }
       if (opened !== true) return { ok: false, reason: 'tampered' };
-      const envelope = envelopeFromJson(message.toString('utf8'));
+      const envelope = envelopeFromJson(provider.utf8Decode(message));
       if (!envelope) return MALFORMED;
       return { ok: true, envelope, stale: index !== 0 };
     },

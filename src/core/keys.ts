@@ -1,4 +1,4 @@
-import { createHash, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
+import { after, type CryptoProvider, cryptoProvider, lazily, type MaybePromise } from './crypto/index.js';
 import { ConfigError } from './errors.js';
 
 /** Secrets people paste from tutorials. A secret on this list is refused even when it is long. */
@@ -26,6 +26,7 @@ const SAMPLE_SECRETS = new Set([
 ]);
 
 export const MIN_SECRET_BYTES = 32;
+const utf8 = new TextEncoder();
 const FIX = 'Generate one with `npx hallpass secret` and pass it from the environment, e.g. secret: process.env.SESSION_SECRET.';
 
 /** Normalises `secret` (a string or a list, newest first) and refuses missing, short or sample secrets. */
@@ -39,7 +40,7 @@ export function checkSecrets(option: string, secret: unknown): string[] {
     if (typeof item !== 'string') {
       throw new ConfigError('ERR_OPTION', `\`${where}\` must be a string. ${FIX}`);
     }
-    const bytes = Buffer.byteLength(item);
+    const bytes = utf8.encode(item).length;
     if (SAMPLE_SECRETS.has(item.trim().toLowerCase()) || looksLikeAPlaceholder(item)) {
       throw new ConfigError('ERR_SECRET_WEAK', `\`${where}\` is a well-known sample secret that anyone can guess. ${FIX}`);
     }
@@ -59,31 +60,48 @@ function looksLikeAPlaceholder(secret: string): boolean {
   return flat.includes('changeme') || flat.includes('changethis') || flat.includes('replaceme') || flat.startsWith('yoursecret');
 }
 
-/** One secret's keys for one purpose, derived once and reused for every request. */
+/** One secret's key for one purpose, derived once and reused for every request. */
 export interface DerivedKey {
   /** Short public identifier of the key, carried in the cookie so the right key is tried first. */
   id: string;
-  key: KeyObject;
+  /** The 256-bit key; each codec imports it for its own algorithm. */
+  raw: Uint8Array;
 }
 
-const keyCache = new Map<string, DerivedKey>();
+const keyCache = new Map<string, () => MaybePromise<DerivedKey>>();
 
 /**
  * Derives a 256-bit key for `purpose` from a secret with HKDF-SHA256. Different purposes
- * (sealing, signing, CSRF) never share key material.
+ * (sealing, signing, CSRF) never share key material. Synchronous with node:crypto; with Web Crypto
+ * a promise, made once and shared, so callers derive on first use. The same secret and purpose give
+ * the same object for the process's life (seal counts are kept per key object).
  */
-export function deriveKey(secret: string, purpose: string): DerivedKey {
+export function deriveKey(secret: string, purpose: string, provider: CryptoProvider = cryptoProvider()): MaybePromise<DerivedKey> {
   const cacheKey = `${purpose}\0${secret}`;
-  const cached = keyCache.get(cacheKey);
-  if (cached) return cached;
-  const raw = Buffer.from(hkdfSync('sha256', secret, 'hallpass', `hallpass/${purpose}`, 32));
-  const id = createHash('sha256').update('hallpass/key-id').update(raw).digest('base64url').slice(0, 6);
-  const derived = { id, key: createSecretKey(raw) };
-  keyCache.set(cacheKey, derived);
-  return derived;
+  let derive = keyCache.get(cacheKey);
+  if (derive === undefined) {
+    derive = lazily(() =>
+      after(provider.hkdfSha256(secret, 'hallpass', `hallpass/${purpose}`, 32), (raw) => {
+        const id = provider.base64urlEncode(provider.sha256(concat(KEY_ID_LABEL, raw))).slice(0, 6);
+        return { id, raw };
+      }),
+    );
+    keyCache.set(cacheKey, derive);
+  }
+  return derive();
+}
+
+const KEY_ID_LABEL = utf8.encode('hallpass/key-id');
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** Derives the keyring for a purpose: the first key writes, every key reads. */
-export function deriveKeyring(secrets: readonly string[], purpose: string): DerivedKey[] {
-  return secrets.map((secret) => deriveKey(secret, purpose));
+export function deriveKeyring(secrets: readonly string[], purpose: string, provider?: CryptoProvider): MaybePromise<DerivedKey[]> {
+  const keys = secrets.map((secret) => deriveKey(secret, purpose, provider));
+  return keys.some((key) => key instanceof Promise) ? Promise.all(keys) : (keys as DerivedKey[]);
 }

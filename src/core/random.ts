@@ -1,19 +1,18 @@
-import { randomFillSync } from 'node:crypto';
+import { cryptoProvider } from './crypto/index.js';
 
 // One CSPRNG call fills a pool that many nonces and IDs are cut from: a syscall per 4 KiB, not per request.
 const POOL_SIZE = 4096;
-const pool = Buffer.allocUnsafe(POOL_SIZE);
+const pool = new Uint8Array(POOL_SIZE);
 let offset = POOL_SIZE;
 
-/** `size` fresh random bytes from the pooled CSPRNG. The returned buffer is a copy the caller owns. */
-export function randomBytesPooled(size: number): Buffer {
-  if (size > POOL_SIZE) return randomFillSync(Buffer.allocUnsafe(size));
+/** `size` fresh random bytes from the pooled CSPRNG. The returned bytes are a copy the caller owns. */
+export function randomBytesPooled(size: number): Uint8Array {
+  if (size > POOL_SIZE) return cryptoProvider().randomFill(new Uint8Array(size));
   if (offset + size > POOL_SIZE) {
-    randomFillSync(pool);
+    cryptoProvider().randomFill(pool);
     offset = 0;
   }
-  const out = Buffer.allocUnsafe(size);
-  pool.copy(out, 0, offset, offset + size);
+  const out = pool.slice(offset, offset + size);
   // Wipe what was handed out so the pool never gives the same bytes twice.
   pool.fill(0, offset, offset + size);
   offset += size;
@@ -22,12 +21,12 @@ export function randomBytesPooled(size: number): Buffer {
 
 /** A 128-bit random inner session ID, base64url (22 characters). */
 export function newSessionId(): string {
-  return randomBytesPooled(16).toString('base64url');
+  return cryptoProvider().base64urlEncode(randomBytesPooled(16));
 }
 
 /** A 256-bit random server-mode token, base64url (43 characters). */
 export function newToken(): string {
-  return randomBytesPooled(32).toString('base64url');
+  return cryptoProvider().base64urlEncode(randomBytesPooled(32));
 }
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;

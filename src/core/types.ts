@@ -78,12 +78,20 @@ export type OpenResult =
   | { ok: false; reason: InvalidReason };
 
 /**
- * A cookie codec turns an envelope into a cookie value and back. Both directions are synchronous
- * so that a request can decode its cookie lazily, on first access.
+ * A cookie codec turns an envelope into a cookie value and back. Both directions of this shape are
+ * synchronous, so that a request can decode its cookie lazily, on first access. A codec that
+ * answers with promises is an `AsyncCodec`.
+ *
+ * hallpass's own codecs have this shape where node:crypto is available (Node, Bun, Deno); on
+ * runtimes with Web Crypto only (edge runtimes, Workers) they are `AsyncCodec`s at run time, with
+ * `synchronous: false`: `createSessions` handles both, and code that calls one directly there
+ * should `await` what it returns.
  */
 export interface Codec {
   /** A short name used in events and by `hallpass inspect`. */
   readonly kind: string;
+  /** `false` when `encode` and `decode` answer with promises (see `AsyncCodec`). Default `true`. */
+  readonly synchronous?: boolean;
   encode(envelope: Envelope): string;
   /** Never throws: any bad input is `{ ok: false, reason }`. `now` is Unix seconds. */
   decode(value: string, now: number): OpenResult;
@@ -96,6 +104,32 @@ export interface Codec {
    * Set when the format keeps `envelope.lifetime` (hallpass's own codecs do). Without it,
    * `session.setLifetime` throws in cookie mode rather than hold the choice for one response only.
    */
+  readonly carriesLifetime?: boolean;
+}
+
+/**
+ * A codec whose directions answer with promises (Web Crypto's are all asynchronous). The cookie is
+ * then decoded while the adapter loads the session, and the commit awaits the encoding.
+ *
+ * @example
+ * ```ts
+ * const codec: AsyncCodec = {
+ *   kind: 'kms',
+ *   synchronous: false,
+ *   encode: async (envelope) => kms.encrypt(JSON.stringify(envelope)),
+ *   decode: async (value) => openWithKms(value), // never rejects on bad input: { ok: false, reason }
+ * }
+ * createSessions({ codec })
+ * ```
+ */
+export interface AsyncCodec {
+  readonly kind: string;
+  readonly synchronous: false;
+  encode(envelope: Envelope): Promise<string>;
+  /** Never rejects for bad input: it resolves `{ ok: false, reason }`. `now` is Unix seconds. */
+  decode(value: string, now: number): Promise<OpenResult>;
+  readonly checksOwnExpiry?: boolean;
+  /** As `Codec.carriesLifetime`: set when the format keeps `envelope.lifetime`. */
   readonly carriesLifetime?: boolean;
 }
 

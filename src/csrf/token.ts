@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { cryptoProvider } from '../core/crypto/index.js';
+import { newToken } from '../core/random.js';
 import type { SessionData } from '../core/types.js';
 import type { Session } from '../engine/session.js';
 import type { AnySession } from '../engine/session-internals.js';
@@ -32,8 +33,8 @@ interface StoredToken {
   session: string;
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-const bindingOf = (session: AnySession) => digest(`hallpass/csrf\0${session.id}`).toString('base64url').slice(0, 22);
+const digest = (text: string) => cryptoProvider().sha256(text);
+const bindingOf = (session: AnySession) => cryptoProvider().sha256Base64url(`hallpass/csrf\0${session.id}`).slice(0, 22);
 
 function storedOf(session: AnySession): StoredToken | undefined {
   const value = session.get(CSRF_SESSION_KEY) as Partial<StoredToken> | undefined;
@@ -71,7 +72,7 @@ export function csrfToken<T extends SessionData>(session: Session<T>, jar?: Csrf
   const stored = storedOf(plain);
   if (stored) return stored.token;
   if (jar !== undefined && plain.isNew && isEmpty(plain)) return tokenFromCookie(plain, jar);
-  const token = randomBytes(32).toString('base64url');
+  const token = newToken();
   plain.set(CSRF_SESSION_KEY, { token, session: bindingOf(plain) });
   return token;
 }
@@ -133,6 +134,6 @@ export function verifyCsrf<T extends SessionData>(
   }
   // Compare even when the session has no token, against a value no request can match, so the time
   // taken does not tell an attacker whether the session had one.
-  const matches = timingSafeEqual(digest(given), digest(expected ?? `\0no-token\0${given}`));
+  const matches = cryptoProvider().timingSafeEqual(digest(given), digest(expected ?? `\0no-token\0${given}`));
   return matches && expected !== undefined ? { ok: true } : { ok: false, reason: 'invalid' };
 }

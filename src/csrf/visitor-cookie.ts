@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { checkCookieName, readCookie, serializeCookie } from '../core/cookie.js';
+import { cryptoProvider } from '../core/crypto/index.js';
 import { ConfigError } from '../core/errors.js';
-import { isTokenShaped } from '../core/random.js';
+import { isTokenShaped, newToken } from '../core/random.js';
 
 /**
  * The cookie a visitor without a session keeps its CSRF binding in: 256 random bits, `HttpOnly`,
@@ -76,7 +76,7 @@ export function visitorSecretOf(header: string | null | undefined, cookie: Resol
 
 /** A new visitor secret and the `Set-Cookie` that gives it to the browser. */
 export function newVisitorCookie(cookie: ResolvedCookie): { secret: string; setCookie: string } {
-  const secret = randomBytes(32).toString('base64url');
+  const secret = newToken();
   const attributes = { path: '/', sameSite: 'lax', secure: cookie.secure, httpOnly: true } as const;
   return { secret, setCookie: serializeCookie(cookie.name, secret, attributes) };
 }
@@ -87,5 +87,5 @@ export function newVisitorCookie(cookie: ResolvedCookie): { secret: string; setC
  * can be presented as it.
  */
 export function visitorToken(secret: string): string {
-  return createHash('sha256').update('hallpass/csrf-cookie/v1\0').update(secret).digest('base64url');
+  return cryptoProvider().sha256Base64url(`hallpass/csrf-cookie/v1\0${secret}`);
 }

@@ -2,7 +2,7 @@ import { builtInCodecs } from '../codecs/envelope.js';
 import { expireCookie, isCookieValue } from '../core/cookie.js';
 import { HallpassError } from '../core/errors.js';
 import { newSessionId } from '../core/random.js';
-import type { Codec, Envelope, OpenResult } from '../core/types.js';
+import type { AsyncCodec, Codec, Envelope, OpenResult } from '../core/types.js';
 import type { CommitResult } from './commit-result.js';
 import { NOTHING, withCookies } from './commit-result.js';
 import { type CookieSource, cookieHeaderOf } from './cookie-source.js';
@@ -23,11 +23,12 @@ const MALFORMED: OpenResult = Object.freeze({ ok: false, reason: 'malformed' });
 
 /**
  * Cookie mode: the whole session travels in the cookie, sealed or signed by the codec. Decoding
- * waits for the first access when the revocation list answers synchronously (the default), so a
- * request that never reads its session pays nothing for it.
+ * waits for the first access when the codec and the revocation list answer synchronously (the
+ * default on node:crypto), so a request that never reads its session pays nothing for it; with
+ * Web Crypto the cookie is decoded while the adapter loads, and the commit awaits the encoding.
  */
 export function cookieMode(options: ResolvedOptions) {
-  const codec = options.codec as Codec;
+  const codec = options.codec as Codec | AsyncCodec;
   const revocations = options.revocations as Revocations;
   const emit = options.onEvent;
   const nowSeconds = () => Math.floor(options.now() / 1000);
@@ -39,20 +40,40 @@ export function cookieMode(options: ResolvedOptions) {
   // Only hallpass's own codecs: they judge nothing by the clock, so a remembered result stays true.
   const verified = builtIn && options.cookieCache > 0 ? new VerifiedCookies(options.cookieCache) : undefined;
 
-  /** Opens one cookie value into a session state; `undefined` (after an `invalid` event) when it cannot be used. */
-  function open(value: string, now: number, cookiesSent: number, joined: boolean): SessionState | undefined {
-    let result: OpenResult | undefined = verified?.recall(value);
-    const remembered = result !== undefined;
-    if (!remembered) {
-      result = value.length > cookies.maxValueBytes ? OVERSIZED : builtIn ? codec.decode(value, now) : decodeGuarded(value, now);
-      if (!result.ok) {
-        // Chunks are authenticated as one value: a set that does not open was reordered, cut or mixed.
-        const reason = joined && result.reason !== 'oversized' ? 'tampered' : result.reason;
-        emit?.({ type: 'invalid', reason, codec: codec.kind });
-        return undefined;
-      }
+  /**
+   * Opens one cookie value into a session state; `undefined` (after an `invalid` event) when it
+   * cannot be used. A promise only when the codec answered with one.
+   */
+  function open(
+    value: string,
+    now: number,
+    cookiesSent: number,
+    joined: boolean,
+  ): SessionState | undefined | Promise<SessionState | undefined> {
+    const recalled = verified?.recall(value);
+    if (recalled !== undefined) return opened(value, recalled, now, cookiesSent, joined, true);
+    const result = value.length > cookies.maxValueBytes ? OVERSIZED : builtIn ? codec.decode(value, now) : decodeGuarded(value, now);
+    if (!(result instanceof Promise)) return opened(value, result, now, cookiesSent, joined, false);
+    // An app's codec that rejects was handed a cookie it did not expect; hallpass's own never reject on input.
+    const settled = builtIn ? result : result.catch(() => MALFORMED);
+    return settled.then((answer) => opened(value, answer, now, cookiesSent, joined, false));
+  }
+
+  function opened(
+    value: string,
+    result: OpenResult,
+    now: number,
+    cookiesSent: number,
+    joined: boolean,
+    remembered: boolean,
+  ): SessionState | undefined {
+    if (!result.ok) {
+      // Chunks are authenticated as one value: a set that does not open was reordered, cut or mixed.
+      const reason = joined && result.reason !== 'oversized' ? 'tampered' : result.reason;
+      emit?.({ type: 'invalid', reason, codec: codec.kind });
+      return undefined;
     }
-    const { envelope, stale } = result as Extract<OpenResult, { ok: true }>;
+    const { envelope, stale } = result;
     const maxAge = envelope.lifetime?.maxAge ?? options.maxAge;
     const problem = expiryProblem(options, envelope.createdAt, envelope.lastSeenAt, now, !codec.checksOwnExpiry, maxAge);
     if (problem) {
@@ -74,7 +95,7 @@ export function cookieMode(options: ResolvedOptions) {
   }
 
   /** A codec object from the app may throw on input it did not expect: that is a bad cookie, not a 500. */
-  function decodeGuarded(value: string, now: number): OpenResult {
+  function decodeGuarded(value: string, now: number): OpenResult | Promise<OpenResult> {
     try {
       return codec.decode(value, now);
     } catch {
@@ -100,7 +121,8 @@ export function cookieMode(options: ResolvedOptions) {
     const { values } = offered;
     if (offered.gap) emit?.({ type: 'invalid', reason: 'tampered', codec: codec.kind });
     for (let i = 0; i < values.length; i++) {
-      const state = open(values[i] as string, now, offered.plain, i >= offered.joinedFrom);
+      // Only a synchronous codec is decoded here (see `load`).
+      const state = open(values[i] as string, now, offered.plain, i >= offered.joinedFrom) as SessionState | undefined;
       if (state && !(revoked(state, now) as boolean)) return carried(state, offered);
     }
     return carried(newState(newSessionId(), now, offered.plain), offered);
@@ -111,7 +133,7 @@ export function cookieMode(options: ResolvedOptions) {
     const { values } = offered;
     if (offered.gap) emit?.({ type: 'invalid', reason: 'tampered', codec: codec.kind });
     for (let i = 0; i < values.length; i++) {
-      const state = open(values[i] as string, now, offered.plain, i >= offered.joinedFrom);
+      const state = await open(values[i] as string, now, offered.plain, i >= offered.joinedFrom);
       if (state && !(await revoked(state, now))) return carried(state, offered);
     }
     return carried(newState(newSessionId(), now, offered.plain), offered);
@@ -134,8 +156,11 @@ export function cookieMode(options: ResolvedOptions) {
     lifetimeRefused: codec.carriesLifetime === true ? undefined : lifetimeRefusal(codec.kind),
   };
 
+  // A codec or a revocation list that answers with promises is consulted while the adapter loads.
+  const eager = !revocations.synchronous || codec.synchronous === false;
+
   function load(source: CookieSource): AnySession | Promise<AnySession> {
-    if (!revocations.synchronous) {
+    if (eager) {
       const offered = offer(source);
       if (offered.values.length > 0) return loadAsync(offered).then((state) => newSession(lazy, state));
     }
@@ -144,7 +169,7 @@ export function cookieMode(options: ResolvedOptions) {
   }
 
   /** The `Set-Cookie` values that write the session (several when chunked). */
-  function cookieFor(state: SessionState, now: number): string[] {
+  function cookieFor(state: SessionState, now: number): string[] | Promise<string[]> {
     const envelope: Envelope = { createdAt: state.createdAt, lastSeenAt: now, data: state.data };
     if (state.hasInnerId !== false) envelope.id = state.id;
     if (state.userId !== undefined) envelope.userId = state.userId;
@@ -152,12 +177,15 @@ export function cookieMode(options: ResolvedOptions) {
     const maxAge = persistentOf(state, options)
       ? remainingLifetime(options, state.createdAt, now, now, maxAgeOf(state, options))
       : undefined;
+    const finish = (value: string) => {
+      // A codec object from the app could write a ';' and inject attributes: refuse it loudly.
+      if (checkValues && !isCookieValue(value)) {
+        throw new HallpassError('ERR_COOKIE_ATTRIBUTE', `The "${codec.kind}" codec wrote characters a cookie value may not hold.`);
+      }
+      return cookies.write(value, maxAge, state);
+    };
     const value = codec.encode(envelope);
-    // A codec object from the app could write a ';' and inject attributes: refuse it loudly.
-    if (checkValues && !isCookieValue(value)) {
-      throw new HallpassError('ERR_COOKIE_ATTRIBUTE', `The "${codec.kind}" codec wrote characters a cookie value may not hold.`);
-    }
-    return cookies.write(value, maxAge, state);
+    return value instanceof Promise ? value.then(finish) : finish(value);
   }
 
   /** Expires every session cookie the request carried; `vary` when it carried none. */
@@ -253,10 +281,13 @@ export function cookieMode(options: ResolvedOptions) {
       }
       state.createdAt = now;
     }
+    const finish = (written: string[]) => {
+      if (state.isNew) emit?.({ type: 'created', id: state.id });
+      else if (state.stale) emit?.({ type: 'resealed', id: state.id });
+      return done(withCookies(written, vary));
+    };
     const written = cookieFor(state, now);
-    if (state.isNew) emit?.({ type: 'created', id: state.id });
-    else if (state.stale) emit?.({ type: 'resealed', id: state.id });
-    return done(withCookies(written, vary));
+    return written instanceof Promise ? written.then(finish) : finish(written);
   }
 
   return { load, commit };

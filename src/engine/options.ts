@@ -4,7 +4,7 @@ import { signedCodec } from '../codecs/signed.js';
 import { type CookieAttributes, checkAttributeValue, checkCookieName } from '../core/cookie.js';
 import { ConfigError } from '../core/errors.js';
 import { checkSecrets } from '../core/keys.js';
-import type { Codec, SessionEvent, SessionStore } from '../core/types.js';
+import type { AsyncCodec, Codec, SessionEvent, SessionStore } from '../core/types.js';
 import { checkRevocations, type Revocations, storeRevocations } from './revocations/index.js';
 import { memoryRevocations } from './revocations/memory.js';
 
@@ -50,8 +50,8 @@ export interface SessionOptions {
   touchInterval?: number;
   /** Clock leeway for cookies dated in the future (clock skew between servers). Default 60. */
   clockLeeway?: number;
-  /** Cookie mode codec: `"sealed"` (AES-256-GCM, default), `"signed"` (HMAC-SHA256) or a codec object. */
-  codec?: 'sealed' | 'signed' | Codec;
+  /** Cookie mode codec: `"sealed"` (AES-256-GCM, default), `"signed"` (HMAC-SHA256) or a codec object (`Codec` or `AsyncCodec`). */
+  codec?: 'sealed' | 'signed' | Codec | AsyncCodec;
   /**
    * Cookie mode: how many recently verified cookie values to remember, so a browser that sends the
    * same cookie again skips the decryption or HMAC (expiry and revocation are still checked on
@@ -115,7 +115,7 @@ export interface ResolvedOptions {
   idleTimeout: number | false;
   touchInterval: number;
   clockLeeway: number;
-  codec?: Codec;
+  codec?: Codec | AsyncCodec;
   /** Chunked cookies and their cap, or `false` (one cookie). */
   chunked: false | { maxBytes: number };
   cookieCache: number;
@@ -241,7 +241,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   }
   const onEvent = guardEvents(options.onEvent);
 
-  let codec: Codec | undefined;
+  let codec: Codec | AsyncCodec | undefined;
   if (options.store === undefined) {
     if (options.codec !== undefined && typeof options.codec === 'object') {
       codec = options.codec;

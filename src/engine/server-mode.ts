@@ -1,5 +1,5 @@
-import { hash } from 'node:crypto';
 import { cookieCandidates, expireCookie, serializeCookie } from '../core/cookie.js';
+import { cryptoProvider } from '../core/crypto/index.js';
 import { adoptData } from '../core/json-value.js';
 import { isTokenShaped, newToken } from '../core/random.js';
 import { callStore } from '../core/store-call.js';
@@ -15,7 +15,7 @@ import { isEmpty, newState, type SessionBackend, type SessionState } from './ses
 
 /** The store key for a token: its SHA-256, so a copy of the store holds no live token. */
 export function storeKeyFor(token: string): string {
-  return hash('sha256', token, 'base64url');
+  return cryptoProvider().sha256Base64url(token);
 }
 
 /**

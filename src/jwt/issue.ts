@@ -1,5 +1,5 @@
 import { CompactSign } from 'jose';
-import { randomBytesPooled } from '../core/random.js';
+import { newSessionId } from '../core/random.js';
 import { TokenError } from './errors.js';
 import type { Keyring } from './keyring.js';
 import type { TokenClaims } from './verify.js';
@@ -21,7 +21,7 @@ const encoder = new TextEncoder();
 
 /** A 128-bit random token id, base64url (22 characters). */
 export function newJti(): string {
-  return randomBytesPooled(16).toString('base64url');
+  return newSessionId();
 }
 
 /**

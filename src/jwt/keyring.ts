@@ -1,11 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, createSecretKey, KeyObject, webcrypto } from 'node:crypto';
-import { importJWK } from 'jose';
+import type { KeyObject, webcrypto } from 'node:crypto';
+import { nodeCryptoModule } from '../core/crypto/index.js';
 import { ConfigError } from '../core/errors.js';
-import { checkSecrets, MIN_SECRET_BYTES } from '../core/keys.js';
+import type { TokenAlgorithm } from './key-checks.js';
+import { readNodeKey } from './key-node.js';
+import { readWebKey } from './key-web.js';
 
-/** The signing algorithms hallpass accepts. `none` is not one of them, in any spelling. */
-export type TokenAlgorithm = 'HS256' | 'EdDSA' | 'ES256';
-export const TOKEN_ALGORITHMS: readonly TokenAlgorithm[] = ['HS256', 'EdDSA', 'ES256'];
+export { TOKEN_ALGORITHMS, type TokenAlgorithm } from './key-checks.js';
 
 /** A key as the caller gives it. */
 export interface TokenKey {
@@ -16,7 +16,9 @@ export interface TokenKey {
   /**
    * HS256: the shared secret, a string or bytes of at least 32 bytes (random, not a PEM key).
    * EdDSA (Ed25519) and ES256 (P-256): a private key, which signs and verifies, or a public key,
-   * which only verifies; as a `KeyObject`, `CryptoKey`, PEM string or JWK.
+   * which only verifies; as a `KeyObject`, `CryptoKey`, PEM string or JWK. Without node:crypto
+   * (edge runtimes, Workers) a PEM or `CryptoKey` needs an explicit `kid`, and its type is checked
+   * when it is first used; a JWK is checked at once, everywhere.
    */
   key: string | Uint8Array | KeyObject | webcrypto.CryptoKey | webcrypto.JsonWebKey;
 }
@@ -48,6 +50,8 @@ export function createKeyring(keys: unknown, algorithms: readonly TokenAlgorithm
       '`keys` is required: a list of { alg, key, kid? }, newest first, e.g. keys: [{ alg: "HS256", key: process.env.JWT_SECRET }].',
     );
   }
+  // node:crypto reads every key form at once; Web Crypto reads what it can without a promise.
+  const node = nodeCryptoModule();
   const byKid = new Map<string, RingKey>();
   keys.forEach((entry, index) => {
     const where = `keys[${index}]`;
@@ -60,8 +64,24 @@ export function createKeyring(keys: unknown, algorithms: readonly TokenAlgorithm
         `\`${where}.alg\` is ${JSON.stringify(alg)}, which is not in \`algorithms\` (${algorithms.join(', ')}). Add it there, or give the key the algorithm it is for.`,
       );
     }
-    const keyObject = toKeyObject(where, alg, key);
-    const ringKey = buildRingKey(alg, keyObject, kid === undefined ? thumbprint(keyObject) : kid);
+    const read = node ? readNodeKey(node, where, alg, key) : readWebKey(where, alg, key);
+    const chosenKid = kid === undefined ? read.thumbprint : kid;
+    if (chosenKid === undefined) {
+      throw new ConfigError(
+        'ERR_OPTION',
+        `\`${where}.kid\` is needed for a PEM or CryptoKey key where node:crypto is not available: give the key an id, e.g. { kid: "2025-06", alg: "${alg}", key }, or pass the key as a JWK.`,
+      );
+    }
+    const signingKey = read.canSign
+      ? read.signingKey
+      : () =>
+          Promise.reject(
+            new ConfigError(
+              'ERR_OPTION',
+              `The signing key ${JSON.stringify(chosenKid)} is a public key; put a private key first in \`keys\` to issue tokens.`,
+            ),
+          );
+    const ringKey: RingKey = { kid: chosenKid, alg, canSign: read.canSign, signingKey, verifyingKey: read.verifyingKey };
     if (typeof ringKey.kid !== 'string' || !KID.test(ringKey.kid)) {
       throw new ConfigError('ERR_OPTION', `\`${where}.kid\` must be 1-128 visible ASCII characters.`);
     }
@@ -77,121 +97,4 @@ export function createKeyring(keys: unknown, algorithms: readonly TokenAlgorithm
     // A Map lookup only: a kid is never a path, a URL or a query, whatever it contains.
     find: (kid) => (typeof kid === 'string' ? byKid.get(kid) : kid === undefined ? only : undefined),
   };
-}
-
-function mismatch(where: string, alg: TokenAlgorithm, detail: string): ConfigError {
-  const wanted =
-    alg === 'HS256' ? 'a random secret of at least 32 bytes' : alg === 'EdDSA' ? 'an Ed25519 key' : 'a P-256 (prime256v1) EC key';
-  return new ConfigError('ERR_OPTION', `\`${where}.key\` is ${detail}, but ${alg} needs ${wanted}.`);
-}
-
-/** Turns any accepted key form into a node `KeyObject` and checks that it fits the algorithm. */
-function toKeyObject(where: string, alg: TokenAlgorithm, key: unknown): KeyObject {
-  let object: KeyObject;
-  try {
-    if (key instanceof KeyObject) object = key;
-    else if (isCryptoKey(key)) object = KeyObject.from(key);
-    else if (typeof key === 'string') {
-      if (alg === 'HS256') {
-        // A PEM or JWK text as an HMAC secret is how algorithm confusion attacks start: refuse it.
-        if (/-----BEGIN|^\s*\{/.test(key)) throw mismatch(where, alg, 'a PEM or JSON key');
-        checkHmacSecret(where, key);
-        object = createSecretKey(Buffer.from(key, 'utf8'));
-      } else if (key.includes('-----BEGIN')) object = key.includes('PRIVATE KEY') ? createPrivateKey(key) : createPublicKey(key);
-      else throw mismatch(where, alg, 'a string that is not a PEM key');
-    } else if (key instanceof Uint8Array) {
-      if (alg !== 'HS256') throw mismatch(where, alg, 'raw bytes');
-      object = createSecretKey(Buffer.from(key));
-    } else if (key !== null && typeof key === 'object' && typeof (key as webcrypto.JsonWebKey).kty === 'string') {
-      const jwk = key as webcrypto.JsonWebKey;
-      if (jwk.kty === 'oct') object = createSecretKey(Buffer.from(jwk.k ?? '', 'base64url'));
-      else
-        object =
-          jwk.d === undefined
-            ? createPublicKey({ key: jwk as never, format: 'jwk' })
-            : createPrivateKey({ key: jwk as never, format: 'jwk' });
-    } else throw new ConfigError('ERR_SECRET_MISSING', `\`${where}.key\` is missing or not a key.`);
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError('ERR_OPTION', `\`${where}.key\` could not be read as a key: ${(error as Error).message}`, { cause: error });
-  }
-  const kind = describeKey(object);
-  if (alg === 'HS256') {
-    if (object.type !== 'secret') throw mismatch(where, alg, kind);
-    if ((object.symmetricKeySize ?? 0) < MIN_SECRET_BYTES) {
-      throw new ConfigError(
-        'ERR_SECRET_TOO_SHORT',
-        `\`${where}.key\` is ${object.symmetricKeySize} bytes; HS256 keys need at least ${MIN_SECRET_BYTES}.`,
-      );
-    }
-  } else if (alg === 'EdDSA' ? kind !== 'an Ed25519 key' : kind !== 'an EC P-256 key') throw mismatch(where, alg, kind);
-  return object;
-}
-
-function describeKey(key: KeyObject): string {
-  if (key.type === 'secret') return 'a shared secret';
-  const type = key.asymmetricKeyType ?? 'unknown';
-  if (type === 'ed25519') return 'an Ed25519 key';
-  if (type === 'ec') {
-    const curve = key.asymmetricKeyDetails?.namedCurve;
-    return `an EC ${curve === 'prime256v1' ? 'P-256' : (curve ?? '')} key`;
-  }
-  return `an ${type.toUpperCase()} key`;
-}
-
-/** The core's secret checks (length, samples, repetition), with the fix worded for JWT keys. */
-function checkHmacSecret(where: string, key: string): void {
-  try {
-    checkSecrets(`${where}.key`, key);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    throw new ConfigError(
-      error.code,
-      error.message.replace(/e\.g\. secret: process\.env\.SESSION_SECRET/, 'e.g. key: process.env.JWT_SECRET'),
-    );
-  }
-}
-
-function isCryptoKey(value: unknown): value is webcrypto.CryptoKey {
-  return typeof value === 'object' && value !== null && (value as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'CryptoKey';
-}
-
-/** RFC 7638: SHA-256 over the key's required JWK members in lexicographic order (public part only). */
-function thumbprint(key: KeyObject): string {
-  const jwk = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'jwk' }) as webcrypto.JsonWebKey;
-  const members =
-    jwk.kty === 'oct'
-      ? { k: jwk.k, kty: jwk.kty }
-      : jwk.kty === 'EC'
-        ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }
-        : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
-  return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
-}
-
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => (value ??= make());
-}
-
-function buildRingKey(alg: TokenAlgorithm, key: KeyObject, kid: string): RingKey {
-  if (alg === 'HS256') {
-    // One non-extractable HMAC CryptoKey, imported once: jose would re-import raw bytes on every call.
-    const hmac = once(() => webcrypto.subtle.importKey('raw', key.export(), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
-    return { kid, alg, canSign: true, signingKey: hmac, verifyingKey: hmac };
-  }
-  const publicKey = key.type === 'private' ? createPublicKey(key) : key;
-  const asCryptoKey = (object: KeyObject) =>
-    once(() => importJWK(object.export({ format: 'jwk' }) as never, alg) as Promise<webcrypto.CryptoKey>);
-  const verifyingKey = asCryptoKey(publicKey);
-  const signingKey =
-    key.type === 'private'
-      ? asCryptoKey(key)
-      : () =>
-          Promise.reject(
-            new ConfigError(
-              'ERR_OPTION',
-              `The signing key ${JSON.stringify(kid)} is a public key; put a private key first in \`keys\` to issue tokens.`,
-            ),
-          );
-  return { kid, alg, canSign: key.type === 'private', signingKey, verifyingKey };
 }

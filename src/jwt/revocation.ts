@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { cryptoProvider } from '../core/crypto/index.js';
 import { callStore } from '../core/store-call.js';
 import type { SessionStore, StoreRecord } from '../core/types.js';
 
@@ -15,7 +15,7 @@ export interface TokenStore {
  * (Memcached included), and a leaked store holds no refresh token and no user name.
  */
 export function tokenStoreKey(settings: TokenStore, kind: 'jti' | 'user' | 'rt' | 'rf', value: string): string {
-  return `${settings.prefix}${kind}:${createHash('sha256').update(value).digest('base64url')}`;
+  return `${settings.prefix}${kind}:${cryptoProvider().sha256Base64url(value)}`;
 }
 
 export function storeGet(settings: TokenStore, key: string): Promise<StoreRecord | null | undefined> {

@@ -1,4 +1,5 @@
 import { compactVerify, errors } from 'jose';
+import { cryptoProvider } from '../core/crypto/index.js';
 import { TokenError } from './errors.js';
 import type { RingKey, TokenAlgorithm } from './keyring.js';
 
@@ -88,7 +89,7 @@ export async function verifyCompact(
 
 function parseObject(segment: string): Record<string, unknown> {
   try {
-    const value = JSON.parse(strictUtf8.decode(Buffer.from(segment, 'base64url')));
+    const value = JSON.parse(strictUtf8.decode(cryptoProvider().base64urlDecode(segment)));
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
   } catch {}
   throw new TokenError('ERR_JWT_INVALID');

@@ -4,6 +4,7 @@
  * cookie valid on both sides; it is safe to be lenient here because every decoded part is covered
  * by the HMAC, which is checked on the bytes actually received.
  */
+import { cryptoProvider } from '../core/crypto/index.js';
 
 const PAD = 0x3d; // '='
 const TABLE = new Int8Array(256).fill(-1);
@@ -16,8 +17,8 @@ const TABLE = new Int8Array(256).fill(-1);
  * the standard alphabet are skipped, a complete pad sequence ends the input, and a dangling quad is
  * an error (`undefined`). Starlette decodes the session payload with it.
  */
-export function pythonB64decode(data: Uint8Array): Buffer | undefined {
-  const out = Buffer.allocUnsafe(Math.floor((data.length * 3) / 4) + 3);
+export function pythonB64decode(data: Uint8Array): Uint8Array | undefined {
+  const out = new Uint8Array(Math.floor((data.length * 3) / 4) + 3);
   let length = 0;
   let quadPos = 0;
   let leftChar = 0;
@@ -57,8 +58,8 @@ export function pythonB64decode(data: Uint8Array): Buffer | undefined {
  * `itsdangerous.encoding.base64_decode`: pads with `=` to a multiple of 4, maps the URL-safe
  * alphabet onto the standard one (so `+` and `/` are accepted too), then decodes leniently.
  */
-export function itsdangerousB64decode(data: Uint8Array): Buffer | undefined {
-  const padded = Buffer.alloc(data.length + ((4 - (data.length % 4)) % 4), PAD);
+export function itsdangerousB64decode(data: Uint8Array): Uint8Array | undefined {
+  const padded = new Uint8Array(data.length + ((4 - (data.length % 4)) % 4)).fill(PAD);
   for (let index = 0; index < data.length; index++) {
     const byte = data[index] as number;
     padded[index] = byte === 0x2d ? 0x2b : byte === 0x5f ? 0x2f : byte; // '-' -> '+', '_' -> '/'
@@ -68,5 +69,5 @@ export function itsdangerousB64decode(data: Uint8Array): Buffer | undefined {
 
 /** `itsdangerous.encoding.base64_encode`: URL-safe alphabet, padding stripped. */
 export function itsdangerousB64encode(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('base64url');
+  return cryptoProvider().base64urlEncode(bytes);
 }

@@ -1,9 +1,12 @@
 /** The Starlette cookie codec: itsdangerous signing around a Python-JSON payload. */
+import { after } from '../core/crypto/index.js';
 import { ConfigError } from '../core/errors.js';
 import type { Codec, Envelope, OpenResult } from '../core/types.js';
 import { checkStarletteMaxAge, checkStarletteSecrets } from './options.js';
 import { decodePayload, encodePayload } from './payload.js';
-import { ageProblem, timestampSigner } from './signer.js';
+import { ageProblem, timestampSigner, type Unsigned } from './signer.js';
+
+const MALFORMED: OpenResult = Object.freeze({ ok: false, reason: 'malformed' });
 
 /** What `starletteCodec` needs: Starlette's `secret_key` and `max_age`. */
 export interface StarletteCodecOptions {
@@ -43,7 +46,7 @@ export interface StarletteOptions extends StarletteCodecOptions {
  * @example
  * ```ts
  * const codec = starletteCodec({ secret_key: process.env.SESSION_SECRET!, max_age: 1800 })
- * codec.decode(cookieValue, Math.floor(Date.now() / 1000)) // { ok: true, envelope: { data, ... } }
+ * await codec.decode(cookieValue, Math.floor(Date.now() / 1000)) // { ok: true, envelope: { data, ... } }
  * ```
  */
 export function starletteCodec(options: StarletteCodecOptions): Codec {
@@ -55,23 +58,24 @@ export function starletteCodec(options: StarletteCodecOptions): Codec {
   }
   const signer = timestampSigner(checkStarletteSecrets(options.secret_key));
   const maxAge = checkStarletteMaxAge(options.max_age);
+  // Synchronous on node:crypto; with Web Crypto an `AsyncCodec` (see `Codec`).
   return {
     kind: 'starlette',
     checksOwnExpiry: true,
+    synchronous: signer.synchronous,
     // One timestamp only: the write time. The envelope's inner ID and user link have no place in
     // Starlette's format, so they live for the request only.
     encode: (envelope: Envelope) => signer.sign(encodePayload(envelope.data), envelope.lastSeenAt),
-    decode(value: string, now: number): OpenResult {
+    decode(value: string, now: number) {
       try {
-        return open(value, now);
+        return after(signer.unsign(value), (unsigned) => opened(unsigned, now));
       } catch {
-        return { ok: false, reason: 'malformed' }; // the contract: bad input is data, never an exception
+        return MALFORMED; // the contract: bad input is data, never an exception
       }
     },
-  };
+  } as Codec;
 
-  function open(value: string, now: number): OpenResult {
-    const unsigned = signer.unsign(value);
+  function opened(unsigned: Unsigned, now: number): OpenResult {
     if (!unsigned.ok) return unsigned;
     const problem = ageProblem(unsigned.timestamp, now, maxAge);
     if (problem) return { ok: false, reason: problem };

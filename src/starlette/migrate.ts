@@ -4,8 +4,9 @@
  * session's data, and the commit writes it in the new format.
  */
 import { checkCookieName, expireCookie, readCookie } from '../core/cookie.js';
+import { after, type MaybePromise } from '../core/crypto/index.js';
 import { ConfigError } from '../core/errors.js';
-import type { Json, SessionData } from '../core/types.js';
+import type { Json, OpenResult, SessionData } from '../core/types.js';
 import type { Session } from '../engine/session.js';
 import type { Sessions } from '../engine/sessions.js';
 import { type StarletteOptions, starletteCodec } from './codec.js';
@@ -22,8 +23,14 @@ export interface StarletteImport {
   setCookie?: string;
 }
 
-/** Copies a Starlette session into a request's hallpass session, once. */
-export type StarletteMigration = (session: Session<any>, cookieHeader: string | null | undefined) => StarletteImport;
+/**
+ * Copies a Starlette session into a request's hallpass session, once. Synchronous with node:crypto,
+ * a promise with Web Crypto: `await` it either way.
+ */
+export type StarletteMigration = (
+  session: Session<any>,
+  cookieHeader: string | null | undefined,
+) => StarletteImport | Promise<StarletteImport>;
 
 /**
  * Returns a function to call on each request, after hallpass loaded the session: when the
@@ -37,8 +44,8 @@ export type StarletteMigration = (session: Session<any>, cookieHeader: string | 
  * ```ts
  * const sessions = createSessions({ secret: process.env.HALLPASS_SECRET, name: 'session' })
  * const migrate = migrateFromStarlette(sessions, { secret_key: process.env.FASTAPI_SECRET_KEY! })
- * createServer(withSessions(sessions, (req, res) => {
- *   const { setCookie } = migrate(req.session, req.headers.cookie)
+ * createServer(withSessions(sessions, async (req, res) => {
+ *   const { setCookie } = await migrate(req.session, req.headers.cookie)
  *   if (setCookie) res.appendHeader('Set-Cookie', setCookie)
  *   // ... the app, unchanged
  * }))
@@ -71,15 +78,18 @@ export function migrateFromStarlette(sessions: Sessions<any>, options: Starlette
     // Under the same name the value may be hallpass's own, valid cookie: nothing to do then.
     if (!session.isNew) return { imported: false, setCookie: clear };
     const now = Math.floor(target.now() / 1000);
-    for (const value of values) {
-      const opened = codec.decode(value, now);
-      if (!opened.ok) continue;
-      const data: SessionData = opened.envelope.data;
-      const keys = Object.keys(data);
-      for (const key of keys) session.set(key, data[key] as Json);
-      return { imported: keys.length > 0, setCookie: clear };
-    }
-    // Invalid or expired: it can never open again, so a cookie of its own is deleted too.
-    return { imported: false, setCookie: clear };
+    // The values in turn: the first that opens is imported.
+    const tryFrom = (index: number): MaybePromise<StarletteImport> => {
+      // Invalid or expired: it can never open again, so a cookie of its own is deleted too.
+      if (index === values.length) return { imported: false, setCookie: clear };
+      return after(codec.decode(values[index] as string, now), (opened: OpenResult) => {
+        if (!opened.ok) return tryFrom(index + 1);
+        const data: SessionData = opened.envelope.data;
+        const keys = Object.keys(data);
+        for (const key of keys) session.set(key, data[key] as Json);
+        return { imported: keys.length > 0, setCookie: clear };
+      });
+    };
+    return tryFrom(0);
   };
 }

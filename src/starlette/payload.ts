@@ -2,6 +2,7 @@
  * The signed payload of a Starlette cookie: `base64.b64encode(json.dumps(session).encode())` on the
  * way out, `json.loads(base64.b64decode(payload))` on the way in.
  */
+import { encodeBase64 } from '../core/crypto/index.js';
 import { adoptData } from '../core/json-value.js';
 import type { SessionData } from '../core/types.js';
 import { pythonB64decode } from './base64.js';
@@ -10,7 +11,7 @@ import { pythonJsonLoads } from './json-parse.js';
 
 /** Standard base64 WITH padding: Starlette answers HTTP 500 to anything else, even when validly signed. */
 export function encodePayload(data: SessionData): string {
-  return Buffer.from(pythonJsonDumps(data), 'utf8').toString('base64');
+  return encodeBase64(new TextEncoder().encode(pythonJsonDumps(data)));
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });

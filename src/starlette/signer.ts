@@ -4,7 +4,7 @@
  *
  * `value = payload "." base64url(timestamp) "." base64url(HMAC-SHA1(SHA1(salt "signer" secret), payload "." timestamp))`
  */
-import { createHash, createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
+import { after, all, type CryptoProvider, cryptoProvider, lazily, type MaybePromise, type OpaqueKey } from '../core/crypto/index.js';
 import { itsdangerousB64decode, itsdangerousB64encode } from './base64.js';
 
 const SALT = 'itsdangerous.Signer';
@@ -12,18 +12,24 @@ const MAC_BYTES = 20;
 const DOT = 0x2e;
 
 /** A signed value taken apart, or why it was refused (the order of checks is itsdangerous's). */
-export type Unsigned = { ok: true; payload: Buffer; timestamp: number; keyIndex: number } | { ok: false; reason: 'malformed' | 'tampered' };
+export type Unsigned =
+  | { ok: true; payload: Uint8Array; timestamp: number; keyIndex: number }
+  | { ok: false; reason: 'malformed' | 'tampered' };
 
 export interface TimestampSigner {
-  /** Signs `payload` (ASCII) at `timestamp` (Unix seconds). */
-  sign(payload: string, timestamp: number): string;
+  /** Signs `payload` (ASCII) at `timestamp` (Unix seconds); a promise on Web Crypto. */
+  sign(payload: string, timestamp: number): MaybePromise<string>;
   /** Verifies the MAC with every key and splits off the timestamp; the age check is the caller's. */
-  unsign(value: string): Unsigned;
+  unsign(value: string): MaybePromise<Unsigned>;
+  /** `false` when `sign` and `unsign` answer with promises (Web Crypto). */
+  readonly synchronous: boolean;
 }
 
-/** `SHA1(salt + "signer" + secret)`: itsdangerous's default "django-concat" derivation. */
-function deriveKey(secret: string): KeyObject {
-  return createSecretKey(createHash('sha1').update(SALT).update('signer').update(secret, 'utf8').digest());
+const utf8 = new TextEncoder();
+
+/** `SHA1(salt + "signer" + secret)`: itsdangerous's default "django-concat" derivation, imported for HMAC-SHA1. */
+function deriveKey(provider: CryptoProvider, secret: string): MaybePromise<OpaqueKey> {
+  return after(provider.digest('SHA-1', utf8.encode(`${SALT}signer${secret}`)), (raw) => provider.hmacKey(raw, 'SHA-1'));
 }
 
 /** The big-endian integer with leading zero bytes removed (so 0 is the empty string), base64url. */
@@ -50,35 +56,39 @@ export function decodeTimestamp(text: Uint8Array): number | undefined {
  * verification tries the newest first.
  */
 export function timestampSigner(secrets: readonly string[]): TimestampSigner {
-  const keys = secrets.map(deriveKey).reverse(); // newest first from here on
-  const newest = keys[0] as KeyObject;
-  const mac = (key: KeyObject, data: Uint8Array | string) => createHmac('sha1', key).update(data).digest();
+  const provider = cryptoProvider();
+  // Newest first from here on; node:crypto derives at once, Web Crypto on first use.
+  const keys = lazily(() => all([...secrets].reverse().map((secret) => deriveKey(provider, secret))));
+  if (provider.synchronous) keys();
 
   return {
+    synchronous: provider.synchronous,
     sign(payload, timestamp) {
       const signed = `${payload}.${encodeTimestamp(timestamp)}`;
-      return `${signed}.${itsdangerousB64encode(mac(newest, signed))}`;
+      return after(keys(), (ring) =>
+        after(provider.hmac(ring[0] as OpaqueKey, signed), (mac) => `${signed}.${itsdangerousB64encode(mac)}`),
+      );
     },
     unsign(value) {
       // Starlette hands itsdangerous the cookie as UTF-8 bytes; every split and MAC works on those.
-      const bytes = Buffer.from(value, 'utf8');
+      const bytes = utf8.encode(value);
       const sigDot = bytes.lastIndexOf(DOT);
       if (sigDot === -1) return { ok: false, reason: 'malformed' };
       const signed = bytes.subarray(0, sigDot);
       const signature = itsdangerousB64decode(bytes.subarray(sigDot + 1));
       // The signature is checked before anything it covers is looked at, as itsdangerous does.
-      let keyIndex = -1;
-      if (signature?.length === MAC_BYTES) {
-        for (let index = 0; index < keys.length && keyIndex === -1; index++) {
-          if (timingSafeEqual(signature, mac(keys[index] as KeyObject, signed))) keyIndex = index;
-        }
-      }
-      if (keyIndex === -1) return { ok: false, reason: 'tampered' };
-      const timeDot = signed.lastIndexOf(DOT);
-      if (timeDot === -1) return { ok: false, reason: 'malformed' }; // "timestamp missing"
-      const timestamp = decodeTimestamp(signed.subarray(timeDot + 1));
-      if (timestamp === undefined) return { ok: false, reason: 'malformed' };
-      return { ok: true, payload: signed.subarray(0, timeDot), timestamp, keyIndex };
+      if (signature?.length !== MAC_BYTES) return { ok: false, reason: 'tampered' };
+      return after(keys(), (ring) =>
+        after(all(ring.map((key) => provider.hmac(key, signed))), (macs): Unsigned => {
+          const keyIndex = macs.findIndex((mac) => provider.timingSafeEqual(signature, mac));
+          if (keyIndex === -1) return { ok: false, reason: 'tampered' };
+          const timeDot = signed.lastIndexOf(DOT);
+          if (timeDot === -1) return { ok: false, reason: 'malformed' }; // "timestamp missing"
+          const timestamp = decodeTimestamp(signed.subarray(timeDot + 1));
+          if (timestamp === undefined) return { ok: false, reason: 'malformed' };
+          return { ok: true, payload: signed.subarray(0, timeDot), timestamp, keyIndex };
+        }),
+      );
     },
   };
 }

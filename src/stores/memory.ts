@@ -53,11 +53,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const byUser = new Map<string, Set<string>>();
-  if (process.env.NODE_ENV === 'production' && !warned) {
+  // `process` may be missing (edge runtimes, Workers): read it through globalThis.
+  const runtime = (globalThis as { process?: { env?: Record<string, string | undefined>; emitWarning?: (message: string) => void } })
+    .process;
+  if (runtime?.env?.NODE_ENV === 'production' && !warned) {
     warned = true;
-    process.emitWarning(
-      'hallpass memoryStore keeps sessions in one process and loses them on restart; use a persistent store in production.',
-    );
+    const message = 'hallpass memoryStore keeps sessions in one process and loses them on restart; use a persistent store in production.';
+    if (typeof runtime.emitWarning === 'function') runtime.emitWarning(message);
+    else console.warn(message);
   }
 
   const link = (key: string, userId: string | undefined) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { createSessions, memoryStore, type SessionEvent, type SessionStore, type Sessions } from 'hallpass';
+import { type Codec, createSessions, memoryStore, type SessionEvent, type SessionStore, type Sessions } from 'hallpass';
 import { attachSession, type SessionRequest, withSessions } from 'hallpass/node';
 import { sendStoreFailure } from '../../src/adapters/node/failure.js';
 import { SECRET } from '../support/core-fixtures.js';
@@ -535,7 +535,7 @@ describe('hallpass/node', () => {
   describe('lazy decoding', () => {
     let decodes = 0;
     const base = createSessions({ secret: SECRET });
-    const codec = base.options.codec as NonNullable<typeof base.options.codec>;
+    const codec = base.options.codec as Codec;
     const sessions = createSessions({
       codec: {
         kind: codec.kind,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Codec } from 'hallpass';
 import { cookiePair } from '../support/cookies.js';
 import { harness, SECRET } from '../support/core-fixtures.js';
 import { envelopeJson, forge } from '../support/forge.js';
@@ -86,7 +87,7 @@ for (const codec of ['sealed', 'signed'] as const) {
     it('refuses an oversized cookie without decoding it', async () => {
       let decodes = 0;
       const h = harness({ codec });
-      const inner = h.sessions.options.codec;
+      const inner = h.sessions.options.codec as Codec | undefined;
       assert.ok(inner);
       const counting = harness({
         codec: {

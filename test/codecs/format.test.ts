@@ -3,7 +3,7 @@ import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { type Codec, sealedCodec, signedCodec } from 'hallpass';
-import { deriveKey } from '../../src/core/keys.js';
+import { type DerivedKey, deriveKey } from '../../src/core/keys.js';
 import { OLD_SECRET, OTHER_SECRET, SECRET } from '../support/core-fixtures.js';
 import { assertRoundTrip, envelopeJson, forge, forgeSealed, keyIdFor, sampleEnvelope } from '../support/forge.js';
 
@@ -17,7 +17,7 @@ const sample = () => sampleEnvelope(NOW);
  * the key and the key id always agree, so only the associated data can make it fail to open.
  */
 function sealUnder(secret: string, plaintext: string, aad: string): string {
-  const { id, key } = deriveKey(secret, 'sealed/v1');
+  const { id, raw: key } = deriveKey(secret, 'sealed/v1') as DerivedKey;
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad));
@@ -27,7 +27,7 @@ function sealUnder(secret: string, plaintext: string, aad: string): string {
 
 /** `s1.<id of secret's key>.<payload>.<tag>`, the tag made with that very key over the text given. */
 function signUnder(secret: string, plaintext: string, covered: (id: string, payload: string) => string): string {
-  const { id, key } = deriveKey(secret, 'signed/v1');
+  const { id, raw: key } = deriveKey(secret, 'signed/v1') as DerivedKey;
   const payload = Buffer.from(plaintext).toString('base64url');
   return `s1.${id}.${payload}.${createHmac('sha256', key).update(covered(id, payload)).digest('base64url')}`;
 }

@@ -190,7 +190,7 @@ for line in sys.stdin:
         except Exception: out.append('error')
     print(' '.join(out))`;
     const theirs = python(script, inputs);
-    const hex = (bytes: Buffer | undefined) => (bytes ? bytes.toString('hex') : 'error');
+    const hex = (bytes: Uint8Array | undefined) => (bytes ? Buffer.from(bytes).toString('hex') : 'error');
     inputs.forEach((input, index) => {
       const bytes = Buffer.from(input, 'utf8');
       const [standard, itsdangerous] = (theirs[index] as string).split(' ');

@@ -37,35 +37,35 @@ describe('migrateFromStarlette', () => {
   it('to sealed cookies under the same name: imports once, and the new cookie replaces the old', async () => {
     const { sessions, migrate } = setup({ name: 'session' });
     const first = await sessions.load(`session=${STARLETTE}`);
-    assert.deepEqual(migrate(first, `session=${STARLETTE}`), { imported: true, setCookie: undefined });
+    assert.deepEqual(await migrate(first, `session=${STARLETTE}`), { imported: true, setCookie: undefined });
     assert.deepEqual(first.toJSON(), SESSION);
     const { setCookie } = await sessions.commit(first);
     assert.match(setCookie as string, /^session=h1\./);
 
     const header = pair(setCookie);
     const second = await sessions.load(header);
-    assert.deepEqual(migrate(second, header), { imported: false, setCookie: undefined });
+    assert.deepEqual(await migrate(second, header), { imported: false, setCookie: undefined });
     assert.deepEqual(second.toJSON(), SESSION);
   });
 
   it('to sealed cookies under another name: imports and deletes the Starlette cookie', async () => {
     const { sessions, migrate } = setup({ name: 'sid' });
     const session = await sessions.load(`session=${STARLETTE}`);
-    const result = migrate(session, `session=${STARLETTE}`);
+    const result = await migrate(session, `session=${STARLETTE}`);
     assert.deepEqual(result, { imported: true, setCookie: 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax' });
     const { setCookie } = await sessions.commit(session);
     assert.match(setCookie as string, /^sid=h1\./);
     // A Starlette cookie left beside a valid hallpass session is deleted too, and not imported.
     const both = `${pair(setCookie)}; session=${STARLETTE}`;
     const next = await sessions.load(both);
-    assert.deepEqual(migrate(next, both), { imported: false, setCookie: 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax' });
+    assert.deepEqual(await migrate(next, both), { imported: false, setCookie: 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax' });
   });
 
   it('to a server-side store: the data moves into a store record', async () => {
     const store = memoryStore();
     const { sessions, migrate } = setup({ store, name: 'session' });
     const session = await sessions.load(`session=${STARLETTE}`);
-    assert.equal(migrate(session, `session=${STARLETTE}`).imported, true);
+    assert.equal((await migrate(session, `session=${STARLETTE}`)).imported, true);
     const { setCookie } = await sessions.commit(session);
     const token = pair(setCookie).slice('session='.length);
     assert.match(token, /^[A-Za-z0-9_-]{43}$/);
@@ -77,7 +77,7 @@ describe('migrateFromStarlette', () => {
   it('does not import an expired or forged Starlette cookie', async () => {
     const { sessions, clock, migrate } = setup({ name: 'sid' }, { secret_key: FASTAPI_SECRET, max_age: 30 });
     const expired = await sessions.load(`session=${STARLETTE}`);
-    assert.deepEqual(migrate(expired, `session=${STARLETTE}`), {
+    assert.deepEqual(await migrate(expired, `session=${STARLETTE}`), {
       imported: false,
       setCookie: 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax',
     });
@@ -85,15 +85,15 @@ describe('migrateFromStarlette', () => {
     clock.advance(-50);
     const forged = STARLETTE.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
     const session = await sessions.load(`session=${forged}`);
-    assert.equal(migrate(session, `session=${forged}`).imported, false);
+    assert.equal((await migrate(session, `session=${forged}`)).imported, false);
     assert.deepEqual(await sessions.commit(session), { vary: true });
   });
 
   it('does nothing for a request without a Starlette cookie', async () => {
     const { sessions, migrate } = setup({ name: 'sid' });
     const session = await sessions.load(undefined);
-    assert.deepEqual(migrate(session, undefined), { imported: false });
-    assert.deepEqual(migrate(session, 'other=1'), { imported: false });
+    assert.deepEqual(await migrate(session, undefined), { imported: false });
+    assert.deepEqual(await migrate(session, 'other=1'), { imported: false });
   });
 });
 
@@ -105,8 +105,8 @@ describe('migrateFromStarlette with the node adapter', () => {
     const sessions = createSessions({ secret: SECRET, name: 'sid', secure: false });
     const migrate = migrateFromStarlette(sessions, { secret_key: FASTAPI_SECRET, max_age: null });
     server = createServer(
-      withSessions(sessions, (req, res) => {
-        const { setCookie } = migrate(req.session, req.headers.cookie);
+      withSessions(sessions, async (req, res) => {
+        const { setCookie } = await migrate(req.session, req.headers.cookie);
         if (setCookie) res.appendHeader('Set-Cookie', setCookie);
         res.end(`Welcome back, user ${req.session.get('user_id')}!`);
       }),

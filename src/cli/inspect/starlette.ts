@@ -1,6 +1,6 @@
 import { checkStarletteMaxAge, checkStarletteSecrets } from '../../starlette/options.js';
 import { decodePayload } from '../../starlette/payload.js';
-import { ageProblem, timestampSigner } from '../../starlette/signer.js';
+import { ageProblem, timestampSigner, type Unsigned } from '../../starlette/signer.js';
 import type { InspectArgs, InspectResult } from './result.js';
 
 /**
@@ -18,7 +18,8 @@ export function inspectStarletteCookie(value: string, args: InspectArgs): Inspec
   const signer = timestampSigner(checkStarletteSecrets(args.secrets, '--secret'));
   const maxAge = checkStarletteMaxAge(args.maxAge, '--max-age');
   const invalid = { valid: false, format: 'starlette', session: null, createdAt: null, lastSeenAt: null, expiresAt: null };
-  const unsigned = signer.unsign(value);
+  // The CLI runs on Node, where the signer answers synchronously.
+  const unsigned = signer.unsign(value) as Unsigned;
   if (!unsigned.ok) return { ...invalid, reason: unsigned.reason };
   const { timestamp } = unsigned;
   const times = { createdAt: timestamp, lastSeenAt: timestamp, expiresAt: maxAge === null ? null : timestamp + maxAge };

@@ -1,5 +1,5 @@
 import { builtInCodecs } from '../../codecs/envelope.js';
-import type { Codec } from '../../core/types.js';
+import type { AsyncCodec, Codec } from '../../core/types.js';
 import type { Revocations } from './index.js';
 
 type Runtime = { env?: Record<string, string | undefined>; emitWarning?: (message: string, options: { code: string }) => void };
@@ -29,7 +29,7 @@ export const FORGOTTEN_LOGOUTS_WARNING =
  * hallpass's own codecs carry the inner ID a logout revokes; an app's codec or Starlette's cookies
  * are left alone.
  */
-export function warnIfLogoutsAreForgotten(codec: Codec, revocations: Revocations): void {
+export function warnIfLogoutsAreForgotten(codec: Codec | AsyncCodec, revocations: Revocations): void {
   if (revocations.durable || !builtInCodecs.has(codec) || runtime?.env?.NODE_ENV !== 'production') return;
   warnOnce('HALLPASS_LOGOUTS_IN_MEMORY', FORGOTTEN_LOGOUTS_WARNING);
 }
