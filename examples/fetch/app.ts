@@ -30,12 +30,13 @@ function problem(status: number, error: string, message: string): Response {
 
 /** A JSON object or a form from the request body; `{}` when there is none or it does not parse. */
 async function readBody(request: Request): Promise<Record<string, Json>> {
-  const type = request.headers.get('content-type') ?? '';
+  const text = await request.text();
+  // A form post is read as a form, unless it is plainly JSON (as `curl -d '{...}'` sends it).
+  if ((request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded') && !text.trimStart().startsWith('{')) {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
   try {
-    if (type.startsWith('application/x-www-form-urlencoded')) {
-      return Object.fromEntries(new URLSearchParams(await request.text()));
-    }
-    const body: unknown = await request.json();
+    const body: unknown = JSON.parse(text);
     return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, Json>) : {};
   } catch {
     return {};

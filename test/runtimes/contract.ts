@@ -73,6 +73,8 @@ export function runtimeContract(start: () => Promise<RunningRuntime>): void {
       assert.equal(reply.headers.get('cache-control'), 'private, no-store');
       assert.match(reply.headers.get('vary') ?? '', /\bCookie\b/);
       assert.equal((await api('/', { cookie: reply.cookie })).text, '{"message":"Welcome back, user alice!"}');
+      const form = await api('/login', { form: { username: 'bob' } });
+      assert.deepEqual([form.status, form.json()], [200, { message: 'Logged in as bob' }]);
       const missing = await api('/login', { method: 'POST' });
       assert.deepEqual(
         [missing.status, (missing.json() as { error: string }).error, missing.setCookie],
@@ -91,6 +93,13 @@ export function runtimeContract(start: () => Promise<RunningRuntime>): void {
     });
 
     it('keeps a shopping cart in the session', async () => {
+      // JSON sent as a form, as `curl -d '{...}'` does in the examples' READMEs.
+      const curl = await fetch(`${base}/cart`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: '{"item":"apples"}',
+      });
+      assert.deepEqual(await curl.json(), { cart: ['apples'] });
       const first = await api('/cart', { json: { item: 'apples' } });
       const second = await api('/cart', { json: { item: ' pears ' }, cookie: first.cookie });
       assert.deepEqual(second.json(), { cart: ['apples', 'pears'] });
