@@ -50,10 +50,12 @@ export async function startWorker(script: string, bindings: Record<string, strin
   return { base: url.origin, output: () => output, close: () => mf.dispose() };
 }
 
-describe('workerd (Miniflare): examples/worker/worker.ts without nodejs_compat', { skip, timeout: 120_000 }, () => {
-  it('runs under wrangler.toml settings that include no Node.js compatibility', () => {
+describe('examples/worker/wrangler.toml', () => {
+  it('sets no Node.js compatibility flag, so the Worker below runs on Web APIs alone', () => {
     assert.doesNotMatch(wranglerSettings().compatibilityFlags.join(','), /nodejs/);
   });
+});
 
+describe('workerd (Miniflare): examples/worker/worker.ts without nodejs_compat', { skip, timeout: 120_000 }, () => {
   runtimeContract(async () => startWorker(await bundle('examples/worker/worker.ts'), { SESSION_SECRET: RUNTIME_SECRET }));
 });
