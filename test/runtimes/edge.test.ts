@@ -3,14 +3,9 @@
  * edge (browser and worker conditions, no Node modules), keeps the demo contract.
  */
 import { describe } from 'node:test';
-import { bundle } from './bundle.js';
 import { RUNTIME_SECRET, runtimeContract } from './contract.js';
-import { EDGE_GLOBAL, serveOnEdge } from './edge-server.js';
+import { startEdge } from './runtimes.js';
 
 describe('Vercel edge runtime (@edge-runtime/vm): test/runtimes/edge-entry.ts', { timeout: 60_000 }, () => {
-  runtimeContract(async () =>
-    serveOnEdge(await bundle('test/runtimes/edge-entry.ts', { format: 'iife', globalName: EDGE_GLOBAL }), {
-      SESSION_SECRET: RUNTIME_SECRET,
-    }),
-  );
+  runtimeContract(() => startEdge({ SESSION_SECRET: RUNTIME_SECRET }));
 });
