@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { type Data, demoApp } from '../../examples/fetch/app.js';
+import { demoApp } from '../../examples/fetch/app.js';
 import { demoSessions } from '../../examples/fetch/sessions.js';
 import { call } from '../demo/client.js';
 import { type RedisRestServer, startRedisRestServer } from '../support/redis-rest-server.js';
@@ -72,7 +72,8 @@ describe('logouts shared by every runtime through Redis over HTTP', { skip, time
     for (const result of started) if (result.status === 'fulfilled') running.push(result.value);
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    ['Deno', 'Bun', 'workerd', 'edge runtime'].forEach((name, i) => instances.push(overHttp(name, running[i] as RunningRuntime)));
+    for (const [i, name] of ['Deno', 'Bun', 'workerd', 'edge runtime'].entries())
+      instances.push(overHttp(name, running[i] as RunningRuntime));
   });
   after(async () => {
     await Promise.all(running.map((runtime) => runtime.close()));
