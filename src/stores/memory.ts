@@ -1,5 +1,6 @@
 import { ConfigError } from '../core/errors.js';
 import { applyPatch } from '../core/json-value.js';
+import { isProduction, warnOnce } from '../core/runtime.js';
 import type { SessionData, SessionStore, StorePatch, StoreRecord, UserSession } from '../core/types.js';
 
 export interface MemoryStoreOptions {
@@ -27,7 +28,6 @@ interface Entry {
   recent: boolean;
 }
 
-let warned = false;
 /** Entries the sweeper visits per write. */
 const SWEEP_STEPS = 8;
 
@@ -53,14 +53,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const byUser = new Map<string, Set<string>>();
-  // `process` may be missing (edge runtimes, Workers): read it through globalThis.
-  const runtime = (globalThis as { process?: { env?: Record<string, string | undefined>; emitWarning?: (message: string) => void } })
-    .process;
-  if (runtime?.env?.NODE_ENV === 'production' && !warned) {
-    warned = true;
-    const message = 'hallpass memoryStore keeps sessions in one process and loses them on restart; use a persistent store in production.';
-    if (typeof runtime.emitWarning === 'function') runtime.emitWarning(message);
-    else console.warn(message);
+  if (isProduction()) {
+    warnOnce(
+      'HALLPASS_MEMORY_STORE',
+      'hallpass memoryStore keeps sessions in one process and loses them on restart; use a persistent store in production.',
+    );
   }
 
   const link = (key: string, userId: string | undefined) => {

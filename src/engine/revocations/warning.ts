@@ -1,20 +1,7 @@
 import { builtInCodecs } from '../../codecs/envelope.js';
+import { isProduction, warnOnce } from '../../core/runtime.js';
 import type { AsyncCodec, Codec } from '../../core/types.js';
 import type { Revocations } from './index.js';
-
-type Runtime = { env?: Record<string, string | undefined>; emitWarning?: (message: string, options: { code: string }) => void };
-const runtime = (globalThis as { process?: Runtime }).process;
-
-/** The warning codes given so far: each is said once per process (each cluster worker is one). */
-const given = new Set<string>();
-
-/** Emits `message` once per process under `code`: a Node process warning, or the console elsewhere. */
-function warnOnce(code: string, message: string): void {
-  if (given.has(code)) return;
-  given.add(code);
-  if (typeof runtime?.emitWarning === 'function') runtime.emitWarning(message, { code });
-  else console.warn(message);
-}
 
 /** The text of the start-up warning: what a restart and other instances do to logouts, and the fix. */
 export const FORGOTTEN_LOGOUTS_WARNING =
@@ -30,7 +17,7 @@ export const FORGOTTEN_LOGOUTS_WARNING =
  * are left alone.
  */
 export function warnIfLogoutsAreForgotten(codec: Codec | AsyncCodec, revocations: Revocations): void {
-  if (revocations.durable || !builtInCodecs.has(codec) || runtime?.env?.NODE_ENV !== 'production') return;
+  if (revocations.durable || !builtInCodecs.has(codec) || !isProduction()) return;
   warnOnce('HALLPASS_LOGOUTS_IN_MEMORY', FORGOTTEN_LOGOUTS_WARNING);
 }
 
