@@ -23,7 +23,11 @@ const given = new Set<string>();
 export function warnOnce(code: string, message: string): void {
   if (given.has(code)) return;
   given.add(code);
-  const emit = host()?.emitWarning;
-  if (typeof emit === 'function') emit.call(host(), message, { code });
-  else console.warn(message);
+  try {
+    const emit = host()?.emitWarning;
+    if (typeof emit === 'function') return void emit.call(host(), message, { code });
+  } catch {
+    // Next.js's edge sandbox hands out a `process.emitWarning` that throws when called.
+  }
+  console.warn(message);
 }

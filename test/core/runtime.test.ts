@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isProduction } from '../../src/core/runtime.js';
+import { isProduction, warnOnce } from '../../src/core/runtime.js';
 
 describe('reading the host process', () => {
   it('reads NODE_ENV=production', () => {
@@ -30,5 +30,27 @@ describe('reading the host process', () => {
     } finally {
       Object.defineProperty(process, 'env', env);
     }
+  });
+
+  it("warns on the console where process.emitWarning throws (Next.js's edge sandbox)", () => {
+    const emitWarning = Object.getOwnPropertyDescriptor(process, 'emitWarning') as PropertyDescriptor;
+    const warn = console.warn;
+    const printed: unknown[] = [];
+    Object.defineProperty(process, 'emitWarning', {
+      value: () => {
+        throw new Error('A Node.js API is used (process.emitWarning) which is not supported in the Edge Runtime.');
+      },
+      configurable: true,
+      writable: true,
+    });
+    console.warn = (message: unknown) => printed.push(message);
+    try {
+      warnOnce('HALLPASS_TEST_SANDBOX', 'said once');
+      warnOnce('HALLPASS_TEST_SANDBOX', 'said once');
+    } finally {
+      Object.defineProperty(process, 'emitWarning', emitWarning);
+      console.warn = warn;
+    }
+    assert.deepEqual(printed, ['said once']);
   });
 });

@@ -15,6 +15,26 @@ const web: CryptoProvider = webProvider(globalThis.crypto);
 const chosenOnNode = forceCryptoProvider(undefined);
 
 describe('crypto providers', () => {
+  it("picks Web Crypto where reading process.getBuiltinModule throws (Next.js's edge sandbox)", () => {
+    const real = Object.getOwnPropertyDescriptor(globalThis, 'process') as PropertyDescriptor;
+    const sandboxed = new Proxy(process, {
+      get(target, key) {
+        if (key === 'getBuiltinModule')
+          throw new Error('A Node.js API is used (process.getBuiltinModule) which is not supported in the Edge Runtime.');
+        return Reflect.get(target, key);
+      },
+    });
+    Object.defineProperty(globalThis, 'process', { value: sandboxed, configurable: true, writable: true });
+    let picked: string;
+    try {
+      picked = forceCryptoProvider(undefined).name;
+    } finally {
+      Object.defineProperty(globalThis, 'process', real);
+      forceCryptoProvider(undefined);
+    }
+    assert.equal(picked, 'web');
+  });
+
   it('hallpass picks node:crypto on Node, without importing it', () => {
     assert.equal(chosenOnNode.name, 'node');
     assert.equal(node.name, 'node');

@@ -1,6 +1,7 @@
 /**
  * examples/next built with `next build` and served by `next start`: the demo's JSON contract over
- * HTTP through Route Handlers, proxy.ts reading the session on Next's Node.js runtime, and the page
+ * HTTP through Route Handlers, proxy.ts reading the session on Next's Node.js runtime, a Route
+ * Handler reading it on the edge runtime, and the page
  * in Chromium, where a Server Component reads the session and Server Actions log in and out.
  */
 import assert from 'node:assert/strict';
@@ -124,6 +125,19 @@ describe('examples/next: proxy.ts reads the session on the Node.js runtime', () 
     const { cookie } = await login('judy');
     await api('/api/logout', { method: 'POST', cookie });
     assert.equal((await api('/account', { cookie })).status, 307);
+  });
+});
+
+describe('examples/next: a Route Handler on the edge runtime (Web Crypto)', () => {
+  it('opens the cookie the Node.js routes sealed, and reads a guest or a tampered cookie as no user', async () => {
+    const { cookie } = await login('kim');
+    const user = await api('/api/edge', { cookie });
+    assert.deepEqual([user.status, user.text], [200, '{"runtime":"edge","user_id":"kim"}'], app.output());
+    const guest = await api('/api/edge');
+    assert.deepEqual([guest.status, guest.text], [200, '{"runtime":"edge","user_id":null}']);
+    const tampered = await api('/api/edge', { cookie: `${cookie}x` });
+    assert.deepEqual([tampered.status, tampered.text], [200, '{"runtime":"edge","user_id":null}']);
+    assert.doesNotMatch(app.output(), /not supported in the Edge Runtime/);
   });
 });
 

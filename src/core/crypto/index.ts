@@ -29,10 +29,7 @@ export function cryptoProvider(): CryptoProvider {
 }
 
 function pick(): CryptoProvider {
-  const runtime = (globalThis as { process?: NodeLike }).process;
-  const load = typeof runtime?.getBuiltinModule === 'function' ? runtime.getBuiltinModule.bind(runtime) : undefined;
-  const crypto = load?.('node:crypto') as Parameters<typeof nodeProvider>[0] | undefined;
-  const buffer = load?.('node:buffer') as { Buffer: Parameters<typeof nodeProvider>[1] } | undefined;
+  const { crypto, buffer } = nodeModules();
   if (crypto && buffer && hasNodeCrypto(crypto)) {
     nodeModule = crypto;
     return nodeProvider(crypto, buffer.Buffer);
@@ -40,6 +37,27 @@ function pick(): CryptoProvider {
   const web = (globalThis as { crypto?: Crypto }).crypto;
   if (web?.subtle && typeof web.getRandomValues === 'function') return webProvider(web);
   throw new Error('hallpass needs Web Crypto (globalThis.crypto.subtle) or node:crypto, and this runtime offers neither.');
+}
+
+type NodeCrypto = Parameters<typeof nodeProvider>[0];
+type NodeBuffer = { Buffer: Parameters<typeof nodeProvider>[1] };
+
+/**
+ * node:crypto and node:buffer where the runtime hands them out; none where it does not. Next.js's
+ * edge sandbox puts a `process` whose unsupported members throw when read, so the look-up itself
+ * is guarded: a runtime that refuses is one without node:crypto.
+ */
+function nodeModules(): { crypto?: NodeCrypto; buffer?: NodeBuffer } {
+  try {
+    const runtime = (globalThis as { process?: NodeLike }).process;
+    if (typeof runtime?.getBuiltinModule !== 'function') return {};
+    return {
+      crypto: runtime.getBuiltinModule('node:crypto') as NodeCrypto | undefined,
+      buffer: runtime.getBuiltinModule('node:buffer') as NodeBuffer | undefined,
+    };
+  } catch {
+    return {};
+  }
 }
 
 /** Every call the node provider makes: a partial node:crypto (some compatibility layers) is passed over for Web Crypto. */
