@@ -1,5 +1,6 @@
 /** Command-line flags of the HTTP benchmark. */
 import { parseArgs } from 'node:util';
+import { HTTP_REPORT } from '../paths.js';
 import { FRAMEWORKS, type Framework, type Route, type Scenario } from './configs.js';
 
 export interface HttpBenchOptions {
@@ -30,7 +31,7 @@ export interface HttpBenchOptions {
 /** The hallpass options that turn its verified-cookie cache off. */
 export const DEFAULT_NO_CACHE_OPTIONS = '{"cookieCache":0}';
 
-export const USAGE = `node --import tsx bench/http/index.ts [flags]
+export const USAGE = `npm run bench -- http [flags]
   --quick                 2 s rounds; bare, hallpass (sealed, signed, redis) and the fastest peers only
   --frameworks a,b        node,express,fastify,hono,koa (default all)
   --only lib,lib          libraries besides bare, e.g. hallpass-sealed,secure-session
@@ -40,7 +41,7 @@ export const USAGE = `node --import tsx bench/http/index.ts [flags]
   --redis-port n          use a running Redis instead of starting redis-server on a free port
   --no-cache-options json hallpass options that turn its verified-cookie cache off (default {"cookieCache":0}; adds pool-only configs)
   --tsx                   run the servers' TypeScript through tsx (default: compiled with tsc's emitter first)
-  --out file              markdown output (default BENCHMARKS.md; --no-write to skip)`;
+  --out file              markdown output (default docs/benchmarks/README.md; --no-write to skip)`;
 
 /** A comma-separated flag as its items; undefined when the flag was not given. */
 export const list = (value: string | undefined) =>
@@ -68,7 +69,7 @@ export function parseHttpArgs(argv: readonly string[], wrkAvailable: boolean): H
       'load-cpu': { type: 'string', default: '0' },
       'redis-port': { type: 'string' },
       'no-cache-options': { type: 'string' },
-      out: { type: 'string', default: 'BENCHMARKS.md' },
+      out: { type: 'string', default: HTTP_REPORT },
       'no-write': { type: 'boolean', default: false },
       tsx: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },

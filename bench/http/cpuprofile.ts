@@ -53,7 +53,7 @@ function categoryOf(url: string, name: string): string {
   if (name === '(idle)') return 'idle';
   if (name === '(program)') return 'V8/native (program)';
   if (!url) return 'native';
-  // The compiled build (build.ts) lives under node_modules/.cache/hallpass-bench.
+  // The compiled build (build.ts) lives under bench/.build/hallpass-bench.
   if (url.includes('/hallpass-bench/src/')) return 'hallpass';
   if (url.includes('/hallpass-bench/bench/')) return 'bench app';
   if (url.includes('/node_modules/')) {

@@ -1,9 +1,9 @@
 /**
  * HTTP throughput of hallpass against its peers on node:http, Express, Fastify, Hono and Koa, with
  * issue 7's targets computed from the same run. `runHttpBench(argv)` prints the markdown, writes it
- * to BENCHMARKS.md (unless `--no-write`) and returns it. Flags: see `USAGE` in args.ts.
+ * to docs/benchmarks/README.md (unless `--no-write`) and returns it. Flags: see `USAGE` in args.ts.
  *
- *   node --import tsx bench/http/index.ts --quick --frameworks fastify,node
+ *   npm run bench -- http --quick --frameworks fastify,node
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,7 +66,7 @@ function reproduceCommand(argv: readonly string[]): string {
     flags.push(/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
   }
   const rest = flags.length > 0 ? ` ${flags.join(' ')}` : '';
-  return `npm run bench -- http${rest}\n# or, without the codec micro-benchmark:\nnode --import tsx bench/http/index.ts${rest}`;
+  return `npm run bench -- http${rest}`;
 }
 
 /** On a shared Redis, removes the keys this run wrote (all under its own prefix). */

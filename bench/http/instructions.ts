@@ -2,7 +2,7 @@
  * Instructions per request, counted by valgrind's callgrind: the same servers, routes and cookies
  * as the HTTP benchmark, and the same targets, in a unit that other work on the machine disturbs
  * far less than time. `npm run bench -- instructions [flags]` prints the markdown and writes it to
- * INSTRUCTIONS.md (flags: `USAGE` below).
+ * docs/benchmarks/instruction-counts.md (flags: `USAGE` below).
  *
  * How a figure is taken: each server runs under `valgrind --tool=callgrind`; requests go one at a
  * time over one keep-alive connection (so every request is its own turn of the event loop). After a
@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { INSTRUCTIONS_REPORT } from '../paths.js';
 import { DEFAULT_NO_CACHE_OPTIONS, type HttpBenchOptions, list } from './args.js';
 import { buildServers, removeBuild } from './build.js';
 import { bareCookie, closeClient, cookiePool, get, newSessionCookie, verifyCookie } from './client.js';
@@ -58,7 +59,7 @@ const USAGE = `npm run bench -- instructions [flags]
   --requests n (400)  requests per counted window   --windows n (6)
   --pool n (2000)     distinct cookies in the pool scenario (more than hallpass's 1000-entry cache)
   --jobs n (2)        servers counted at once (keep it below the cores: an oversubscribed machine widens the spread)
-  --out file          markdown output (default INSTRUCTIONS.md; --no-write to skip), rewritten after each server
+  --out file          markdown output (default docs/benchmarks/instruction-counts.md; --no-write to skip), rewritten after each server
   --from-log file     render the markdown from an earlier run's log (its stderr) instead of counting
   --keep-dumps dir    keep each counted window's callgrind dump there (<config>.<scenario>-<route>.<n>.out),
                       to see where the instructions go: callgrind_annotate --inclusive=no <dump>`;
@@ -109,7 +110,7 @@ function parseOptions(argv: readonly string[]): Options {
       windows: { type: 'string', default: '6' },
       pool: { type: 'string', default: '2000' },
       jobs: { type: 'string', default: '2' },
-      out: { type: 'string', default: 'INSTRUCTIONS.md' },
+      out: { type: 'string', default: INSTRUCTIONS_REPORT },
       'no-write': { type: 'boolean', default: false },
       'from-log': { type: 'string' },
       'keep-dumps': { type: 'string' },
@@ -467,7 +468,7 @@ interface Counts {
   failures: string[];
 }
 
-/** The markdown for INSTRUCTIONS.md; `when` says when the counts were taken. */
+/** The markdown for docs/benchmarks/instruction-counts.md; `when` says when the counts were taken. */
 function render(options: Options, argv: readonly string[], configs: Config[], counts: Counts, when: string): string {
   const targets = computeTargets(configs, counts.results, {});
   const valgrind = hasCommand('valgrind') ? /valgrind-(\S+)/.exec(execFileSync('valgrind', ['--version']).toString())?.[1] : undefined;
@@ -477,7 +478,7 @@ function render(options: Options, argv: readonly string[], configs: Config[], co
   const lines = [
     '# Instructions per request',
     '',
-    `What each session library adds to a request, counted in CPU instructions by valgrind's callgrind instead of timed: the servers, routes, cookies and targets of [BENCHMARKS.md](BENCHMARKS.md), in a unit the machine's other work disturbs far less than time. Counted ${when}.`,
+    `What each session library adds to a request, counted in CPU instructions by valgrind's callgrind instead of timed: the servers, routes, cookies and targets of [the timed benchmark](README.md), in a unit the machine's other work disturbs far less than time. Counted ${when}.`,
     '',
     'Reproduce:',
     '',
@@ -487,7 +488,7 @@ function render(options: Options, argv: readonly string[], configs: Config[], co
     '',
     '## Targets',
     '',
-    "The issue's targets with added instructions per request in place of added µs (thousands, \"k\"; a library's count minus its framework's bare app's). For `/untouched` the ratio is the bare app's instructions per request over hallpass's, the req/s ratio a saturated core would show if time followed instructions. Target 2b, against a tight-loop crypto floor, is left to BENCHMARKS.md.",
+    "The issue's targets with added instructions per request in place of added µs (thousands, \"k\"; a library's count minus its framework's bare app's). For `/untouched` the ratio is the bare app's instructions per request over hallpass's, the req/s ratio a saturated core would show if time followed instructions. Target 2b, against a tight-loop crypto floor, is left to the timed benchmark (README.md).",
     '',
     ...targetTable(targets),
     '',

@@ -1,4 +1,4 @@
-/** The markdown the HTTP benchmark prints and writes to BENCHMARKS.md. */
+/** The markdown the HTTP benchmark prints and writes to docs/benchmarks/README.md. */
 import type { HttpBenchOptions } from './args.js';
 import { type Config, FRAMEWORK_LABEL, type Framework, LIBRARIES } from './configs.js';
 import type { TripCount } from './redis-trips.js';
@@ -119,7 +119,7 @@ export function renderReport(run: RunReport): string {
     '- The load generator ignores `Set-Cookie`: every `/write` decodes the same stored value and writes count 2 (cookie libraries) or increments the stored session (server-side stores).',
     '- p99 latency with all connections queued on one saturated core mostly shows queueing and GC pauses: read it as a relative indicator.',
     '- The machine is shared and noisy: trust same-round ratios over absolute req/s.',
-    "- The same servers, routes and targets counted in CPU instructions under valgrind instead of timed, a unit the machine's load disturbs far less than time: [INSTRUCTIONS.md](INSTRUCTIONS.md) (`npm run bench -- instructions`).",
+    "- The same servers, routes and targets counted in CPU instructions under valgrind instead of timed, a unit the machine's load disturbs far less than time: [instruction-counts.md](instruction-counts.md) (`npm run bench -- instructions`).",
     ...run.notes.map((note) => `- ${note}`),
     '',
     '## Results',

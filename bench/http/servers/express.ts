@@ -102,7 +102,7 @@ export const expressServers: Record<string, Starter> = {
   noop: bare((app) => app.use((_req, _res, next) => next())),
   // One that only gives the request a `session` property, as every session middleware must. Express
   // sets each request's prototype, and on Node 20 (V8 11) a property added after that gives the
-  // request a hidden class of its own, which costs more than the middleware (bench/profile.md).
+  // request a hidden class of its own, which costs more than the middleware (docs/benchmarks/profile.md).
   'noop-session': bare((app) =>
     app.use((req, _res, next) => {
       (req as unknown as { session: object }).session = NO_SESSION;
