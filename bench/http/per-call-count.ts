@@ -19,7 +19,7 @@ const run = promisify(execFile);
 
 const USAGE = `npm run bench -- calls [flags]
   --count n      calls counted per operation, after 20,000 to warm up (default 10000)
-  --only text    only the operations whose name contains text`;
+  --only a,b     only the operations whose name contains one of these texts`;
 
 /** The instructions one process spent in all, from callgrind's closing summary. */
 async function totalInstructions(entry: string, operation: string, count: number): Promise<number> {
@@ -48,7 +48,8 @@ export async function runPerCallCount(argv: string[]): Promise<void> {
   const entry = join(dirname(buildServers()), 'per-call.js');
   try {
     const { stdout } = await run(process.execPath, [entry, '--list']);
-    const operations = (JSON.parse(stdout) as string[]).filter((name) => !values.only || name.includes(values.only));
+    const only = values.only?.split(',').map((text) => text.trim());
+    const operations = (JSON.parse(stdout) as string[]).filter((name) => !only || only.some((text) => name.includes(text)));
     const rows: string[] = [];
     for (const operation of operations) {
       // Both processes of one operation at once: callgrind counts instructions, so they do not disturb each other's figure.

@@ -4,7 +4,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import { expressSession, getSession } from 'hallpass/express';
 import { type ConnectMiddleware, cookieSessionMiddleware, expressSessionMiddleware } from './connect-peers.js';
 import { asCount, countBody, type ServerContext, type Starter, UNTOUCHED_BODY } from './context.js';
-import { HALLPASS_VARIANTS, type HallpassVariant, hallpassSessions } from './hallpass-sessions.js';
+import { countWriter, HALLPASS_VARIANTS, type HallpassVariant, hallpassSessions } from './hallpass-sessions.js';
 
 type Counter = { count?: number };
 
@@ -50,11 +50,12 @@ function hallpass(variant: HallpassVariant): Starter {
   return async (ctx) => {
     const app = express();
     app.use(expressSession(await hallpassSessions(variant, ctx)));
+    const write = countWriter(variant);
     return createServer(
       routes(
         app,
         (req) => asCount(getSession<{ count: number }>(req).get('count')),
-        (req, count) => getSession<{ count: number }>(req).set('count', count),
+        (req, count) => write(getSession<{ count: number }>(req), count),
       ),
     );
   };
