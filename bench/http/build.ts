@@ -3,7 +3,7 @@
  * emitter, so the servers run the code as it ships (tsx adds a `__name` call to every closure it
  * creates, which costs the library microseconds per request that its users never pay). The
  * `hallpass/*` imports are rewritten to the compiled files. Output goes under bench/.build (one
- * per checkout, so two checkouts sharing a node_modules do not overwrite each other's), where the
+ * directory per run, never shared with another checkout's node_modules), where the
  * servers still resolve the frameworks from the repository's node_modules.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,8 @@ import ts from 'typescript';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BENCH = join(ROOT, 'bench');
-export const BUILD_DIR = join(BENCH, '.build', 'hallpass-bench');
+// One directory per run, so runs at the same time (a count beside a timed run) do not remove each other's build.
+export const BUILD_DIR = join(BENCH, '.build', `hallpass-bench-${process.pid}`);
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
