@@ -200,8 +200,8 @@ function answer(res: ServerResponse, method: Method, result: unknown): unknown {
 
 /*
  * Express gives every response its app's prototype (`setPrototypeOf` per request), and V8 makes
- * each own property then added to that object cost microseconds: four gate closures measured
- * 18 µs per response in a loop, against 0.1 µs on a plain `ServerResponse`. So for Express the
+ * each own property then added to that object expensive, far more than on a plain `ServerResponse`
+ * (docs/benchmarks/profile.md has the figures). So for Express the
  * four methods go once on its base response prototype, each finds its response's gate in a
  * WeakMap, and a response without one (not under the session middleware) passes straight through.
  */
