@@ -38,7 +38,7 @@ export const USAGE = `npm run bench -- http [flags]
   --redis-port n          use a running Redis instead of starting redis-server on a free port
   --no-cache-options json also run the pool with these hallpass options, e.g. {"cookieCache":0} (a side run: the targets use the defaults)
   --tsx                   run the servers' TypeScript through tsx (default: compiled with tsc's emitter first)
-  --out file              markdown output (default docs/benchmarks/README.md; --no-write to skip)`;
+  --out file              markdown output (default docs/benchmarks/http.md; --no-write to skip)`;
 
 /** A comma-separated flag as its items; undefined when the flag was not given. */
 export const list = (value: string | undefined) =>

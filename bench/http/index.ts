@@ -1,7 +1,7 @@
 /**
  * HTTP throughput of hallpass against its peers on node:http, Express, Fastify, Hono and Koa, with
  * its targets computed against baselines from the same run. `runHttpBench(argv)` prints the markdown, writes it
- * to docs/benchmarks/README.md (unless `--no-write`) and returns it. Flags: see `USAGE` in args.ts.
+ * to docs/benchmarks/http.md (unless `--no-write`) and returns it. Flags: see `USAGE` in args.ts.
  *
  *   npm run bench -- http --quick --frameworks fastify,node
  */

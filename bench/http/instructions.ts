@@ -488,7 +488,7 @@ function render(options: Options, argv: readonly string[], configs: Config[], co
   const lines = [
     '# Instructions per request',
     '',
-    `What each session library adds to a request, counted in CPU instructions by valgrind's callgrind instead of timed: the servers, routes, cookies and targets of [the timed benchmark](README.md), in a unit the machine's other work disturbs far less than time. Counted ${when}.`,
+    `What each session library adds to a request, counted in CPU instructions by valgrind's callgrind instead of timed: the servers, routes, cookies and targets of [the timed benchmark](http.md), in a unit the machine's other work disturbs far less than time. Counted ${when}.`,
     '',
     'Reproduce:',
     '',
@@ -498,7 +498,7 @@ function render(options: Options, argv: readonly string[], configs: Config[], co
     '',
     '## Targets',
     '',
-    "The targets with added instructions per request in place of added µs (thousands, \"k\"; a library's count minus its framework's bare app's). For `/untouched` the ratio is the bare app's instructions per request over hallpass's, the req/s ratio a saturated core would show if time followed instructions. Target 2b, against a tight-loop crypto floor, is left to the timed benchmark (README.md).",
+    "The targets with added instructions per request in place of added µs (thousands, \"k\"; a library's count minus its framework's bare app's). For `/untouched` the ratio is the bare app's instructions per request over hallpass's, the req/s ratio a saturated core would show if time followed instructions. Target 2b, against a tight-loop crypto floor, is left to the timed benchmark (http.md).",
     '',
     ...targetTable(targets),
     '',

@@ -1,4 +1,4 @@
-/** The markdown the HTTP benchmark prints and writes to docs/benchmarks/README.md. */
+/** The markdown the HTTP benchmark prints and writes to docs/benchmarks/http.md. */
 import type { HttpBenchOptions } from './args.js';
 import { type Config, FRAMEWORK_LABEL, type Framework, LIBRARIES, SCENARIO_LABEL, type Scenario } from './configs.js';
 import type { TripCount } from './redis-trips.js';
