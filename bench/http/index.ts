@@ -148,7 +148,7 @@ export async function runHttpBench(argv: readonly string[]): Promise<string> {
   notes.push(
     options.tsx
       ? 'The servers ran from the TypeScript sources through tsx (`--tsx`), which adds a `__name` call to every closure created: hallpass figures are pessimistic.'
-      : "The servers ran as plain JavaScript: hallpass's sources and the servers compiled with TypeScript's own emitter (`transpileModule`, ES2022) into node_modules/.cache, as the package ships, not through tsx.",
+      : "The servers ran as plain JavaScript: hallpass's sources and the servers compiled with TypeScript's own emitter (`transpileModule`, ES2022) into bench/.build, as the package ships, not through tsx.",
   );
   notes.push(
     `hallpass remembers recently verified cookies (\`cookieCache\`, 1000 entries by default), so in the repeat-cookie scenario its cookie configs decrypt nothing after the first request ("cache hit"). The pool scenario (${options.poolSize.toLocaleString('en')} cookies, more than the cache holds) makes every request open its cookie; hallpass runs it with its default settings${options.noCacheOptions ? `, and again with \`${options.noCacheOptions}\` as a side run the targets do not use` : ''}.`,

@@ -263,7 +263,8 @@ async function countConfig(config: Config, shared: Shared): Promise<void> {
     // one-thread-at-a-time scheduling how long depends on the machine's load: their work goes on the main thread.
     nodeFlags: ['--single-threaded'],
     stdin: true,
-    startTimeoutMs: 300_000,
+    // Generous: on a loaded machine a server under callgrind can take minutes to start.
+    startTimeoutMs: 900_000,
     env: {
       BENCH_SECRET: shared.secret,
       BENCH_REDIS_PORT: String(shared.redisPort),

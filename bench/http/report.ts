@@ -121,6 +121,7 @@ export function renderReport(run: RunReport): string {
     '- The load generator ignores `Set-Cookie`: every `/write` decodes the same stored value and writes count 2 (cookie libraries) or increments the stored session (server-side stores).',
     '- p99 latency with all connections queued on one saturated core mostly shows queueing and GC pauses: read it as a relative indicator.',
     '- The machine is shared and noisy: trust same-round ratios over absolute req/s.',
+    '- Where a pool read goes, piece by piece, counted in instructions: [pool-read.md](pool-read.md).',
     "- The same servers, routes and targets counted in CPU instructions under valgrind instead of timed, a unit the machine's load disturbs far less than time: [instruction-counts.md](instruction-counts.md) (`npm run bench -- instructions`).",
     ...run.notes.map((note) => `- ${note}`),
     '',

@@ -28,6 +28,7 @@ export interface TargetRow {
 }
 
 type Metric = 'rps' | 'cpu';
+const scenarioOf = (kind: string) => (kind.startsWith('pool') ? 'pool' : 'repeat cookie');
 const added = (s: Summary, metric: Metric) => (metric === 'rps' ? s.addedUs : s.addedCpuUs);
 
 const SUBJECTS: Record<string, string> = {
@@ -179,14 +180,26 @@ export function computeTargets(configs: Config[], results: Results, floor: Recor
     const peer = find('express', 'express-session');
     for (const kind of config.kinds.map(kindKey)) {
       if (kind.endsWith('/untouched')) continue;
-      compare('5. Express, vs express-session (MemoryStore)', config, kind, peerRef(peer, kind, 'express-session'), 0.8);
+      compare(
+        `5. Express, ${scenarioOf(kind)}, vs express-session (MemoryStore)`,
+        config,
+        kind,
+        peerRef(peer, kind, 'express-session'),
+        0.8,
+      );
     }
   }
   // 6. secretboxCodec against @fastify/secure-session, on the primitive they share.
   for (const config of configs.filter((c) => c.library === 'hallpass-secretbox' && !c.variant)) {
     const peer = find(config.framework, 'secure-session');
     for (const kind of ['same/read', 'same/write', 'pool/read', 'pool/write']) {
-      compare('6. secretboxCodec vs @fastify/secure-session', config, kind, peerRef(peer, kind, '@fastify/secure-session'), 1.0);
+      compare(
+        `6. secretboxCodec, ${scenarioOf(kind)}, vs @fastify/secure-session`,
+        config,
+        kind,
+        peerRef(peer, kind, '@fastify/secure-session'),
+        1.0,
+      );
     }
   }
   // 7. Several instances: the default cookie with its revocations shared on Redis. Its cost is its
@@ -195,14 +208,14 @@ export function computeTargets(configs: Config[], results: Results, floor: Recor
     const single = find(config.framework, 'hallpass-sealed');
     for (const kind of ['same/read', 'same/write', 'pool/read', 'pool/write']) {
       compare(
-        '7a. multi-instance (revocations on Redis) vs fastest peer',
+        `7a. multi-instance (revocations on Redis), ${scenarioOf(kind)}, vs fastest peer`,
         config,
         kind,
         (m) => fastestPeer(config.framework, kind, m),
         1.0,
       );
       compare(
-        '7b. multi-instance cost: vs the single-instance default',
+        `7b. multi-instance cost, ${scenarioOf(kind)}: vs the single-instance default`,
         config,
         kind,
         peerRef(single, kind, 'sealed'),
