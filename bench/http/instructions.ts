@@ -19,7 +19,7 @@
  * the figure is the median of the counted ones: collections and recompilations are part of what a
  * request costs, so the figure keeps its share of them rather than the cheapest window. The
  * machine's load barely moves them as long as the servers counted at once (`--jobs`) leave a core
- * for the harness: with a test suite running beside them, hallpass's windows spread up to 3×.
+ * for the harness: with a test suite running beside them, the windows spread widely (profile.md).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -81,13 +81,13 @@ interface Options {
 }
 
 /**
- * Left out unless named in `--only`: under callgrind a request costs them 50–100× more wall time than
- * natively, and the timed benchmark already puts them at 20–60× hallpass's added cost.
+ * Left out unless named in `--only`: under callgrind their requests take far longer than natively, and
+ * the timed benchmark already puts them far behind hallpass (docs/benchmarks/instruction-counts.md).
  */
 const SLOW_PEERS = ['iron-session', 'hono-sessions'];
 
 /**
- * Under callgrind a store call takes 50–100× longer than natively, past hallpass's 500 ms default
+ * Under callgrind a store call takes far longer than natively, past hallpass's default
  * `storeTimeout`; a longer deadline arms the same timer, so it costs the same instructions.
  */
 const SLOW_STORE = { storeTimeout: 60_000 };
@@ -298,7 +298,7 @@ async function countConfig(config: Config, shared: Shared): Promise<void> {
     for (let turn = 0; turn < turns; turn++) for (const kind of config.kinds) await run(kind, Math.ceil(options.warmup / turns));
     for (const kind of config.kinds) {
       const window = (keepAs?: string) => countWindow(counted, () => run(kind, options.requests), options.requests, keepAs);
-      // Counts swing for the first windows after warm-up ends (by up to 2.3× on an app that does nothing),
+      // Counts swing for the first windows after warm-up ends, even on an app that does nothing,
       // then hold within a few percent: uncounted windows first.
       let previous = await window();
       for (let settle = 1; settle < MAX_SETTLING_WINDOWS; settle++) {
