@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the codec micro-benchmark (always), then the suites named on the command line:
+ * `npm run bench`: the codec micro-benchmark (when no suite, or `codecs`, is named), and the suites named on the command line:
  * `npm run bench -- jwt` for tokens, `npm run bench -- http [flags]` for HTTP throughput against
  * every peer (flags after `http` go to it: `--quick`, `--frameworks fastify,node`, ...; see
  * bench/http/args.ts), `npm run bench -- instructions [flags]` for the same servers' instructions
@@ -13,9 +13,12 @@ import { runPerCallCount } from './http/per-call-count.js';
 import { runJwtBench } from './jwt.js';
 
 const suites = process.argv.slice(2);
-console.log(runCodecBench());
+if (suites.length === 0) console.log(runCodecBench());
 for (const suite of suites) {
-  if (suite === 'codecs') continue;
+  if (suite === 'codecs') {
+    console.log(runCodecBench());
+    continue;
+  }
   if (suite === 'http') {
     await runHttpBench(process.argv.slice(process.argv.indexOf('http') + 1));
     break;

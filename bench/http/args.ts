@@ -1,5 +1,6 @@
 /** Command-line flags of the HTTP benchmark. */
 import { parseArgs } from 'node:util';
+import { HTTP_REPORT } from '../paths.js';
 import { FRAMEWORKS, type Framework, type Route, type Scenario } from './configs.js';
 
 export interface HttpBenchOptions {
@@ -19,7 +20,7 @@ export interface HttpBenchOptions {
   loadCpu: string;
   /** Use this Redis instead of starting one (INFO/MONITOR counts then include other clients). */
   redisPort?: number;
-  /** hallpass options that turn a verified-cookie cache off, for extra pool-scenario configs. */
+  /** hallpass options for extra pool-scenario configs (e.g. the verified-cookie cache off); none by default. */
   noCacheOptions?: string;
   /** Run the servers from the TypeScript sources through tsx instead of compiled JavaScript. */
   tsx: boolean;
@@ -27,10 +28,7 @@ export interface HttpBenchOptions {
   out?: string;
 }
 
-/** The hallpass options that turn its verified-cookie cache off. */
-export const DEFAULT_NO_CACHE_OPTIONS = '{"cookieCache":0}';
-
-export const USAGE = `node --import tsx bench/http/index.ts [flags]
+export const USAGE = `npm run bench -- http [flags]
   --quick                 2 s rounds; bare, hallpass (sealed, signed, redis) and the fastest peers only
   --frameworks a,b        node,express,fastify,hono,koa (default all)
   --only lib,lib          libraries besides bare, e.g. hallpass-sealed,secure-session
@@ -38,9 +36,9 @@ export const USAGE = `node --import tsx bench/http/index.ts [flags]
   --duration s (5; quick 2)   --warmup s (1)   --rounds n (3)   --connections n (32)   --pool n (10000)
   --loader wrk|autocannon (wrk when installed)   --server-cpu 1   --load-cpu 0
   --redis-port n          use a running Redis instead of starting redis-server on a free port
-  --no-cache-options json hallpass options that turn its verified-cookie cache off (default {"cookieCache":0}; adds pool-only configs)
+  --no-cache-options json also run the pool with these hallpass options, e.g. {"cookieCache":0} (a side run: the targets use the defaults)
   --tsx                   run the servers' TypeScript through tsx (default: compiled with tsc's emitter first)
-  --out file              markdown output (default BENCHMARKS.md; --no-write to skip)`;
+  --out file              markdown output (default docs/benchmarks/http.md; --no-write to skip)`;
 
 /** A comma-separated flag as its items; undefined when the flag was not given. */
 export const list = (value: string | undefined) =>
@@ -68,7 +66,7 @@ export function parseHttpArgs(argv: readonly string[], wrkAvailable: boolean): H
       'load-cpu': { type: 'string', default: '0' },
       'redis-port': { type: 'string' },
       'no-cache-options': { type: 'string' },
-      out: { type: 'string', default: 'BENCHMARKS.md' },
+      out: { type: 'string', default: HTTP_REPORT },
       'no-write': { type: 'boolean', default: false },
       tsx: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -99,7 +97,7 @@ export function parseHttpArgs(argv: readonly string[], wrkAvailable: boolean): H
     serverCpu: values['server-cpu'],
     loadCpu: values['load-cpu'],
     redisPort: values['redis-port'] === undefined ? undefined : Number(values['redis-port']),
-    noCacheOptions: values['no-cache-options'] ?? DEFAULT_NO_CACHE_OPTIONS,
+    noCacheOptions: values['no-cache-options'],
     tsx: values.tsx,
     out: values['no-write'] ? undefined : values.out,
   };

@@ -2,8 +2,9 @@
  * Compiles hallpass's sources and the benchmark servers to plain JavaScript with TypeScript's own
  * emitter, so the servers run the code as it ships (tsx adds a `__name` call to every closure it
  * creates, which costs the library microseconds per request that its users never pay). The
- * `hallpass/*` imports are rewritten to the compiled files. Output goes under
- * node_modules/.cache, where the servers still resolve the frameworks from node_modules.
+ * `hallpass/*` imports are rewritten to the compiled files. Output goes under bench/.build (one
+ * directory per run, never shared with another checkout's node_modules), where the
+ * servers still resolve the frameworks from the repository's node_modules.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -11,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'hallpass-bench');
+const BENCH = join(ROOT, 'bench');
+// One directory per run, so runs at the same time (a count beside a timed run) do not remove each other's build.
+export const BUILD_DIR = join(BENCH, '.build', `hallpass-bench-${process.pid}`);
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -21,12 +24,12 @@ function sources(dir: string): string[] {
   });
 }
 
-/** `hallpass/node` → `src/adapters/node/index.ts`, from tsconfig.json's `paths`. */
+/** `hallpass/node` → `src/adapters/node/index.ts`, from bench/tsconfig.json's `paths` (relative to bench/). */
 function pathMap(): Map<string, string> {
-  const config = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile).config as {
+  const config = ts.readConfigFile(join(BENCH, 'tsconfig.json'), ts.sys.readFile).config as {
     compilerOptions: { paths: Record<string, string[]> };
   };
-  return new Map(Object.entries(config.compilerOptions.paths).map(([name, [target]]) => [name, join(ROOT, target as string)]));
+  return new Map(Object.entries(config.compilerOptions.paths).map(([name, [target]]) => [name, join(BENCH, target as string)]));
 }
 
 /** Builds into BUILD_DIR; returns the compiled server entry. */

@@ -42,6 +42,13 @@ export const LIBRARIES: Record<string, LibraryInfo> = {
   'hallpass-memory': { label: 'hallpass', store: 'memoryStore', hallpass: true, cookieMode: false },
   'hallpass-redis': { label: 'hallpass', store: 'Redis (ioredis)', hallpass: true, redis: true, cookieMode: false },
   'hallpass-redis-node': { label: 'hallpass', store: 'Redis (node-redis)', hallpass: true, redis: true, cookieMode: false },
+  'hallpass-multi': {
+    label: 'hallpass',
+    store: 'cookie, sealed, revocations shared on Redis (multi-instance)',
+    hallpass: true,
+    redis: true,
+    cookieMode: true,
+  },
   'express-session': { label: 'express-session', store: 'MemoryStore', hallpass: false, cookieMode: false },
   'express-session-redis': {
     label: 'express-session',
@@ -58,10 +65,11 @@ export const LIBRARIES: Record<string, LibraryInfo> = {
   'hono-sessions': { label: 'hono-sessions', store: 'CookieStore, iron seal', hallpass: false, cookieMode: true },
 };
 
-/** hallpass's cookie-mode configs: in the pool scenario each also runs with its verified-cookie cache off. */
+/** hallpass's cookie-mode configs on one instance; with `--no-cache-options`, each also runs the pool with its verified-cookie cache off. */
 export const COOKIE_CODECS = new Set(['hallpass-sealed', 'hallpass-signed', 'hallpass-secretbox']);
 
-const HALLPASS = ['hallpass-sealed', 'hallpass-signed', 'hallpass-memory', 'hallpass-redis'];
+// `hallpass-multi`: the default cookie on several instances, logouts shared through Redis.
+const HALLPASS = ['hallpass-sealed', 'hallpass-signed', 'hallpass-memory', 'hallpass-redis', 'hallpass-multi'];
 
 export const MATRIX: Record<Framework, string[]> = {
   // On node:http and Express hallpass also runs on node-redis, connect-redis's client, to compare the session layers alone;
@@ -96,6 +104,7 @@ export const QUICK = new Set([
   'hallpass-secretbox',
   'hallpass-redis',
   'hallpass-redis-node',
+  'hallpass-multi',
   'iron-session',
   'express-session',
   'express-session-redis',
@@ -107,6 +116,13 @@ export const QUICK = new Set([
 
 export type Route = 'read' | 'write' | 'untouched';
 export type Scenario = 'same' | 'pool';
+
+/**
+ * How the reports name a scenario. The same cookie on every request is what hallpass's
+ * verified-cookie cache serves without decrypting; the pool, more distinct cookies than the cache
+ * holds, makes every request open its cookie.
+ */
+export const SCENARIO_LABEL: Record<Scenario, string> = { same: 'repeat cookie (cache hit)', pool: 'pool' };
 
 /** One load run of a config: a route under a cookie scenario. */
 export interface Kind {

@@ -34,17 +34,16 @@ export interface ProfileSummary {
 export function shortWhere(url: string, line: number): string {
   if (!url) return '';
   const path = url.replace(/^file:\/\//, '');
-  const build = path.indexOf('/hallpass-bench/');
+  const build = /\/hallpass-bench-\d+\//.exec(path);
   const modules = path.lastIndexOf('/node_modules/');
   const repo = /\/(src|bench)\/.*$/.exec(path);
-  const short =
-    build !== -1
-      ? path.slice(build + '/hallpass-bench/'.length)
-      : modules !== -1
-        ? path.slice(modules + '/node_modules/'.length)
-        : repo
-          ? repo[0].slice(1)
-          : path;
+  const short = build
+    ? path.slice(build.index + build[0].length)
+    : modules !== -1
+      ? path.slice(modules + '/node_modules/'.length)
+      : repo
+        ? repo[0].slice(1)
+        : path;
   return `${short}:${line + 1}`;
 }
 
@@ -53,9 +52,9 @@ function categoryOf(url: string, name: string): string {
   if (name === '(idle)') return 'idle';
   if (name === '(program)') return 'V8/native (program)';
   if (!url) return 'native';
-  // The compiled build (build.ts) lives under node_modules/.cache/hallpass-bench.
-  if (url.includes('/hallpass-bench/src/')) return 'hallpass';
-  if (url.includes('/hallpass-bench/bench/')) return 'bench app';
+  // The compiled build (build.ts) lives under bench/.build/hallpass-bench-<pid>.
+  if (/\/hallpass-bench-\d+\/src\//.test(url)) return 'hallpass';
+  if (/\/hallpass-bench-\d+\/bench\//.test(url)) return 'bench app';
   if (url.includes('/node_modules/')) {
     const after = url.slice(url.lastIndexOf('/node_modules/') + 14);
     const pkg = after.startsWith('@') ? after.split('/').slice(0, 2).join('/') : (after.split('/')[0] as string);

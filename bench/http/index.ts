@@ -1,13 +1,13 @@
 /**
  * HTTP throughput of hallpass against its peers on node:http, Express, Fastify, Hono and Koa, with
- * issue 7's targets computed from the same run. `runHttpBench(argv)` prints the markdown, writes it
- * to BENCHMARKS.md (unless `--no-write`) and returns it. Flags: see `USAGE` in args.ts.
+ * its targets computed against baselines from the same run. `runHttpBench(argv)` prints the markdown, writes it
+ * to docs/benchmarks/http.md (unless `--no-write`) and returns it. Flags: see `USAGE` in args.ts.
  *
- *   node --import tsx bench/http/index.ts --quick --frameworks fastify,node
+ *   npm run bench -- http --quick --frameworks fastify,node
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type HttpBenchOptions, parseHttpArgs } from './args.js';
@@ -44,7 +44,7 @@ export function configsFor(framework: Framework, options: HttpBenchOptions, redi
         id: `${framework}/${library}+cache-off`,
         framework,
         library,
-        variant: 'cache off',
+        variant: options.noCacheOptions,
         env: { HALLPASS_BENCH_OPTIONS: options.noCacheOptions },
         kinds: poolKinds,
       });
@@ -66,7 +66,7 @@ function reproduceCommand(argv: readonly string[]): string {
     flags.push(/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
   }
   const rest = flags.length > 0 ? ` ${flags.join(' ')}` : '';
-  return `npm run bench -- http${rest}\n# or, without the codec micro-benchmark:\nnode --import tsx bench/http/index.ts${rest}`;
+  return `npm run bench -- http${rest}`;
 }
 
 /** On a shared Redis, removes the keys this run wrote (all under its own prefix). */
@@ -86,6 +86,10 @@ async function dropKeys(port: number, prefix: string): Promise<void> {
 export async function runHttpBench(argv: readonly string[]): Promise<string> {
   const options = parseHttpArgs(argv, hasCommand('wrk'));
   const startedAt = new Date();
+  const cores = cpus();
+  const machine = `${cores[0]?.model.trim() ?? 'unknown CPU'} × ${cores.length}, load average ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(', ')} when the run started (a shared machine)`;
   pinSelf(options.loadCpu);
   const notes: string[] = [];
   const failures: string[] = [];
@@ -144,10 +148,10 @@ export async function runHttpBench(argv: readonly string[]): Promise<string> {
   notes.push(
     options.tsx
       ? 'The servers ran from the TypeScript sources through tsx (`--tsx`), which adds a `__name` call to every closure created: hallpass figures are pessimistic.'
-      : "The servers ran as plain JavaScript: hallpass's sources and the servers compiled with TypeScript's own emitter (`transpileModule`, ES2022) into node_modules/.cache, as the package ships, not through tsx.",
+      : "The servers ran as plain JavaScript: hallpass's sources and the servers compiled with TypeScript's own emitter (`transpileModule`, ES2022) into bench/.build, as the package ships, not through tsx.",
   );
   notes.push(
-    `hallpass remembers recently verified cookies (\`cookieCache\`, 1000 entries by default), so in the same-cookie scenario its cookie configs decrypt nothing after the first request. The pool scenario (10,000 cookies, more than the cache holds) runs hallpass both ways: as configured by default, and "cache off" with \`${options.noCacheOptions}\`; the pool targets use the "cache off" runs.`,
+    `hallpass remembers recently verified cookies (\`cookieCache\`, 1000 entries by default), so in the repeat-cookie scenario its cookie configs decrypt nothing after the first request ("cache hit"). The pool scenario (${options.poolSize.toLocaleString('en')} cookies, more than the cache holds) makes every request open its cookie; hallpass runs it with its default settings${options.noCacheOptions ? `, and again with \`${options.noCacheOptions}\` as a side run the targets do not use` : ''}.`,
   );
   if (redis) notes.push(`Redis: a private redis-server ${redis.version} on a free port, no persistence, pinned to CPU ${options.loadCpu}.`);
   else if (redisPort !== undefined) notes.push(`Redis: the server on port ${redisPort}, keys under \`${shared.prefix}\`.`);
@@ -165,6 +169,7 @@ export async function runHttpBench(argv: readonly string[]): Promise<string> {
     notes,
     versions: collectVersions(),
     startedAt,
+    machine,
     seconds: (Date.now() - startedAt.getTime()) / 1000,
   };
   const markdown = renderReport(report);

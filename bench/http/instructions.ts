@@ -2,7 +2,7 @@
  * Instructions per request, counted by valgrind's callgrind: the same servers, routes and cookies
  * as the HTTP benchmark, and the same targets, in a unit that other work on the machine disturbs
  * far less than time. `npm run bench -- instructions [flags]` prints the markdown and writes it to
- * INSTRUCTIONS.md (flags: `USAGE` below).
+ * docs/benchmarks/instruction-counts.md (flags: `USAGE` below).
  *
  * How a figure is taken: each server runs under `valgrind --tool=callgrind`; requests go one at a
  * time over one keep-alive connection (so every request is its own turn of the event loop). After a
@@ -16,9 +16,10 @@
  *
  * For the first few windows after warm-up the counts swing widely; then most hold within a few
  * percent while some carry a major collection or a recompilation, so uncounted windows run first and
- * the figure is the cheapest of the counted ones: the steady cost per request. The
+ * the figure is the median of the counted ones: collections and recompilations are part of what a
+ * request costs, so the figure keeps its share of them rather than the cheapest window. The
  * machine's load barely moves them as long as the servers counted at once (`--jobs`) leave a core
- * for the harness: with a test suite running beside them, hallpass's windows spread up to 3×.
+ * for the harness: with a test suite running beside them, the windows spread widely (profile.md).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,7 +28,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_NO_CACHE_OPTIONS, type HttpBenchOptions, list } from './args.js';
+import { INSTRUCTIONS_REPORT } from '../paths.js';
+import { type HttpBenchOptions, list } from './args.js';
 import { buildServers, removeBuild } from './build.js';
 import { bareCookie, closeClient, cookiePool, get, newSessionCookie, verifyCookie } from './client.js';
 import {
@@ -39,6 +41,7 @@ import {
   kindKey,
   LIBRARIES,
   type Route,
+  SCENARIO_LABEL,
   type Scenario,
 } from './configs.js';
 import { configsFor } from './index.js';
@@ -58,7 +61,8 @@ const USAGE = `npm run bench -- instructions [flags]
   --requests n (400)  requests per counted window   --windows n (6)
   --pool n (2000)     distinct cookies in the pool scenario (more than hallpass's 1000-entry cache)
   --jobs n (2)        servers counted at once (keep it below the cores: an oversubscribed machine widens the spread)
-  --out file          markdown output (default INSTRUCTIONS.md; --no-write to skip), rewritten after each server
+  --no-cache-options json  also count the pool with these hallpass options, e.g. {"cookieCache":0} (a side run: the targets use the defaults)
+  --out file          markdown output (default docs/benchmarks/instruction-counts.md; --no-write to skip), rewritten after each server
   --from-log file     render the markdown from an earlier run's log (its stderr) instead of counting
   --keep-dumps dir    keep each counted window's callgrind dump there (<config>.<scenario>-<route>.<n>.out),
                       to see where the instructions go: callgrind_annotate --inclusive=no <dump>`;
@@ -77,13 +81,13 @@ interface Options {
 }
 
 /**
- * Left out unless named in `--only`: under callgrind a request costs them 50–100× more wall time than
- * natively, and the timed benchmark already puts them at 20–60× hallpass's added cost.
+ * Left out unless named in `--only`: under callgrind their requests take far longer than natively, and
+ * the timed benchmark already puts them far behind hallpass (docs/benchmarks/instruction-counts.md).
  */
 const SLOW_PEERS = ['iron-session', 'hono-sessions'];
 
 /**
- * Under callgrind a store call takes 50–100× longer than natively, past hallpass's 500 ms default
+ * Under callgrind a store call takes far longer than natively, past hallpass's default
  * `storeTimeout`; a longer deadline arms the same timer, so it costs the same instructions.
  */
 const SLOW_STORE = { storeTimeout: 60_000 };
@@ -109,8 +113,9 @@ function parseOptions(argv: readonly string[]): Options {
       windows: { type: 'string', default: '6' },
       pool: { type: 'string', default: '2000' },
       jobs: { type: 'string', default: '2' },
-      out: { type: 'string', default: 'INSTRUCTIONS.md' },
+      out: { type: 'string', default: INSTRUCTIONS_REPORT },
       'no-write': { type: 'boolean', default: false },
+      'no-cache-options': { type: 'string' },
       'from-log': { type: 'string' },
       'keep-dumps': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -143,7 +148,7 @@ function parseOptions(argv: readonly string[]): Options {
       loader: 'wrk',
       serverCpu: '1',
       loadCpu: '0',
-      noCacheOptions: DEFAULT_NO_CACHE_OPTIONS,
+      noCacheOptions: values['no-cache-options'],
       tsx: false,
     },
     warmup: count('warmup', values.warmup),
@@ -258,7 +263,8 @@ async function countConfig(config: Config, shared: Shared): Promise<void> {
     // one-thread-at-a-time scheduling how long depends on the machine's load: their work goes on the main thread.
     nodeFlags: ['--single-threaded'],
     stdin: true,
-    startTimeoutMs: 300_000,
+    // Generous: on a loaded machine a server under callgrind can take minutes to start.
+    startTimeoutMs: 900_000,
     env: {
       BENCH_SECRET: shared.secret,
       BENCH_REDIS_PORT: String(shared.redisPort),
@@ -292,7 +298,7 @@ async function countConfig(config: Config, shared: Shared): Promise<void> {
     for (let turn = 0; turn < turns; turn++) for (const kind of config.kinds) await run(kind, Math.ceil(options.warmup / turns));
     for (const kind of config.kinds) {
       const window = (keepAs?: string) => countWindow(counted, () => run(kind, options.requests), options.requests, keepAs);
-      // Counts swing for the first windows after warm-up ends (by up to 2.3× on an app that does nothing),
+      // Counts swing for the first windows after warm-up ends, even on an app that does nothing,
       // then hold within a few percent: uncounted windows first.
       let previous = await window();
       for (let settle = 1; settle < MAX_SETTLING_WINDOWS; settle++) {
@@ -307,9 +313,8 @@ async function countConfig(config: Config, shared: Shared): Promise<void> {
           ? join(options.keepDumps, `${config.id.replace('/', '.')}.${kindKey(kind).replace('/', '-')}.${i + 1}.out`)
           : undefined;
       for (let i = 0; i < options.windows; i++) perWindow.push(await window(keepAs(i)));
-      // The cheapest window is the steady cost: the others differ by what lands in them now and then
-      // (a major collection, a recompilation), which would swing a median of a few windows.
-      const steady = Math.min(...perWindow);
+      // The median window: the collections a request's allocations cause are part of its cost.
+      const steady = medianOf(perWindow);
       record(shared.results, config.id, kindKey(kind), 0, asResult(steady, options.requests * options.windows));
       shared.windows.set(`${config.id} ${kindKey(kind)}`, perWindow);
       log(
@@ -319,6 +324,13 @@ async function countConfig(config: Config, shared: Shared): Promise<void> {
   } finally {
     await stopServer(server);
   }
+}
+
+/** The median of the counted windows (the mean of the middle two for an even count). */
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /**
@@ -367,7 +379,7 @@ function frameworkTable(framework: Framework, configs: Config[], results: Result
     for (const kind of config.kinds) {
       const s = summarise(results, config.id, `${framework}/bare`, kindKey(kind));
       const store = `${info?.store ?? ''}${config.variant ? `, ${config.variant}` : ''}`;
-      const scenario = kind.scenario === 'same' ? 'same cookie' : 'pool';
+      const scenario = SCENARIO_LABEL[kind.scenario];
       if (!s) {
         lines.push(`| ${info?.label} | ${store} | ${scenario} | /${kind.route} | failed | | | |`);
         continue;
@@ -449,7 +461,7 @@ function fromLog(options: Options, argv: readonly string[]): string {
     if (figure && known.has(figure[1] as string)) {
       const [, id, kind, windows] = figure as unknown as [string, string, string, string];
       const perWindow = windows.split(' / ').map(Number);
-      record(counts.results, id, kind, 0, asResult(Math.min(...perWindow), options.requests * perWindow.length));
+      record(counts.results, id, kind, 0, asResult(medianOf(perWindow), options.requests * perWindow.length));
       counts.windows.set(`${id} ${kind}`, perWindow);
     }
     const failed = /^\[instructions\] (\S+): FAILED (.*)$/.exec(line);
@@ -467,7 +479,7 @@ interface Counts {
   failures: string[];
 }
 
-/** The markdown for INSTRUCTIONS.md; `when` says when the counts were taken. */
+/** The markdown for docs/benchmarks/instruction-counts.md; `when` says when the counts were taken. */
 function render(options: Options, argv: readonly string[], configs: Config[], counts: Counts, when: string): string {
   const targets = computeTargets(configs, counts.results, {});
   const valgrind = hasCommand('valgrind') ? /valgrind-(\S+)/.exec(execFileSync('valgrind', ['--version']).toString())?.[1] : undefined;
@@ -477,7 +489,7 @@ function render(options: Options, argv: readonly string[], configs: Config[], co
   const lines = [
     '# Instructions per request',
     '',
-    `What each session library adds to a request, counted in CPU instructions by valgrind's callgrind instead of timed: the servers, routes, cookies and targets of [BENCHMARKS.md](BENCHMARKS.md), in a unit the machine's other work disturbs far less than time. Counted ${when}.`,
+    `What each session library adds to a request, counted in CPU instructions by valgrind's callgrind instead of timed: the servers, routes, cookies and targets of [the timed benchmark](http.md), in a unit the machine's other work disturbs far less than time. Counted ${when}.`,
     '',
     'Reproduce:',
     '',
@@ -487,14 +499,14 @@ function render(options: Options, argv: readonly string[], configs: Config[], co
     '',
     '## Targets',
     '',
-    "The issue's targets with added instructions per request in place of added µs (thousands, \"k\"; a library's count minus its framework's bare app's). For `/untouched` the ratio is the bare app's instructions per request over hallpass's, the req/s ratio a saturated core would show if time followed instructions. Target 2b, against a tight-loop crypto floor, is left to BENCHMARKS.md.",
+    "The targets with added instructions per request in place of added µs (thousands, \"k\"; a library's count minus its framework's bare app's). For `/untouched` the ratio is the bare app's instructions per request over hallpass's, the req/s ratio a saturated core would show if time followed instructions. Target 2b, against a tight-loop crypto floor, is left to the timed benchmark (http.md).",
     '',
     ...targetTable(targets),
     '',
     '## Method',
     '',
     `- Each server runs as in the HTTP benchmark (compiled JavaScript, same secret, cookies and routes) under \`valgrind --tool=callgrind\`, ${options.jobs} at a time, with V8's \`--single-threaded\`: V8's helper threads (parallel GC, concurrent compiler) spin while they wait, and under callgrind, which runs one thread at a time, how long depends on the machine's load (figures moved by 2× under load without the flag); single-threaded, the same work runs on the main thread and counts there.`,
-    `- Requests go one at a time over one keep-alive connection: ${options.warmup} per route to warm up (V8 optimises the hot code), in ten turns over all routes before any is counted, then per route uncounted windows and ${options.windows} counted windows of ${options.requests}. After warm-up the count of one window swings (by up to 2.3× on the bare app) for the first few windows, so uncounted windows run first: at least ${MIN_SETTLING_WINDOWS} and until two in a row agree within ${SETTLED * 100}% (at most ${MAX_SETTLING_WINDOWS}). Counted windows then mostly agree within a few percent, but a major garbage collection or a recompilation lands in one now and then and can double it. The figure is the cheapest counted window, each window's instructions divided by its requests: the steady cost of a request, without those occasional events (every window is in the tables). The same-cookie scenario sends one cookie; the pool scenario cycles through ${options.http.poolSize} distinct valid cookies, more than hallpass's default cache of 1000, so with the cache on every lookup misses as well.`,
+    `- Requests go one at a time over one keep-alive connection: ${options.warmup} per route to warm up (V8 optimises the hot code), in ten turns over all routes before any is counted, then per route uncounted windows and ${options.windows} counted windows of ${options.requests}. After warm-up the count of one window swings (by up to 2.3× on the bare app) for the first few windows, so uncounted windows run first: at least ${MIN_SETTLING_WINDOWS} and until two in a row agree within ${SETTLED * 100}% (at most ${MAX_SETTLING_WINDOWS}). Counted windows then mostly agree within a few percent, but a major garbage collection or a recompilation lands in one now and then and can double it. The figure is the median of the counted windows, each window's instructions divided by its requests: collections are part of what a request's allocations cost, so the figure keeps its share of them (every window is in the tables). The same-cookie scenario sends one cookie; the pool scenario cycles through ${options.http.poolSize} distinct valid cookies, more than hallpass's default cache of 1000, so with the cache on every lookup misses as well.`,
     `- hallpass's store-backed configs run with \`storeTimeout: ${SLOW_STORE.storeTimeout}\`: under callgrind a store call takes longer than the 500 ms default; the deadline's timer costs the same either way.`,
     "- A window starts and ends at the server's markers: a line on its stdin makes it call `uv_os_gethostname`, which `--zero-before` watches, and the next line `uv_os_getpriority`, which `--dump-before` watches; the server answers each line, so no request overtakes a marker. Every thread of the process counts.",
     `- Left out unless named in \`--only\`: ${SLOW_PEERS.join(' and ')}, whose requests take 50–100× longer under callgrind than natively; the timed benchmark puts them at 20–60× hallpass's added cost. Without hono-sessions, Hono has no peer here and its target rows are absent.`,

@@ -19,7 +19,8 @@ const run = promisify(execFile);
 
 const USAGE = `npm run bench -- calls [flags]
   --count n      calls counted per operation, after 20,000 to warm up (default 10000)
-  --only text    only the operations whose name contains text`;
+  --only a,b     only the operations whose name contains one of these texts
+  --jobs n       operations counted at once (default 1; each runs two processes)`;
 
 /** The instructions one process spent in all, from callgrind's closing summary. */
 async function totalInstructions(entry: string, operation: string, count: number): Promise<number> {
@@ -36,7 +37,12 @@ async function totalInstructions(entry: string, operation: string, count: number
 export async function runPerCallCount(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { count: { type: 'string', default: '10000' }, only: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      count: { type: 'string', default: '10000' },
+      only: { type: 'string' },
+      jobs: { type: 'string', default: '1' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -48,15 +54,24 @@ export async function runPerCallCount(argv: string[]): Promise<void> {
   const entry = join(dirname(buildServers()), 'per-call.js');
   try {
     const { stdout } = await run(process.execPath, [entry, '--list']);
-    const operations = (JSON.parse(stdout) as string[]).filter((name) => !values.only || name.includes(values.only));
-    const rows: string[] = [];
-    for (const operation of operations) {
-      // Both processes of one operation at once: callgrind counts instructions, so they do not disturb each other's figure.
-      const [base, loaded] = await Promise.all([totalInstructions(entry, operation, 0), totalInstructions(entry, operation, count)]);
-      const perCall = (loaded - base) / count;
-      console.error(`[calls] ${operation}: ${Math.round(perCall)} instructions per call`);
-      rows.push(`| ${operation} | ${(perCall / 1000).toFixed(1)} k |`);
-    }
+    const only = values.only?.split(',').map((text) => text.trim());
+    const operations = (JSON.parse(stdout) as string[]).filter((name) => !only || only.some((text) => name.includes(text)));
+    const rows: string[] = new Array(operations.length);
+    let next = 0;
+    // Callgrind counts instructions, so processes running at once do not disturb each other's figure.
+    const lane = async () => {
+      while (next < operations.length) {
+        const index = next++;
+        const operation = operations[index] as string;
+        const [base, loaded] = await Promise.all([totalInstructions(entry, operation, 0), totalInstructions(entry, operation, count)]);
+        const perCall = (loaded - base) / count;
+        console.error(`[calls] ${operation}: ${Math.round(perCall)} instructions per call`);
+        rows[index] = `| ${operation} | ${(perCall / 1000).toFixed(1)} k |`;
+      }
+    };
+    const jobs = Number(values.jobs);
+    if (!Number.isSafeInteger(jobs) || jobs <= 0) throw new Error(`--jobs must be a positive integer, got ${values.jobs}`);
+    await Promise.all(Array.from({ length: Math.min(jobs, operations.length) }, lane));
     const versions = new Map(collectVersions());
     console.log(
       [

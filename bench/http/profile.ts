@@ -82,7 +82,7 @@ async function profileOne(framework: string, library: string, route: string): Pr
       .sort((a, b) => b.totalUs - a.totalUs)
       .slice(0, top);
     return [
-      `### ${framework} / ${library} / GET /${route} (${values.scenario === 'pool' ? `pool of ${values.pool}` : 'same cookie'})`,
+      `### ${framework} / ${library} / GET /${route} (${values.scenario === 'pool' ? `pool of ${values.pool}` : 'repeat cookie'})`,
       '',
       `${Math.round(result.rps)} req/s under the profiler; ${us(cpu / result.requests)} CPU µs per request (from /proc); profiled busy time ${perRequest(busy)} µs per request.`,
       '',

@@ -1,6 +1,6 @@
-/** The markdown the HTTP benchmark prints and writes to BENCHMARKS.md. */
+/** The markdown the HTTP benchmark prints and writes to docs/benchmarks/http.md. */
 import type { HttpBenchOptions } from './args.js';
-import { type Config, FRAMEWORK_LABEL, type Framework, LIBRARIES } from './configs.js';
+import { type Config, FRAMEWORK_LABEL, type Framework, LIBRARIES, SCENARIO_LABEL, type Scenario } from './configs.js';
 import type { TripCount } from './redis-trips.js';
 import { type Results, summarise } from './stats.js';
 import type { Measure, TargetRow } from './targets.js';
@@ -19,6 +19,8 @@ export interface RunReport {
   versions: Array<[string, string]>;
   startedAt: Date;
   seconds: number;
+  /** The machine the run measured on: CPU, cores, load when it started. */
+  machine: string;
 }
 
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
@@ -58,7 +60,7 @@ function frameworkTable(framework: Framework, configs: Config[], results: Result
       const key = `${kind.scenario}/${kind.route}`;
       const s = summarise(results, config.id, bareId, key);
       const store = `${info?.store ?? ''}${config.variant ? `, ${config.variant}` : ''}`;
-      const scenario = kind.scenario === 'same' ? 'same cookie' : 'pool';
+      const scenario = SCENARIO_LABEL[kind.scenario];
       if (!s) {
         lines.push(`| ${info?.label} | ${store} | ${scenario} | /${kind.route} | failed | | | | | | | |`);
         continue;
@@ -93,7 +95,7 @@ export function renderReport(run: RunReport): string {
   const lines = [
     '# Benchmarks',
     '',
-    `HTTP throughput of hallpass against the session libraries people use today, on five frameworks. Measured ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC; the run took ${minutes} min.`,
+    `HTTP throughput of hallpass against the session libraries people use today, on five frameworks. Measured ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC on Node ${process.version}, ${run.machine}; the run took ${minutes} min. Every ratio below is against a baseline measured in the same run.`,
     '',
     'Reproduce:',
     '',
@@ -103,7 +105,7 @@ export function renderReport(run: RunReport): string {
     '',
     '## Targets',
     '',
-    'Each ratio compares figures from the same run. "Added µs" is what a library adds to a request over its framework\'s bare app, per round, then the median: from throughput (`1e6/rps_lib − 1e6/rps_bare`, the issue\'s definition, valid while the server saturates its core) and from the server process\'s CPU time per request (user + system from `/proc`, divided by the requests served), which other work on a shared machine disturbs far less. For `/untouched` the ratio is req/s against the bare app (CPU: bare CPU µs / hallpass CPU µs). "n/a": the reference is at or below zero, inside the noise.',
+    'Each ratio compares figures from the same run. "Added µs" is what a library adds to a request over its framework\'s bare app, per round, then the median: from throughput (`1e6/rps_lib − 1e6/rps_bare`, valid while the server saturates its core) and from the server process\'s CPU time per request (user + system from `/proc`, divided by the requests served), which other work on a shared machine disturbs far less. For `/untouched` the ratio is req/s against the bare app (CPU: bare CPU µs / hallpass CPU µs). "n/a": the reference is at or below zero, inside the noise, or the row states a cost (limit `cost`) rather than a target.',
     '',
     ...targetTable(run.targets),
     '',
@@ -119,7 +121,8 @@ export function renderReport(run: RunReport): string {
     '- The load generator ignores `Set-Cookie`: every `/write` decodes the same stored value and writes count 2 (cookie libraries) or increments the stored session (server-side stores).',
     '- p99 latency with all connections queued on one saturated core mostly shows queueing and GC pauses: read it as a relative indicator.',
     '- The machine is shared and noisy: trust same-round ratios over absolute req/s.',
-    "- The same servers, routes and targets counted in CPU instructions under valgrind instead of timed, a unit the machine's load disturbs far less than time: [INSTRUCTIONS.md](INSTRUCTIONS.md) (`npm run bench -- instructions`).",
+    '- Where a pool read goes, piece by piece, counted in instructions: [pool-read.md](pool-read.md).',
+    "- The same servers, routes and targets counted in CPU instructions under valgrind instead of timed, a unit the machine's load disturbs far less than time: [instruction-counts.md](instruction-counts.md) (`npm run bench -- instructions`).",
     ...run.notes.map((note) => `- ${note}`),
     '',
     '## Results',
@@ -149,7 +152,7 @@ export function renderReport(run: RunReport): string {
       const row = rows.get(key) ?? {
         frameworks: [],
         line: (frameworks: string) =>
-          `| ${info?.label} | ${info?.store} | ${scenario === 'same' ? 'same cookie' : 'pool'} | /${route} | ${f2(count.perRequest)} | ${commands} | ${frameworks} |`,
+          `| ${info?.label} | ${info?.store} | ${SCENARIO_LABEL[scenario as Scenario]} | /${route} | ${f2(count.perRequest)} | ${commands} | ${frameworks} |`,
       };
       row.frameworks.push(FRAMEWORK_LABEL[config.framework]);
       rows.set(key, row);

@@ -1,4 +1,4 @@
-// Packages the benchmark (and, for sodium-native, the tests) use that ship no types (and whose @types are not installed): only what they call.
+// Packages the benchmark uses that ship no types (and whose @types are not installed): only what it calls.
 declare module 'cookie-session' {
   import type { RequestHandler } from 'express';
   export default function cookieSession(options: { name?: string; keys: string[] }): RequestHandler;

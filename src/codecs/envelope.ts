@@ -74,23 +74,28 @@ export function envelopeFromJson(text: string): Envelope | undefined {
   return envelope;
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /**
- * Decodes base64url only in its canonical form. Lenient decoders (Node's among them) ignore stray characters and the
- * unused low bits of the last character, so two different cookie strings could open to the same
- * bytes; refusing non-canonical input means every altered byte of a cookie is rejected.
+ * Decodes base64url only in its canonical form. Node's decoder skips stray characters (the plain one stops at them) and the
+ * unused low bits of the last character, and reads base64's `+` and `/` as `-` and `_`, so two
+ * different cookie strings could open to the same bytes; refusing non-canonical input means every
+ * altered byte of a cookie is rejected. Rather than match the alphabet first, it lets the decoder
+ * tell: any character it skips or stops at (padding, a space, anything outside the alphabet)
+ * leaves fewer bytes than the text's length promises, since each character carries 6 bits.
  */
 export function decodeBase64urlStrict(text: string): Uint8Array | undefined {
-  const rest = text.length % 4;
-  if (rest === 1 || !BASE64URL.test(text)) return undefined;
+  const length = text.length;
+  const rest = length % 4;
+  if (rest === 1 || text.includes('+') || text.includes('/')) return undefined;
   if (rest !== 0) {
-    const bits = BASE64URL_ALPHABET.indexOf(text[text.length - 1] as string);
+    const bits = BASE64URL_ALPHABET.indexOf(text[length - 1] as string);
     // With 2 characters left the last one carries 4 bits, with 3 it carries 2: the rest must be zero.
+    // A last character outside the alphabet (-1) fails this too.
     if (bits & (rest === 2 ? 0b1111 : 0b11)) return undefined;
   }
-  return cryptoProvider().base64urlDecode(text);
+  const bytes = cryptoProvider().base64urlDecode(text);
+  return bytes.length === (length * 3) >> 2 ? bytes : undefined;
 }
 
 /** Why a cookie could not be opened. */

@@ -64,12 +64,24 @@ function findProblem(value: unknown, seen: Set<object>, depth: number): string |
   }
 }
 
-/** Whether arrays and objects nest deeper than `MAX_NESTING` inside `value`, itself at `depth`; stops at the limit. */
-function nestsTooDeep(value: unknown, depth: number): boolean {
-  if (value === null || typeof value !== 'object') return false;
+/**
+ * Whether arrays and objects nest deeper than `MAX_NESTING` inside `value`, itself an array or
+ * object at `depth`; stops at the limit. It runs on every cookie opened, so it walks the keys in
+ * place rather than through `Object.values`, which would copy each object's values into an array.
+ * An own `__proto__` key (JSON.parse makes one) shadows the accessor, so `value[key]` reads it.
+ */
+function nestsTooDeep(value: object, depth: number): boolean {
   if (depth > MAX_NESTING) return true;
-  for (const item of Array.isArray(value) ? value : Object.values(value)) {
-    if (nestsTooDeep(item, depth + 1)) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && typeof item === 'object' && nestsTooDeep(item, depth + 1)) return true;
+    }
+    return false;
+  }
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== null && typeof item === 'object' && nestsTooDeep(item, depth + 1)) return true;
   }
   return false;
 }

@@ -9,6 +9,11 @@ export interface VerifiedCookie {
   readonly stale: boolean;
 }
 
+/** Lookups over which the cache judges its hit rate, at the least (a larger cache judges over its capacity). */
+const MIN_WINDOW = 256;
+/** While hits are rare, at most this many misses are passed over between two admissions. */
+const MAX_GAP = 63;
+
 /**
  * A bounded memory of cookie values that the codec verified recently, keyed by the exact value.
  * A browser sends the same cookie on every request until the session changes, so most requests
@@ -22,6 +27,13 @@ export interface VerifiedCookie {
  * the oldest entry goes first when it is full. A longer value (chunked cookies joined, up to
  * `chunked.maxBytes`) is never remembered, so the bound holds in bytes too: such a session is
  * decrypted on every request.
+ *
+ * Admission adapts to the traffic. When more clients are active than the cache holds, remembering
+ * every miss buys nothing: each entry is evicted before its cookie comes back, and every miss pays
+ * for a copy of the data, an insertion and an eviction. So the cache watches its hit rate over
+ * each window of lookups: below 1 in 8 it admits fewer misses (every second, fourth, ... up to one
+ * in 64), which keeps a sample of the clients long enough to be hit; from 1 in 4 it admits more
+ * again, down to every miss.
  */
 export class VerifiedCookies {
   readonly #entries = new Map<string, VerifiedCookie>();
@@ -29,22 +41,41 @@ export class VerifiedCookies {
   /** The remembered values in the order they came, as a ring: the slot at `#oldest` goes next. */
   readonly #order: string[] = [];
   #oldest = 0;
+  readonly #window: number;
+  #lookups = 0;
+  #hits = 0;
+  /** Misses passed over between two admissions: 0 admits every miss. */
+  #gap = 0;
+  #passedOver = 0;
+  #admissions = 0;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
+    this.#window = Math.max(capacity, MIN_WINDOW);
   }
 
   /** The envelope `value` opened to, with data the caller may change; `undefined` when not remembered. */
   recall(value: string): Extract<OpenResult, { ok: true }> | undefined {
     const entry = this.#entries.get(value);
+    if (++this.#lookups === this.#window) this.#judge(entry !== undefined);
+    else if (entry !== undefined) this.#hits++;
     if (entry === undefined) return undefined;
     return { ok: true, envelope: copyEnvelope(entry.envelope), stale: entry.stale };
   }
 
-  /** Remembers a verified value that `recall` did not find; keeps its own copy of the data, so later changes to `envelope` do not reach it. */
+  /**
+   * Offers a verified value that `recall` did not find; the cache keeps its own copy of the data,
+   * so later changes to `envelope` do not reach it. While hits are rare only some offers are kept.
+   */
   remember(value: string, envelope: Envelope, stale: boolean): void {
-    const entries = this.#entries;
     if (this.#capacity === 0 || value.length > MAX_COOKIE_BYTES) return;
+    if (this.#passedOver < this.#gap) {
+      this.#passedOver++;
+      return;
+    }
+    this.#passedOver = 0;
+    this.#admissions++;
+    const entries = this.#entries;
     // A ring of keys rather than the Map's own first key: after many deletions at its front, V8
     // walks over the holes to find the first live entry, which grows with the Map.
     if (entries.size >= this.#capacity) entries.delete(this.#order[this.#oldest] as string);
@@ -53,8 +84,22 @@ export class VerifiedCookies {
     entries.set(value, { envelope: copyEnvelope(envelope), stale });
   }
 
+  /** Ends a window of lookups (the last one a hit or not): admits fewer misses when hits were rare, more when common. */
+  #judge(lastHit: boolean): void {
+    const hits = this.#hits + (lastHit ? 1 : 0);
+    if (hits * 8 < this.#window) this.#gap = Math.min(this.#gap * 2 + 1, MAX_GAP);
+    else if (hits * 4 >= this.#window) this.#gap >>= 1;
+    this.#lookups = 0;
+    this.#hits = 0;
+  }
+
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** How many offered values were kept, in all. */
+  get admissions(): number {
+    return this.#admissions;
   }
 }
 

@@ -90,6 +90,14 @@ describe('cookies whose data nests too deep', () => {
       assert.deepEqual(codec.decode(forge(forgeAs, SECRET, deepEnvelopeJson(MAX_NESTING + 1)), NOW), { ok: false, reason: 'malformed' });
     });
 
+    it(`${kind}: the walk finds a deep value inside objects and under an own "__proto__" key`, () => {
+      for (const key of ['a', '__proto__']) {
+        const deep = `{"${key}":${'['.repeat(MAX_NESTING)}1${']'.repeat(MAX_NESTING)}}`;
+        const json = envelopeJson({ created: NOW, seen: NOW, data: { deep: 0 } }).replace('"deep":0', `"deep":${deep}`);
+        assert.deepEqual(codec.decode(forge(forgeAs, SECRET, json), NOW), { ok: false, reason: 'malformed' }, key);
+      }
+    });
+
     it(`${kind}: a session nested 10,000 levels deep is malformed, and decoding it does not throw`, () => {
       assert.deepEqual(codec.decode(forge(forgeAs, SECRET, deepEnvelopeJson(10_000)), NOW), { ok: false, reason: 'malformed' });
     });

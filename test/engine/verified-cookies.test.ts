@@ -185,6 +185,22 @@ describe('VerifiedCookies', () => {
     assert.deepEqual(cache.recall('v')?.envelope.data.list, [1, { x: 2 }]);
   });
 
+  it('admits only a sample of the misses while hits are rare, and every miss again once they are common', () => {
+    const cache = new VerifiedCookies(100);
+    const lookup = (value: string) => cache.recall(value) ?? cache.remember(value, envelope(1), false);
+    // More distinct clients than the cache holds, each coming back only after 5,000 others: no entry lives to be hit.
+    for (let round = 0; round < 4; round++) for (let n = 0; n < 5000; n++) lookup(`scan${n}`);
+    const scanned = cache.admissions;
+    assert.ok(scanned < 20_000 / 8, `admitted ${scanned} of 20000 misses`);
+    // A few clients that keep coming back: the hit rate climbs, and admission returns to every miss.
+    for (let round = 0; round < 400; round++) for (let n = 0; n < 20; n++) lookup(`scan${n}`);
+    const before = cache.admissions;
+    assert.equal(cache.recall('newcomer'), undefined);
+    cache.remember('newcomer', envelope(2), false);
+    assert.equal(cache.admissions, before + 1);
+    assert.equal(cache.recall('newcomer')?.envelope.data.n, 2);
+  });
+
   it('remembers nothing with capacity 0', () => {
     const cache = new VerifiedCookies(0);
     cache.remember('v', envelope(1), false);

@@ -4,7 +4,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import { expressSession, getSession } from 'hallpass/express';
 import { type ConnectMiddleware, cookieSessionMiddleware, expressSessionMiddleware } from './connect-peers.js';
 import { asCount, countBody, type ServerContext, type Starter, UNTOUCHED_BODY } from './context.js';
-import { HALLPASS_VARIANTS, type HallpassVariant, hallpassSessions } from './hallpass-sessions.js';
+import { countWriter, HALLPASS_VARIANTS, type HallpassVariant, hallpassSessions } from './hallpass-sessions.js';
 
 type Counter = { count?: number };
 
@@ -50,11 +50,12 @@ function hallpass(variant: HallpassVariant): Starter {
   return async (ctx) => {
     const app = express();
     app.use(expressSession(await hallpassSessions(variant, ctx)));
+    const write = countWriter(variant);
     return createServer(
       routes(
         app,
         (req) => asCount(getSession<{ count: number }>(req).get('count')),
-        (req, count) => getSession<{ count: number }>(req).set('count', count),
+        (req, count) => write(getSession<{ count: number }>(req), count),
       ),
     );
   };
@@ -102,7 +103,7 @@ export const expressServers: Record<string, Starter> = {
   noop: bare((app) => app.use((_req, _res, next) => next())),
   // One that only gives the request a `session` property, as every session middleware must. Express
   // sets each request's prototype, and on Node 20 (V8 11) a property added after that gives the
-  // request a hidden class of its own, which costs more than the middleware (bench/profile.md).
+  // request a hidden class of its own, which costs more than the middleware (docs/benchmarks/profile.md).
   'noop-session': bare((app) =>
     app.use((req, _res, next) => {
       (req as unknown as { session: object }).session = NO_SESSION;

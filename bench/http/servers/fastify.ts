@@ -2,7 +2,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { fastifySession, getSession } from 'hallpass/fastify';
 import { asCount, countBody, type Starter, UNTOUCHED_BODY } from './context.js';
-import { HALLPASS_VARIANTS, type HallpassVariant, hallpassSessions } from './hallpass-sessions.js';
+import { countWriter, HALLPASS_VARIANTS, type HallpassVariant, hallpassSessions } from './hallpass-sessions.js';
 
 type Accessors = {
   read: (request: FastifyRequest) => number;
@@ -46,9 +46,10 @@ function hallpass(variant: HallpassVariant): Starter {
   return async (ctx) => {
     const app = Fastify();
     await app.register(fastifySession(await hallpassSessions(variant, ctx)));
+    const write = countWriter(variant);
     return serve(app, {
       read: (request) => asCount(getSession<{ count: number }>(request).get('count')),
-      write: (request, count) => getSession<{ count: number }>(request).set('count', count),
+      write: (request, count) => write(getSession<{ count: number }>(request), count),
     });
   };
 }

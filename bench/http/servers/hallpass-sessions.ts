@@ -12,6 +12,7 @@ export const HALLPASS_VARIANTS = [
   'hallpass-memory',
   'hallpass-redis',
   'hallpass-redis-node',
+  'hallpass-multi',
 ] as const;
 export type HallpassVariant = (typeof HALLPASS_VARIANTS)[number];
 
@@ -48,6 +49,17 @@ export async function hallpassSessions(variant: HallpassVariant, ctx: ServerCont
       });
       return createSessions({ store: redisStore(client, { prefix: `${ctx.prefix}hp:` }), ...extra });
     }
+    case 'hallpass-multi': {
+      // Cookie mode on several instances: the default sealed cookie, logouts kept in a shared durable
+      // store (Redis), so every instance refuses a logged-out cookie. Each request whose cookie holds a
+      // user asks Redis whether it was revoked.
+      const client = new Redis({ host: '127.0.0.1', port: ctx.redisPort, enableOfflineQueue: false, commandTimeout: 1000 });
+      await new Promise<void>((resolve, reject) => {
+        client.once('ready', () => resolve());
+        client.once('error', reject);
+      });
+      return createSessions({ secret: ctx.secret, revocationStore: redisStore(client, { prefix: `${ctx.prefix}rv:` }), ...extra });
+    }
     case 'hallpass-redis-node': {
       // The client connect-redis uses, so the comparison with express-session isolates the session layer.
       const { createClient } = await import('redis');
@@ -55,6 +67,26 @@ export async function hallpassSessions(variant: HallpassVariant, ctx: ServerCont
       return createSessions({ store: redisStore(client, { prefix: `${ctx.prefix}hpn:` }), ...extra });
     }
   }
+}
+
+/** The part of a hallpass session the `/write` route uses. */
+export interface CountSession {
+  readonly id: string;
+  userId: string | undefined;
+  set(key: 'count', value: number): void;
+}
+
+/**
+ * How a hallpass server's `/write` stores the count. The multi-instance config also logs a user in
+ * on a session's first write, as an app does at login: only a session that holds a user can be
+ * revoked, so only its cookie costs the revocation check this config is here to measure.
+ */
+export function countWriter(variant: HallpassVariant): (session: CountSession, count: number) => void {
+  if (variant !== 'hallpass-multi') return (session, count) => session.set('count', count);
+  return (session, count) => {
+    if (session.userId === undefined) session.userId = `user-${session.id}`;
+    session.set('count', count);
+  };
 }
 
 export const isHallpass = (library: string): library is HallpassVariant => (HALLPASS_VARIANTS as readonly string[]).includes(library);

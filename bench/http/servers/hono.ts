@@ -5,7 +5,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { honoSession, type SessionEnv } from 'hallpass/hono';
 import { Hono } from 'hono';
 import { asCount, countBody, type Starter, UNTOUCHED_BODY } from './context.js';
-import { HALLPASS_VARIANTS, type HallpassVariant, hallpassSessions } from './hallpass-sessions.js';
+import { countWriter, HALLPASS_VARIANTS, type HallpassVariant, hallpassSessions } from './hallpass-sessions.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 const serve = (app: { fetch: (request: Request) => Response | Promise<Response> }) =>
@@ -28,11 +28,12 @@ function hallpass(variant: HallpassVariant): Starter {
   return async (ctx) => {
     const app = new Hono<SessionEnv<{ count: number }>>();
     app.use(honoSession(await hallpassSessions(variant, ctx)));
+    const write = countWriter(variant);
     app.get('/read', (c) => c.body(countBody(c.get('session').get('count', 0)), 200, JSON_TYPE));
     app.get('/write', (c) => {
       const session = c.get('session');
       const count = session.get('count', 0) + 1;
-      session.set('count', count);
+      write(session, count);
       return c.body(countBody(count), 200, JSON_TYPE);
     });
     app.get('/untouched', (c) => c.body(UNTOUCHED_BODY, 200, JSON_TYPE));

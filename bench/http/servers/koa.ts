@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { koaSession } from 'hallpass/koa';
 import Koa, { type Context } from 'koa';
 import { asCount, countBody, type Starter, UNTOUCHED_BODY } from './context.js';
-import { HALLPASS_VARIANTS, type HallpassVariant, hallpassSessions } from './hallpass-sessions.js';
+import { type CountSession, countWriter, HALLPASS_VARIANTS, type HallpassVariant, hallpassSessions } from './hallpass-sessions.js';
 
 type Accessors = { read: (ctx: Context) => number; write: (ctx: Context, count: number) => unknown };
 
@@ -39,9 +39,10 @@ function hallpass(variant: HallpassVariant): Starter {
   return async (ctx) => {
     const app = new Koa();
     app.use(koaSession(await hallpassSessions(variant, ctx)) as unknown as Koa.Middleware);
+    const write = countWriter(variant);
     return routes(app, {
       read: (c) => asCount((c as unknown as Holder).session.get('count')),
-      write: (c, count) => (c as unknown as Holder).session.set('count', count),
+      write: (c, count) => write((c as unknown as { session: CountSession }).session, count),
     });
   };
 }

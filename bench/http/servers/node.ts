@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { withSessions } from 'hallpass/node';
 import { type ConnectMiddleware, cookieSessionMiddleware, expressSessionMiddleware } from './connect-peers.js';
 import { asCount, countBody, type ServerContext, type Starter, UNTOUCHED_BODY } from './context.js';
-import { HALLPASS_VARIANTS, hallpassSessions } from './hallpass-sessions.js';
+import { countWriter, HALLPASS_VARIANTS, hallpassSessions } from './hallpass-sessions.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
@@ -32,12 +32,13 @@ function bare(): Starter {
 function hallpass(variant: (typeof HALLPASS_VARIANTS)[number]): Starter {
   return async (ctx) => {
     const sessions = await hallpassSessions(variant, ctx);
+    const write = countWriter(variant);
     return createServer(
       withSessions(sessions, (req, res) => {
         if (req.url === '/read') send(res, countBody(req.session.get('count', 0)));
         else if (req.url === '/write') {
           const count = req.session.get('count', 0) + 1;
-          req.session.set('count', count);
+          write(req.session, count);
           send(res, countBody(count));
         } else if (req.url === '/untouched') send(res, UNTOUCHED_BODY);
         else notFound(res);

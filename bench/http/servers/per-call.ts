@@ -8,10 +8,16 @@
  * of, and libsodium's secretbox as @fastify/secure-session calls it.
  */
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes } from 'node:crypto';
-import { sealedCodec, secretboxCodec, signedCodec } from 'hallpass';
+import { createSessions, sealedCodec, secretboxCodec, signedCodec } from 'hallpass';
 import sodium from 'sodium-native';
+import { decodeBase64urlStrict, envelopeFromJson } from '../../../src/codecs/envelope.js';
+import { cookieCandidates } from '../../../src/core/cookie.js';
+import { commitNow, loadNow } from '../../../src/engine/sessions-internals.js';
+import { VerifiedCookies } from '../../../src/engine/verified-cookies.js';
 
 const WARM_UP = 20_000;
+/** Distinct cookies of the pool operations: ten times the verified-cookie cache's default size, as in the HTTP pool scenario. */
+const POOL = 10_000;
 
 const secret = randomBytes(32).toString('base64url');
 const now = Math.floor(Date.now() / 1000);
@@ -26,6 +32,42 @@ const secretbox = secretboxCodec(sodium, [secret]);
 const sealedValue = sealed.encode(envelope);
 const secretboxValue = secretbox.encode(envelope);
 const signedValue = signed.encode(envelope);
+
+// The pieces of a pool read in cookie mode, each alone: the Cookie header as the HTTP benchmark
+// sends it, the sealed cookie's blob and plaintext, and the engine itself without HTTP.
+const sealedBlob = sealedValue.slice(sealedValue.lastIndexOf('.') + 1);
+const cookieHeader = `sid=${sealedValue}`;
+// Sealed only for the operations that use it (sealing 10,000 cookies is slow under callgrind).
+let pool: string[] | undefined;
+let poolHeaders: string[] | undefined;
+function poolValues(): string[] {
+  pool ??= Array.from({ length: POOL }, (_, i) =>
+    sealed.encode({ ...envelope, id: String(i).padStart(22, 'A'), data: { ...data, visits: i } }),
+  );
+  return pool;
+}
+function poolCookies(): string[] {
+  poolHeaders ??= poolValues().map((value) => `sid=${value}`);
+  return poolHeaders;
+}
+let next = 0;
+const nextOf = <T>(items: readonly T[]): T => items[(next = (next + 1) % items.length)] as T;
+const fullCache = new VerifiedCookies(1000);
+const decoded = sealed.decode(sealedValue, now);
+const decodedEnvelope = decoded.ok ? decoded.envelope : envelope;
+const cacheOn = createSessions<{ count: number; visits: number }>({ secret });
+const cacheOff = createSessions<{ count: number; visits: number }>({ secret, cookieCache: 0 });
+type PoolSession = Awaited<ReturnType<typeof cacheOn.load>>;
+function engineRead(sessions: typeof cacheOn, header: string): unknown {
+  const session = loadNow(sessions, header) as PoolSession;
+  session.get('count');
+  return commitNow(sessions, session);
+}
+function engineWrite(sessions: typeof cacheOn, header: string): unknown {
+  const session = loadNow(sessions, header) as PoolSession;
+  session.set('count', session.get('count', 0) + 1);
+  return commitNow(sessions, session);
+}
 
 // node:crypto as the sealed codec calls it: a KeyObject, a 12-byte IV, associated data.
 const key = createSecretKey(randomBytes(32));
@@ -79,6 +121,19 @@ const OPERATIONS: Record<string, () => unknown> = {
   'libsodium secretbox seal + base64, as @fastify/secure-session': boxSeal,
   'libsodium secretbox open + JSON.parse, as @fastify/secure-session': boxOpen,
   'JSON.parse of the session': () => JSON.parse(json),
+  'pool piece: Cookie header to candidates (cookieCandidates)': () => cookieCandidates(cookieHeader, 'sid'),
+  'pool piece: base64url strict decode of the sealed blob': () => decodeBase64urlStrict(sealedBlob),
+  'pool piece: Buffer.from base64url alone': () => Buffer.from(sealedBlob, 'base64url'),
+  'pool piece: envelopeFromJson (JSON.parse, shape checks, adoptData)': () => envelopeFromJson(json),
+  'pool piece: verified-cookie cache miss (recall + remember, cache full)': () => {
+    const value = nextOf(poolValues());
+    return fullCache.recall(value) ?? fullCache.remember(value, decodedEnvelope, false);
+  },
+  'engine pool read, no HTTP (cache on, default)': () => engineRead(cacheOn, nextOf(poolCookies())),
+  'engine pool read, no HTTP (cookieCache: 0)': () => engineRead(cacheOff, nextOf(poolCookies())),
+  'engine repeat-cookie read, no HTTP (cache hit)': () => engineRead(cacheOn, cookieHeader),
+  'engine pool write, no HTTP (cache on, default)': () => engineWrite(cacheOn, nextOf(poolCookies())),
+  'engine pool write, no HTTP (cookieCache: 0)': () => engineWrite(cacheOff, nextOf(poolCookies())),
   'JSON.stringify of the session': () => JSON.stringify(data),
 };
 

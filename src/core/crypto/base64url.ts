@@ -1,10 +1,12 @@
 /**
- * base64url without padding, in plain JavaScript for runtimes without node:buffer. Decoding
- * skips nothing and checks nothing: callers that care about the spelling (the codecs) check the
- * alphabet and the unused bits first.
+ * base64url without padding, in plain JavaScript for runtimes without node:buffer. Decoding stops
+ * at the first character outside the alphabet, so such text decodes to fewer bytes than its length
+ * promises: the codecs' strict decoding (codecs/envelope.ts) refuses it by that count alone, on this
+ * decoder as on Node's, which skips such characters.
  */
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const VALUES = new Uint8Array(128);
+const NOT_IN_ALPHABET = 255;
+const VALUES = new Uint8Array(128).fill(NOT_IN_ALPHABET);
 for (let index = 0; index < ALPHABET.length; index++) VALUES[ALPHABET.charCodeAt(index)] = index;
 
 export function encodeBase64url(bytes: Uint8Array): string {
@@ -31,7 +33,10 @@ export function decodeBase64url(text: string): Uint8Array {
   let bits = 0;
   let carry = 0;
   for (let i = 0; i < text.length; i++) {
-    carry = (carry << 6) | (VALUES[text.charCodeAt(i) & 127] as number);
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? (VALUES[code] as number) : NOT_IN_ALPHABET;
+    if (value === NOT_IN_ALPHABET) break;
+    carry = (carry << 6) | value;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;

@@ -63,7 +63,7 @@ async function shaOf(script: RedisScript): Promise<string> {
  * node-redis 6 gives every command a 5 s `AbortSignal.timeout` unless told otherwise. That timer
  * only covers the time a command waits to be written (node-redis drops it once the command is on
  * the wire, though the signal itself lives on for the full 5 s), and on Node 20 it costs more CPU
- * than the rest of the command: about 15 µs against 3–6 µs, measured with sequential `HGETALL`s.
+ * than the rest of the command (docs/benchmarks/profile.md has the figures).
  * The store's commands already run under the session layer's own deadline (`storeTimeout`, one
  * `setTimeout`), so the store turns the client's timer off for its own commands only; the app's
  * other commands keep it.
