@@ -1,5 +1,5 @@
 import type * as NodeCryptoModule from 'node:crypto';
-import type { CryptoProvider, HmacHash, OpaqueKey } from './types.js';
+import type { CryptoProvider, HmacHash } from './types.js';
 
 type NodeCrypto = typeof NodeCryptoModule;
 type NodeBuffer = typeof import('node:buffer').Buffer;
@@ -15,7 +15,7 @@ interface HmacKey {
  * and a commit writes without waiting a tick. It is handed the modules rather than importing them,
  * so that no bundle of a runtime-neutral entry carries a `node:` import (see index.ts).
  */
-export function nodeProvider(crypto: NodeCrypto, NodeBuffer: NodeBuffer): CryptoProvider {
+export function nodeProvider(crypto: NodeCrypto, NodeBuffer: NodeBuffer): CryptoProvider<KeyObject, HmacKey> {
   const bufferOf = (bytes: Uint8Array) =>
     bytes instanceof NodeBuffer ? bytes : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hashName = (hash: HmacHash) => (hash === 'SHA-256' ? 'sha256' : 'sha1');
@@ -31,10 +31,10 @@ export function nodeProvider(crypto: NodeCrypto, NodeBuffer: NodeBuffer): Crypto
         : (text) => crypto.createHash('sha256').update(text).digest('base64url'),
     digest: (hash, data) => crypto.createHash(hashName(hash)).update(data).digest(),
     hkdfSha256: (secret, salt, info, length) => new Uint8Array(crypto.hkdfSync('sha256', secret, salt, info, length)),
-    aesKey: (raw) => crypto.createSecretKey(raw) as unknown as OpaqueKey,
-    hmacKey: (raw, hash) => ({ key: crypto.createSecretKey(raw), hash: hashName(hash) }) as HmacKey as unknown as OpaqueKey,
+    aesKey: (raw) => crypto.createSecretKey(raw),
+    hmacKey: (raw, hash) => ({ key: crypto.createSecretKey(raw), hash: hashName(hash) }),
     seal(key, iv, aad, plaintext) {
-      const cipher = crypto.createCipheriv('aes-256-gcm', key as unknown as KeyObject, iv);
+      const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(aad);
       const body = cipher.update(plaintext, 'utf8');
       const final = cipher.final();
@@ -42,7 +42,7 @@ export function nodeProvider(crypto: NodeCrypto, NodeBuffer: NodeBuffer): Crypto
     },
     open(key, blob, aad) {
       try {
-        const decipher = crypto.createDecipheriv('aes-256-gcm', key as unknown as KeyObject, blob.subarray(0, 12));
+        const decipher = crypto.createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12));
         decipher.setAAD(aad);
         decipher.setAuthTag(blob.subarray(blob.length - 16));
         return decipher.update(blob.subarray(12, blob.length - 16), undefined, 'utf8') + decipher.final('utf8');
@@ -51,7 +51,7 @@ export function nodeProvider(crypto: NodeCrypto, NodeBuffer: NodeBuffer): Crypto
       }
     },
     hmac(key, data) {
-      const { key: secret, hash } = key as unknown as HmacKey;
+      const { key: secret, hash } = key;
       return crypto.createHmac(hash, secret).update(data).digest();
     },
     timingSafeEqual: (a, b) => a.length === b.length && crypto.timingSafeEqual(a, b),

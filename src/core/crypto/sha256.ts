@@ -33,7 +33,7 @@ export function sha256(data: Uint8Array): Uint8Array {
       const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
       w[t] = ((w[t - 16] as number) + s0 + (w[t - 7] as number) + s1) | 0;
     }
-    let [a, b, c, d, e, f, g, hh] = h as unknown as number[];
+    let [a, b, c, d, e, f, g, hh] = h;
     for (let t = 0; t < 64; t++) {
       const s1 = rotr(e as number, 6) ^ rotr(e as number, 11) ^ rotr(e as number, 25);
       const ch = ((e as number) & (f as number)) ^ (~(e as number) & (g as number));

@@ -1,6 +1,6 @@
 import { decodeBase64url, encodeBase64url } from './base64url.js';
 import { sha256 } from './sha256.js';
-import type { CryptoProvider, OpaqueKey } from './types.js';
+import type { CryptoProvider } from './types.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -17,7 +17,7 @@ const utf8 = (text: string | Uint8Array) => (typeof text === 'string' ? encoder.
  * all have. Keyed operations answer with promises; SHA-256 is computed in JavaScript so that the
  * synchronous APIs built on it work here too.
  */
-export function webProvider(crypto: Crypto): CryptoProvider {
+export function webProvider(crypto: Crypto): CryptoProvider<CryptoKey, CryptoKey> {
   const subtle = crypto.subtle;
   return {
     name: 'web',
@@ -36,12 +36,11 @@ export function webProvider(crypto: Crypto): CryptoProvider {
       const params = { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode(salt), info: encoder.encode(info) };
       return new Uint8Array(await subtle.deriveBits(params, key, length * 8));
     },
-    aesKey: async (raw) => (await subtle.importKey('raw', source(raw), 'AES-GCM', false, ['encrypt', 'decrypt'])) as unknown as OpaqueKey,
-    hmacKey: async (raw, hash) =>
-      (await subtle.importKey('raw', source(raw), { name: 'HMAC', hash }, false, ['sign'])) as unknown as OpaqueKey,
+    aesKey: async (raw) => await subtle.importKey('raw', source(raw), 'AES-GCM', false, ['encrypt', 'decrypt']),
+    hmacKey: async (raw, hash) => await subtle.importKey('raw', source(raw), { name: 'HMAC', hash }, false, ['sign']),
     async seal(key, iv, aad, plaintext) {
       const params = { name: 'AES-GCM', iv: source(iv), additionalData: source(aad), tagLength: 128 };
-      const sealed = new Uint8Array(await subtle.encrypt(params, key as unknown as CryptoKey, encoder.encode(plaintext)));
+      const sealed = new Uint8Array(await subtle.encrypt(params, key, encoder.encode(plaintext)));
       const out = new Uint8Array(iv.length + sealed.length);
       out.set(iv);
       out.set(sealed, iv.length);
@@ -50,12 +49,12 @@ export function webProvider(crypto: Crypto): CryptoProvider {
     async open(key, blob, aad) {
       const params = { name: 'AES-GCM', iv: source(blob.subarray(0, 12)), additionalData: source(aad), tagLength: 128 };
       try {
-        return decoder.decode(await subtle.decrypt(params, key as unknown as CryptoKey, source(blob.subarray(12))));
+        return decoder.decode(await subtle.decrypt(params, key, source(blob.subarray(12))));
       } catch {
         return undefined;
       }
     },
-    hmac: async (key, data) => new Uint8Array(await subtle.sign('HMAC', key as unknown as CryptoKey, utf8(data))),
+    hmac: async (key, data) => new Uint8Array(await subtle.sign('HMAC', key, utf8(data))),
     timingSafeEqual(a, b) {
       if (a.length !== b.length) return false;
       let difference = 0;

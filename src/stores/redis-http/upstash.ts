@@ -48,6 +48,7 @@ function resultOf(reply: unknown, keepErrors: boolean): unknown {
  * the store needs the strings Redis holds.
  */
 export function upstashClient(client: UpstashRedisLike): { send: RedisSend; batch: RedisSendBatch } {
+  // Cast: the client's transport is a protected member in @upstash/redis's types; it is probed, then checked.
   const requester = (client as unknown as { client?: Partial<UpstashRequester> }).client;
   if (typeof requester?.request !== 'function') {
     throw new TypeError(
