@@ -74,28 +74,18 @@ export function envelopeFromJson(text: string): Envelope | undefined {
   return envelope;
 }
 
-const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
 /**
- * Decodes base64url only in its canonical form. Node's decoder skips stray characters (the plain one stops at them) and the
- * unused low bits of the last character, and reads base64's `+` and `/` as `-` and `_`, so two
- * different cookie strings could open to the same bytes; refusing non-canonical input means every
- * altered byte of a cookie is rejected. Rather than match the alphabet first, it lets the decoder
- * tell: any character it skips or stops at (padding, a space, anything outside the alphabet)
- * leaves fewer bytes than the text's length promises, since each character carries 6 bits.
+ * Decodes base64url only in its canonical form: the one spelling that encoding the bytes gives
+ * back. Decoders are lenient in different ways (Node's skips stray characters, reads `+` and `/`
+ * as `-` and `_`, reads a character above U+00FF by its low byte, and ignores the unused low bits
+ * of the last character), so two different cookie strings could open to the same bytes. Encoding
+ * the result again and comparing refuses every such spelling, on every provider, in one check.
  */
 export function decodeBase64urlStrict(text: string): Uint8Array | undefined {
-  const length = text.length;
-  const rest = length % 4;
-  if (rest === 1 || text.includes('+') || text.includes('/')) return undefined;
-  if (rest !== 0) {
-    const bits = BASE64URL_ALPHABET.indexOf(text[length - 1] as string);
-    // With 2 characters left the last one carries 4 bits, with 3 it carries 2: the rest must be zero.
-    // A last character outside the alphabet (-1) fails this too.
-    if (bits & (rest === 2 ? 0b1111 : 0b11)) return undefined;
-  }
-  const bytes = cryptoProvider().base64urlDecode(text);
-  return bytes.length === (length * 3) >> 2 ? bytes : undefined;
+  if (text.length % 4 === 1) return undefined;
+  const provider = cryptoProvider();
+  const bytes = provider.base64urlDecode(text);
+  return provider.base64urlEncode(bytes) === text ? bytes : undefined;
 }
 
 /** Why a cookie could not be opened. */

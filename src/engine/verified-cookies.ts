@@ -57,9 +57,8 @@ export class VerifiedCookies {
   /** The envelope `value` opened to, with data the caller may change; `undefined` when not remembered. */
   recall(value: string): Extract<OpenResult, { ok: true }> | undefined {
     const entry = this.#entries.get(value);
-    if (++this.#lookups === this.#window) this.#judge(entry !== undefined);
-    else if (entry !== undefined) this.#hits++;
     if (entry === undefined) return undefined;
+    this.#count(true);
     return { ok: true, envelope: copyEnvelope(entry.envelope), stale: entry.stale };
   }
 
@@ -69,6 +68,12 @@ export class VerifiedCookies {
    */
   remember(value: string, envelope: Envelope, stale: boolean): void {
     if (this.#capacity === 0 || value.length > MAX_COOKIE_BYTES) return;
+    // Only verified values count toward the hit rate: a flood of junk cookies, which never get
+    // here, must not talk the cache out of admitting real users' cookies.
+    this.#count(false);
+    // Concurrent loads of one new cookie (an asynchronous codec) all miss before the first decode
+    // ends: one entry is enough, and a second would hold a ring slot no eviction reaches.
+    if (this.#entries.has(value)) return;
     if (this.#passedOver < this.#gap) {
       this.#passedOver++;
       return;
@@ -84,9 +89,15 @@ export class VerifiedCookies {
     entries.set(value, { envelope: copyEnvelope(envelope), stale });
   }
 
-  /** Ends a window of lookups (the last one a hit or not): admits fewer misses when hits were rare, more when common. */
-  #judge(lastHit: boolean): void {
-    const hits = this.#hits + (lastHit ? 1 : 0);
+  /** Counts one verified lookup; each full window of them is judged. */
+  #count(hit: boolean): void {
+    if (hit) this.#hits++;
+    if (++this.#lookups === this.#window) this.#judge();
+  }
+
+  /** Ends a window of verified lookups: admits fewer misses when hits were rare, more when common. */
+  #judge(): void {
+    const hits = this.#hits;
     if (hits * 8 < this.#window) this.#gap = Math.min(this.#gap * 2 + 1, MAX_GAP);
     else if (hits * 4 >= this.#window) this.#gap >>= 1;
     this.#lookups = 0;

@@ -20,7 +20,7 @@ for (const provider of ['node', 'web'] as const) {
       // Mostly the alphabet, with the characters a lenient decoder would skip, stop at or read as another.
       const char = fc.oneof(
         { weight: 12, arbitrary: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_') },
-        { weight: 1, arbitrary: fc.constantFrom('+', '/', '=', ' ', '.', '%', '\n', 'é', '\u0100', '\u{1F600}', '\0') },
+        { weight: 1, arbitrary: fc.constantFrom('+', '/', '=', ' ', '.', '%', '\n', 'é', '\u0100', 'ő', 'ŭ', '\u{1F600}', '\0') },
       );
       fc.assert(
         fc.property(fc.array(char, { maxLength: 40 }), (chars) => {
@@ -44,7 +44,8 @@ for (const provider of ['node', 'web'] as const) {
 
     it('refuses the alternate alphabet, padding and stray characters even where the bytes would match', () => {
       const text = Buffer.from([0xfb, 0xff, 0xbf]).toString('base64url'); // "-_-_"
-      for (const bad of ['+_-_', '-/-_', `${text}==`, ` ${text}`, `${text.slice(0, 2)}\n${text.slice(2)}`, `${text}A`]) {
+      // 'ő' (U+0151) has the low byte of 'Q': Node's decoder reads it as 'Q'.
+      for (const bad of ['+_-_', '-/-_', `${text}==`, ` ${text}`, `${text.slice(0, 2)}\n${text.slice(2)}`, `${text}A`, 'őUJD']) {
         assert.equal(decodeBase64urlStrict(bad), undefined, JSON.stringify(bad));
       }
       assert.deepEqual(asBuffer(decodeBase64urlStrict(text)), Buffer.from([0xfb, 0xff, 0xbf]));

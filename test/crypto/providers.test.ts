@@ -35,6 +35,32 @@ describe('crypto providers', () => {
     assert.equal(picked, 'web');
   });
 
+  it('falls back to Web Crypto where node:buffer lacks Buffer (a partial compatibility layer)', () => {
+    const real = process.getBuiltinModule;
+    const partial = ((id: string) => (id === 'node:buffer' ? {} : real.call(process, id))) as typeof process.getBuiltinModule;
+    process.getBuiltinModule = partial;
+    let picked: string;
+    try {
+      picked = forceCryptoProvider(undefined).name;
+    } finally {
+      process.getBuiltinModule = real;
+      forceCryptoProvider(undefined);
+    }
+    assert.equal(picked, 'web');
+  });
+
+  it('opens only a whole 12-byte IV and 16-byte tag, on both providers', async () => {
+    const raw = new Uint8Array(32).fill(7);
+    for (const provider of [node, web]) {
+      const key = await provider.aesKey(raw);
+      const sealed = await provider.seal(key, new Uint8Array(12).fill(1), new Uint8Array(0), 'x');
+      assert.equal(await provider.open(key, sealed, new Uint8Array(0)), 'x', provider.name);
+      for (const cut of [sealed.subarray(0, 27), sealed.subarray(0, 12), sealed.subarray(0, sealed.length - 12)]) {
+        assert.equal(await provider.open(key, cut, new Uint8Array(0)), undefined, `${provider.name}: ${cut.length} bytes`);
+      }
+    }
+  });
+
   it('hallpass picks node:crypto on Node, without importing it', () => {
     assert.equal(chosenOnNode.name, 'node');
     assert.equal(node.name, 'node');

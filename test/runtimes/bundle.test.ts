@@ -24,7 +24,8 @@ const NEUTRAL_ENTRIES: Record<string, string> = {
 };
 
 /** What an edge app imports: the core and the fetch adapter, bundled together. */
-const APP = "export * from './src/index.ts'; export { withSessions } from './src/adapters/fetch.ts';";
+const sourceOf = (file: string) => JSON.stringify(join(ROOT, 'src', file));
+const APP = `export * from ${sourceOf('index.ts')}; export { withSessions } from ${sourceOf('adapters/fetch.ts')};`;
 
 const PEERS = ['jose', 'hono', 'hono/*', 'fastify', 'koa', 'express', 'sodium-native'];
 

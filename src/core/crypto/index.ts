@@ -30,7 +30,7 @@ export function cryptoProvider(): CryptoProvider {
 
 function pick(): CryptoProvider {
   const { crypto, buffer } = nodeModules();
-  if (crypto && buffer && hasNodeCrypto(crypto)) {
+  if (crypto && typeof buffer?.Buffer?.from === 'function' && hasNodeCrypto(crypto)) {
     nodeModule = crypto;
     return nodeProvider(crypto, buffer.Buffer);
   }

@@ -41,8 +41,10 @@ export function nodeProvider(crypto: NodeCrypto, NodeBuffer: NodeBuffer): Crypto
       return NodeBuffer.concat([iv, body, final, cipher.getAuthTag()]);
     },
     open(key, blob, aad) {
+      // A 12-byte IV and a whole 16-byte tag, as Web Crypto insists: node:crypto would take a shorter tag.
+      if (blob.length < 12 + 16) return undefined;
       try {
-        const decipher = crypto.createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12));
+        const decipher = crypto.createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12), { authTagLength: 16 });
         decipher.setAAD(aad);
         decipher.setAuthTag(blob.subarray(blob.length - 16));
         return decipher.update(blob.subarray(12, blob.length - 16), undefined, 'utf8') + decipher.final('utf8');
