@@ -8,7 +8,8 @@ import { EDGE_GLOBAL } from '../../test/runtimes/edge-server.js';
 import { REPO_ROOT } from '../paths.js';
 import { handlerPath, type Library, type Runtime } from './libraries.js';
 
-const LISTEN_LINE = 'console.log(`Listening on http://${hostname}:${port}/`)';
+// The line test/runtimes/process.ts waits for, printed by the bundle itself.
+const LISTEN_LINE = 'console.log("Listening on http://" + hostname + ":" + port + "/")';
 
 function entry(runtime: Runtime, library: Library, secret: string): string {
   const head = `import { makeHandler } from './${handlerPath(library)}';\nconst handler = makeHandler(${JSON.stringify(secret)});\n`;

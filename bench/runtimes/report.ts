@@ -28,7 +28,7 @@ const SCENARIO_NAME = { pool: 'pool', repeat: 'repeat cookie' } as const;
 export function renderReport(results: Results, options: RuntimesBenchOptions, notes: RunNotes): string {
   const loads = notes.loadAverages;
   const lines = [
-    '# hallpass and iron-session on Deno, Bun, workerd' + (options.runtimes.includes('edge') ? ' and the edge runtime' : ''),
+    `# hallpass and iron-session on Deno, Bun, workerd${options.runtimes.includes('edge') ? ' and the edge runtime' : ''}`,
     '',
     `Run of ${notes.started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${Math.round(notes.seconds)} s in all:`,
     '',
