@@ -4,13 +4,16 @@
  * every peer (flags after `http` go to it: `--quick`, `--frameworks fastify,node`, ...; see
  * bench/http/args.ts), `npm run bench -- instructions [flags]` for the same servers' instructions
  * per request under callgrind (bench/http/instructions.ts), `npm run bench -- calls` for the
- * instructions per call of each codec and the primitives under it (bench/http/per-call-count.ts).
+ * instructions per call of each codec and the primitives under it (bench/http/per-call-count.ts),
+ * `npm run bench -- runtimes [flags]` for hallpass against iron-session on Deno, Bun and workerd
+ * (bench/runtimes/).
  */
 import { runCodecBench } from './codecs.js';
 import { runHttpBench } from './http/index.js';
 import { runInstructionCount } from './http/instructions.js';
 import { runPerCallCount } from './http/per-call-count.js';
 import { runJwtBench } from './jwt.js';
+import { runRuntimesBench } from './runtimes/index.js';
 
 const suites = process.argv.slice(2);
 if (suites.length === 0) console.log(runCodecBench());
@@ -29,6 +32,10 @@ for (const suite of suites) {
   }
   if (suite === 'calls') {
     await runPerCallCount(process.argv.slice(process.argv.indexOf('calls') + 1));
+    break;
+  }
+  if (suite === 'runtimes') {
+    await runRuntimesBench(process.argv.slice(process.argv.indexOf('runtimes') + 1));
     break;
   }
   if (suite === 'jwt') {

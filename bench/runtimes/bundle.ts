@@ -1,0 +1,45 @@
+/**
+ * One bundle per runtime and library: the library's handler (bench/runtimes/handlers/) behind the
+ * runtime's own server entry, bundled by esbuild as test/runtimes/bundle.ts does (neutral platform,
+ * worker and browser conditions, `node:` left as imports a runtime without them refuses).
+ */
+import { build } from 'esbuild';
+import { EDGE_GLOBAL } from '../../test/runtimes/edge-server.js';
+import { REPO_ROOT } from '../paths.js';
+import { handlerPath, type Library, type Runtime } from './libraries.js';
+
+// The line test/runtimes/process.ts waits for, printed by the bundle itself.
+const LISTEN_LINE = 'console.log("Listening on http://" + hostname + ":" + port + "/")';
+
+function entry(runtime: Runtime, library: Library, secret: string): string {
+  const head = `import { makeHandler } from './${handlerPath(library)}';\nconst handler = makeHandler(${JSON.stringify(secret)});\n`;
+  if (runtime === 'deno') {
+    return `${head}Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: ({ hostname, port }) => ${LISTEN_LINE} }, handler);\n`;
+  }
+  if (runtime === 'bun') {
+    return `${head}const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: handler });\nconst { hostname, port } = server;\n${LISTEN_LINE};\n`;
+  }
+  return `${head}export default ${runtime === 'workerd' ? '{ fetch: handler }' : 'handler'};\n`;
+}
+
+export async function bundleFor(runtime: Runtime, library: Library, secret: string): Promise<string> {
+  const edge = runtime === 'edge';
+  const result = await build({
+    absWorkingDir: REPO_ROOT,
+    stdin: { contents: entry(runtime, library, secret), resolveDir: REPO_ROOT, sourcefile: `${runtime}-${library}.ts`, loader: 'ts' },
+    bundle: true,
+    write: false,
+    format: edge ? 'iife' : 'esm',
+    globalName: edge ? EDGE_GLOBAL : undefined,
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['worker', 'browser'],
+    target: 'es2022',
+    tsconfig: 'tsconfig.json',
+    external: ['node:*'],
+    logLevel: 'silent',
+  });
+  const [output] = result.outputFiles;
+  if (!output) throw new Error(`esbuild produced no output for ${runtime}/${library}`);
+  return output.text;
+}
