@@ -12,7 +12,7 @@ import { storeKeyFor } from '../../src/engine/server-mode.js';
 import { cookieValue } from '../support/cookies.js';
 import { harness } from '../support/core-fixtures.js';
 import { countingStore } from '../support/counting-store.js';
-import { needService, reachable } from '../support/services.js';
+import { needRedis } from '../support/services.js';
 
 const DAY = 86400;
 const browserCookie = (token: string) => `sid=${token}; Path=/; HttpOnly; Secure; SameSite=Lax`;
@@ -99,11 +99,7 @@ describe('session.setLifetime in server mode (memory store)', () => {
   });
 });
 
-const skip = needService(
-  'Redis at 127.0.0.1:6379',
-  await reachable(6379),
-  'Start it with `redis-server --port 6379 --save "" --daemonize yes` or run scripts/ci-services.sh.',
-);
+const skip = await needRedis();
 const prefix = `hallpass-test:${randomBytes(6).toString('hex')}:`;
 const io = skip ? undefined : new Redis({ port: 6379, host: '127.0.0.1', lazyConnect: true });
 if (io) await io.connect();

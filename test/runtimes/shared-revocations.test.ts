@@ -12,17 +12,13 @@ import { demoApp } from '../../examples/fetch/app.js';
 import { demoSessions } from '../../examples/fetch/sessions.js';
 import { call } from '../demo/client.js';
 import { type RedisRestServer, startRedisRestServer } from '../support/redis-rest-server.js';
-import { needService, reachable } from '../support/services.js';
+import { needRedis } from '../support/services.js';
 import { BUN, DENO, needRuntime, WORKERD } from './binaries.js';
 import { nodeCall, RUNTIME_SECRET, type RunningRuntime } from './contract.js';
 import { startBun, startDeno, startEdge, startWorkerd } from './runtimes.js';
 
 const skip =
-  needService(
-    'Redis at 127.0.0.1:6379',
-    await reachable(6379),
-    'Start it with `redis-server --port 6379 --save "" --daemonize yes` or run scripts/ci-services.sh.',
-  ) ||
+  (await needRedis()) ||
   needRuntime('Deno', DENO, 'deno') ||
   needRuntime('Bun', BUN, 'bun') ||
   needRuntime('workerd', WORKERD, 'miniflare');

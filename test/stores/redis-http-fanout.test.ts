@@ -12,13 +12,9 @@ import { redisStore } from 'hallpass/redis';
 import { redisHttpStore } from 'hallpass/redis-http';
 import { Redis } from 'ioredis';
 import { startRedisRestServer } from '../support/redis-rest-server.js';
-import { needService, reachable } from '../support/services.js';
+import { needRedis } from '../support/services.js';
 
-const skip = needService(
-  'Redis at 127.0.0.1:6379',
-  await reachable(6379),
-  'Start it with `redis-server --port 6379 --save "" --daemonize yes` or run scripts/ci-services.sh.',
-);
+const skip = await needRedis();
 const token = randomBytes(16).toString('hex');
 const rest = skip ? undefined : await startRedisRestServer({ token });
 const io = skip ? undefined : new Redis({ port: 6379, host: '127.0.0.1' });

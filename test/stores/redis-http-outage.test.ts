@@ -13,16 +13,12 @@ import { redisHttpStore } from 'hallpass/redis-http';
 import { assertFastFailure, startOutageApp, waitForService, warmUp } from '../faults/outage-app.js';
 import { type RedisRestServer, startRedisRestServer } from '../support/redis-rest-server.js';
 import { freePort } from '../support/redis-server.js';
-import { needService, reachable } from '../support/services.js';
+import { needRedis } from '../support/services.js';
 
 const STORE_TIMEOUT = 300;
 /** The store timeout plus scheduling slack on a busy machine; well under a second. */
 const FAIL_FAST_MS = STORE_TIMEOUT + 400;
-const skip = needService(
-  'Redis at 127.0.0.1:6379',
-  await reachable(6379),
-  'Start it with `redis-server --port 6379 --save "" --daemonize yes` or run scripts/ci-services.sh.',
-);
+const skip = await needRedis();
 const token = randomBytes(24).toString('base64url');
 const prefix = { prefix: `hallpass-test:${randomBytes(6).toString('hex')}:` };
 const randomToken = () => randomBytes(32).toString('base64url');

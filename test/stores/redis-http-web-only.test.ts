@@ -13,13 +13,9 @@ import { createContext, runInContext } from 'node:vm';
 import { build } from 'esbuild';
 import type { redisHttpStore } from 'hallpass/redis-http';
 import { type RedisRestServer, startRedisRestServer } from '../support/redis-rest-server.js';
-import { needService, reachable } from '../support/services.js';
+import { needRedis } from '../support/services.js';
 
-const skip = needService(
-  'Redis at 127.0.0.1:6379',
-  await reachable(6379),
-  'Start it with `redis-server --port 6379 --save "" --daemonize yes` or run scripts/ci-services.sh.',
-);
+const skip = await needRedis();
 const token = randomBytes(24).toString('base64url');
 const rest = skip ? undefined : await startRedisRestServer({ token });
 after(() => rest?.close());

@@ -17,13 +17,9 @@ import { describeSessionsOverStore, describeStoreConformance } from 'hallpass/te
 import { Redis } from 'ioredis';
 import { type RedisRestServer, startRedisRestServer } from '../support/redis-rest-server.js';
 import { hasBinary, startRedisServer } from '../support/redis-server.js';
-import { needService, reachable } from '../support/services.js';
+import { needRedis, needService } from '../support/services.js';
 
-const skip = needService(
-  'Redis at 127.0.0.1:6379',
-  await reachable(6379),
-  'Start it with `redis-server --port 6379 --save "" --daemonize yes` or run scripts/ci-services.sh.',
-);
+const skip = await needRedis();
 const noLocalServer = needService(
   'redis-server (the binary, to start a private Redis)',
   hasBinary('redis-server'),

@@ -7,14 +7,10 @@ import { describeSessionsOverStore, describeStoreConformance } from 'hallpass/te
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { hasBinary, startRedisServer, waitFor } from '../support/redis-server.js';
-import { needService, reachable } from '../support/services.js';
+import { needRedis, needService } from '../support/services.js';
 
 // The shared Redis on 6379: every key of this run starts with its own prefix, removed afterwards.
-const skip = needService(
-  'Redis at 127.0.0.1:6379',
-  await reachable(6379),
-  'Start it with `redis-server --port 6379 --save "" --daemonize yes` or run scripts/ci-services.sh.',
-);
+const skip = await needRedis();
 // Two tests start a Redis of their own (to flush its scripts, to stop it): they need the binary.
 const noLocalServer = needService(
   'redis-server (the binary, to start a private Redis)',

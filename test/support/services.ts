@@ -32,3 +32,12 @@ export function needService(service: string, available: boolean, howToRun: strin
   console.log(`# SKIPPED: ${message}`);
   return message;
 }
+
+/** The shared Redis at 127.0.0.1:6379 that the Redis suites use: a skip reason, or `false` when it answers. */
+export async function needRedis(): Promise<string | false> {
+  return needService(
+    'Redis at 127.0.0.1:6379',
+    await reachable(6379),
+    'Start it with `redis-server --port 6379 --save "" --daemonize yes` or run scripts/ci-services.sh.',
+  );
+}
