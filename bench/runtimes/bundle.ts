@@ -1,11 +1,9 @@
 /**
  * One bundle per runtime and library: the library's handler (bench/runtimes/handlers/) behind the
- * runtime's own server entry, bundled by esbuild as test/runtimes/bundle.ts does (neutral platform,
- * worker and browser conditions, `node:` left as imports a runtime without them refuses).
+ * runtime's own server entry, bundled by test/runtimes/bundle.ts exactly as the runtime tests are.
  */
-import { build } from 'esbuild';
+import { bundle } from '../../test/runtimes/bundle.js';
 import { EDGE_GLOBAL } from '../../test/runtimes/edge-server.js';
-import { REPO_ROOT } from '../paths.js';
 import { handlerPath, type Library, type Runtime } from './libraries.js';
 
 // The line test/runtimes/process.ts waits for, printed by the bundle itself.
@@ -22,24 +20,11 @@ function entry(runtime: Runtime, library: Library, secret: string): string {
   return `${head}export default ${runtime === 'workerd' ? '{ fetch: handler }' : 'handler'};\n`;
 }
 
-export async function bundleFor(runtime: Runtime, library: Library, secret: string): Promise<string> {
+export function bundleFor(runtime: Runtime, library: Library, secret: string): Promise<string> {
   const edge = runtime === 'edge';
-  const result = await build({
-    absWorkingDir: REPO_ROOT,
-    stdin: { contents: entry(runtime, library, secret), resolveDir: REPO_ROOT, sourcefile: `${runtime}-${library}.ts`, loader: 'ts' },
-    bundle: true,
-    write: false,
+  return bundle(`${runtime}-${library}.ts`, {
+    contents: entry(runtime, library, secret),
     format: edge ? 'iife' : 'esm',
     globalName: edge ? EDGE_GLOBAL : undefined,
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    conditions: ['worker', 'browser'],
-    target: 'es2022',
-    tsconfig: 'tsconfig.json',
-    external: ['node:*'],
-    logLevel: 'silent',
   });
-  const [output] = result.outputFiles;
-  if (!output) throw new Error(`esbuild produced no output for ${runtime}/${library}`);
-  return output.text;
 }

@@ -14,12 +14,16 @@ export interface BundleOptions {
   format?: 'esm' | 'iife';
   /** With `iife`, the global the entry's exports are assigned to. */
   globalName?: string;
+  /** The entry's source, when it is made in memory: `entry` then only names it, relative to the repository root. */
+  contents?: string;
 }
 
-export async function bundle(entry: string, { format = 'esm', globalName }: BundleOptions = {}): Promise<string> {
+export async function bundle(entry: string, { format = 'esm', globalName, contents }: BundleOptions = {}): Promise<string> {
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: [entry],
+    ...(contents === undefined
+      ? { entryPoints: [entry] }
+      : { stdin: { contents, resolveDir: ROOT, sourcefile: entry, loader: 'ts' as const } }),
     bundle: true,
     write: false,
     format,
