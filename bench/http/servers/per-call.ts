@@ -115,7 +115,10 @@ const OPERATIONS: Record<string, () => unknown> = {
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(aad);
     decipher.setAuthTag(gcmSealed.tag);
-    return decipher.update(gcmSealed.body, undefined, 'utf8') + decipher.final('utf8');
+    // Bytes out and one UTF-8 decode, as the sealed codec opens (an output encoding adds a StringDecoder).
+    const plaintext = decipher.update(gcmSealed.body);
+    decipher.final();
+    return plaintext.toString('utf8');
   },
   'node:crypto HMAC-SHA256 (createHmac, update, digest)': () => createHmac('sha256', key).update(json).digest(),
   'libsodium secretbox seal + base64, as @fastify/secure-session': boxSeal,

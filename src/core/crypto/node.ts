@@ -47,7 +47,11 @@ export function nodeProvider(crypto: NodeCrypto, NodeBuffer: NodeBuffer): Crypto
         const decipher = crypto.createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12), { authTagLength: 16 });
         decipher.setAAD(aad);
         decipher.setAuthTag(blob.subarray(blob.length - 16));
-        return decipher.update(blob.subarray(12, blob.length - 16), undefined, 'utf8') + decipher.final('utf8');
+        // Bytes out, then one UTF-8 decode: an output encoding makes node:crypto build a
+        // StringDecoder for every cipher object, which costs a fifth of the whole open.
+        const plaintext = decipher.update(blob.subarray(12, blob.length - 16));
+        decipher.final();
+        return plaintext.toString('utf8');
       } catch {
         return undefined;
       }
