@@ -1,7 +1,7 @@
 /** Express 5 servers: bare, hallpass (`expressSession`), express-session (memory, connect-redis), cookie-session, iron-session. */
 import { createServer } from 'node:http';
 import express, { type Express, type Request, type Response } from 'express';
-import { expressSession, getSession } from 'hallpass/express';
+import { type ExpressSessionOptions, expressSession, getSession } from 'hallpass/express';
 import { type ConnectMiddleware, cookieSessionMiddleware, expressSessionMiddleware } from './connect-peers.js';
 import { asCount, countBody, type ServerContext, type Starter, UNTOUCHED_BODY } from './context.js';
 import { countWriter, HALLPASS_VARIANTS, type HallpassVariant, hallpassSessions } from './hallpass-sessions.js';
@@ -46,10 +46,10 @@ function bare(before?: (app: Express) => void): Starter {
   };
 }
 
-function hallpass(variant: HallpassVariant): Starter {
+function hallpass(variant: HallpassVariant, options: ExpressSessionOptions = {}): Starter {
   return async (ctx) => {
     const app = express();
-    app.use(expressSession(await hallpassSessions(variant, ctx)));
+    app.use(expressSession(await hallpassSessions(variant, ctx), options));
     const write = countWriter(variant);
     return createServer(
       routes(
@@ -111,6 +111,8 @@ export const expressServers: Record<string, Starter> = {
     }),
   ),
   ...Object.fromEntries(HALLPASS_VARIANTS.map((variant) => [variant, hallpass(variant)])),
+  // The opt-in response gate on Express's shared response prototype, beside the default per-response gate.
+  'hallpass-sealed-proto': hallpass('hallpass-sealed', { gateOnPrototype: true }),
   'express-session': connectPeer((ctx) => expressSessionMiddleware(ctx, 'memory')),
   'express-session-redis': connectPeer((ctx) => expressSessionMiddleware(ctx, 'redis')),
   'cookie-session': connectPeer(cookieSessionMiddleware),
