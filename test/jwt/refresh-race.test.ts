@@ -16,7 +16,7 @@ import memjs from 'memjs';
 import pg from 'pg';
 import { frozenClock } from '../support/clock.js';
 import { MEMCACHED_HOW_TO, memcachedInstalled, startMemcached } from '../support/memcached-server.js';
-import { needService, reachable } from '../support/services.js';
+import { deleteKeysUnder, needService, reachable } from '../support/services.js';
 import { durableStore, hsTokens } from './fixtures.js';
 import { rejection } from './forge.js';
 
@@ -36,12 +36,7 @@ const postgres = pool && postgresStore(pool, { table: run, cleanupIntervalMs: 0 
 
 after(async () => {
   if (redis) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${run}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeysUnder(redis, `${run}:`);
     redis.disconnect();
   }
   if (pool) {

@@ -12,7 +12,7 @@ import { redisStore } from 'hallpass/redis';
 import { redisHttpStore } from 'hallpass/redis-http';
 import { Redis } from 'ioredis';
 import { startRedisRestServer } from '../support/redis-rest-server.js';
-import { needRedis } from '../support/services.js';
+import { deleteKeysUnder, needRedis } from '../support/services.js';
 
 const skip = await needRedis();
 const token = randomBytes(16).toString('hex');
@@ -23,12 +23,7 @@ const SESSIONS = 3000;
 
 after(async () => {
   if (!io || !rest) return;
-  let cursor = '0';
-  do {
-    const [next, keys] = await io.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await io.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeysUnder(io, prefix);
   io.disconnect();
   await rest.close();
 });

@@ -17,7 +17,7 @@ import { describeSessionsOverStore, describeStoreConformance } from 'hallpass/te
 import { Redis } from 'ioredis';
 import { type RedisRestServer, startRedisRestServer } from '../support/redis-rest-server.js';
 import { hasBinary, startRedisServer } from '../support/redis-server.js';
-import { needRedis, needService } from '../support/services.js';
+import { deleteKeysUnder, needRedis, needService } from '../support/services.js';
 
 const skip = await needRedis();
 const noLocalServer = needService(
@@ -34,12 +34,7 @@ const upstashClient = (url: string, secret = token) => new UpstashRedis({ url, t
 
 after(async () => {
   if (!io || !rest) return;
-  let cursor = '0';
-  do {
-    const [next, keys] = await io.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await io.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeysUnder(io, prefix);
   io.disconnect();
   await rest.close();
 });

@@ -7,7 +7,7 @@ import { describeSessionsOverStore, describeStoreConformance } from 'hallpass/te
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { hasBinary, startRedisServer, waitFor } from '../support/redis-server.js';
-import { needRedis, needService } from '../support/services.js';
+import { deleteKeysUnder, needRedis, needService } from '../support/services.js';
 
 // The shared Redis on 6379: every key of this run starts with its own prefix, removed afterwards.
 const skip = await needRedis();
@@ -25,13 +25,7 @@ if (io && node && node3) await Promise.all([io.connect(), node.connect(), node3.
 
 after(async () => {
   if (!io || !node || !node3) return;
-  // Remove this run's keys only: the shared server also serves other suites.
-  let cursor = '0';
-  do {
-    const [next, keys] = await io.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await io.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeysUnder(io, prefix);
   io.disconnect();
   await Promise.all([node.close(), node3.close()]);
 });

@@ -41,3 +41,19 @@ export async function needRedis(): Promise<string | false> {
     'Start it with `redis-server --port 6379 --save "" --daemonize yes` or run scripts/ci-services.sh.',
   );
 }
+
+/** The part of an ioredis client that `deleteKeysUnder` uses. */
+interface ScanningClient {
+  scan(cursor: string, match: 'MATCH', pattern: string, count: 'COUNT', size: number): Promise<[string, string[]]>;
+  unlink(...keys: string[]): Promise<number>;
+}
+
+/** Removes this run's keys only (everything under `prefix`): the shared Redis also serves other suites. */
+export async function deleteKeysUnder(client: ScanningClient, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await client.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
