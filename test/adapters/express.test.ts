@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import cookieSessionPeer from 'cookie-session';
 import express from 'express';
+import expressSessionPeer from 'express-session';
 import express4 from 'express4';
 import { createSessions, type Json, type Session, type SessionStore, StoreError } from 'hallpass';
 import { type ExpressSession, expressSession, getSession } from 'hallpass/express';
@@ -156,73 +158,190 @@ describe('hallpass/express store failures', () => {
   });
 });
 
-describe('hallpass/express response gate', () => {
-  const GATED = ['writeHead', 'write', 'end', 'flushHeaders'];
+for (const [name, framework] of [
+  ['Express 4', express4],
+  ['Express 5', express],
+] as const) {
+  describe(`hallpass/express response gate on ${name}`, () => {
+    const GATED = ['writeHead', 'write', 'end', 'flushHeaders'];
+    const ownGated = (target: object) => GATED.filter((method) => Object.hasOwn(target, method));
+    /** Express's base response prototype, shared by every app of this Express in the process. */
+    const base = (framework as unknown as { response: object }).response;
 
-  it("leaves Express's shared response prototype alone by default", async () => {
-    const app = express();
-    app.use(expressSession(createSessions({ store: delayedStore(5), now })));
-    app.get('/', (req, res) => {
-      getSession(req).set('seen', true);
-      res.json({ ok: true });
-    });
-    const url = await serve(app);
-    const answer = await call(url, 'GET', '/');
-    assert.equal(answer.setCookies.length, 1);
-    assert.deepEqual(
-      GATED.filter((method) => Object.hasOwn(express.response, method)),
-      [],
-    );
-  });
-
-  // A mounted sub-app swaps each response's prototype for its own, and a response served before
-  // the middleware must pass straight through, with the gate on each response or on the prototype.
-  for (const gateOnPrototype of [false, true]) {
-    for (const mode of ['cookie', 'server'] as const) {
-      it(`saves a change made inside a mounted sub-app before its body leaves (${mode} mode, gateOnPrototype: ${gateOnPrototype})`, async () => {
-        const store = delayedStore(20);
-        const sessions = mode === 'cookie' ? createSessions({ secret: SECRET, now }) : createSessions({ store, now });
-        const app = express();
-        app.get('/free', (_req, res) => res.json({ free: true }));
-        app.use(expressSession(sessions, { gateOnPrototype }));
-        const sub = express();
-        sub.get('/visit', (req, res) => {
-          getSession(req).set('visited', 'sub');
-          res.json({ ok: true });
-        });
-        app.use('/sub', sub);
-        const url = await serve(app);
-        const free = await call(url, 'GET', '/free');
-        assert.deepEqual(free.body, { free: true });
-        assert.deepEqual(free.setCookies, []);
-        const visit = await call(url, 'GET', '/sub/visit');
-        assert.deepEqual(visit.body, { ok: true });
-        assert.equal(visit.setCookies.length, 1);
-        assert.equal((await sessions.load(cookiePair(visit.setCookies[0]))).get('visited'), 'sub');
+    it("gates once on Express's base response prototype by default; an app without hallpass is served through it", async () => {
+      const app = framework();
+      app.use(expressSession(createSessions({ secret: SECRET, now })));
+      let ownOnResponse: string[] | undefined;
+      let sessionOwnedByRequest: boolean | undefined;
+      app.get('/', (req, res) => {
+        getSession(req).set('seen', true);
+        ownOnResponse = ownGated(res);
+        sessionOwnedByRequest = Object.hasOwn(req, 'session');
+        res.json({ ok: true });
       });
-    }
-  }
-
-  it('with gateOnPrototype, puts the gate once on the shared prototype and serves apps without hallpass through it', async () => {
-    const withSession = express();
-    withSession.use(expressSession(createSessions({ secret: SECRET, now }), { gateOnPrototype: true }));
-    withSession.get('/', (req, res) => {
-      getSession(req).set('seen', true);
-      res.json({ ok: true });
+      const plain = framework();
+      plain.get('/', (req, res) => res.json({ plain: true, session: (req as { session?: unknown }).session ?? null }));
+      const [sessionUrl, plainUrl] = [await serve(app), await serve(plain)];
+      assert.equal((await call(sessionUrl, 'GET', '/')).setCookies.length, 1);
+      assert.deepEqual(ownOnResponse, []);
+      assert.equal(sessionOwnedByRequest, false);
+      assert.deepEqual(ownGated(base), GATED);
+      assert.deepEqual(ownGated(app.response), []);
+      const other = await call(plainUrl, 'GET', '/');
+      assert.deepEqual(other.body, { plain: true, session: null });
+      assert.deepEqual(other.setCookies, []);
     });
-    const plain = express();
-    plain.get('/', (_req, res) => res.json({ plain: true }));
-    const [sessionUrl, plainUrl] = [await serve(withSession), await serve(plain)];
-    assert.equal((await call(sessionUrl, 'GET', '/')).setCookies.length, 1);
-    assert.deepEqual(
-      GATED.filter((method) => Object.hasOwn(express.response, method)),
-      GATED,
-    );
-    const other = await call(plainUrl, 'GET', '/');
-    assert.deepEqual(other.body, { plain: true });
-    assert.deepEqual(other.setCookies, []);
+
+    it('with gateOnPrototype: false, gates each response with own methods', async () => {
+      const app = framework();
+      app.use(expressSession(createSessions({ secret: SECRET, now }), { gateOnPrototype: false }));
+      let ownOnResponse: string[] | undefined;
+      app.get('/', (req, res) => {
+        getSession(req).set('seen', true);
+        ownOnResponse = ownGated(res);
+        res.json({ ok: true });
+      });
+      assert.equal((await call(await serve(app), 'GET', '/')).setCookies.length, 1);
+      assert.deepEqual(ownOnResponse, GATED);
+      assert.deepEqual(ownGated(app.response), []);
+    });
+
+    it('leaves express-session and cookie-session working in other apps of the process', async () => {
+      const withHallpass = framework();
+      withHallpass.use(expressSession(createSessions({ secret: SECRET, now })));
+      withHallpass.get('/', (req, res) => {
+        getSession(req).set('seen', true);
+        res.json({ ok: true });
+      });
+      const counted = (app: express.Express) =>
+        app.get('/', (req, res) => {
+          const session = (req as unknown as { session: { views?: number } }).session;
+          session.views = (session.views ?? 0) + 1;
+          res.json({ views: session.views });
+        });
+      const withExpressSession = framework();
+      withExpressSession.use(expressSessionPeer({ secret: SECRET, resave: false, saveUninitialized: false }));
+      counted(withExpressSession as express.Express);
+      const withCookieSession = framework();
+      withCookieSession.use(cookieSessionPeer({ keys: [SECRET] }));
+      counted(withCookieSession as express.Express);
+      assert.equal((await call(await serve(withHallpass as express.Express), 'GET', '/')).setCookies.length, 1);
+      for (const app of [withExpressSession, withCookieSession]) {
+        const url = await serve(app as express.Express);
+        const first = await call(url, 'GET', '/');
+        assert.deepEqual(first.body, { views: 1 });
+        const cookie = first.setCookies.map(cookiePair).join('; ');
+        const second = await call(url, 'GET', '/', { cookie });
+        assert.deepEqual(second.body, { views: 2 });
+      }
+    });
+
+    it('saves a change made in an app called without being mounted (vhost style)', async () => {
+      const sessions = createSessions({ secret: SECRET, now });
+      const inner = framework();
+      inner.get('/visit', (req, res) => {
+        getSession(req).set('visited', 'inner');
+        res.json({ ok: true });
+      });
+      const app = framework();
+      app.use(expressSession(sessions));
+      app.use((req, res, next) => (inner as unknown as express.RequestHandler)(req, res, next));
+      const visit = await call(await serve(app as express.Express), 'GET', '/visit');
+      assert.deepEqual(visit.body, { ok: true });
+      assert.equal(visit.setCookies.length, 1);
+      assert.equal((await sessions.load(cookiePair(visit.setCookies[0]))).get('visited'), 'inner');
+    });
+
+    // A mounted sub-app swaps each response's prototype for its own as the request enters it and
+    // back as it leaves; a response served before the middleware must pass straight through.
+    for (const gateOnPrototype of [true, false]) {
+      for (const mode of ['cookie', 'server'] as const) {
+        const sessionsFor = () =>
+          mode === 'cookie' ? createSessions({ secret: SECRET, now }) : createSessions({ store: delayedStore(20), now });
+
+        it(`saves a change made inside a mounted sub-app before its body leaves (${mode} mode, gateOnPrototype: ${gateOnPrototype})`, async () => {
+          const sessions = sessionsFor();
+          const app = framework();
+          app.get('/free', (_req, res) => res.json({ free: true }));
+          app.use(expressSession(sessions, { gateOnPrototype }));
+          const sub = framework();
+          sub.get('/visit', (req, res) => {
+            getSession(req).set('visited', 'sub');
+            res.json({ ok: true });
+          });
+          app.use('/sub', sub);
+          const url = await serve(app);
+          const free = await call(url, 'GET', '/free');
+          assert.deepEqual(free.body, { free: true });
+          assert.deepEqual(free.setCookies, []);
+          const visit = await call(url, 'GET', '/sub/visit');
+          assert.deepEqual(visit.body, { ok: true });
+          assert.equal(visit.setCookies.length, 1);
+          assert.equal((await sessions.load(cookiePair(visit.setCookies[0]))).get('visited'), 'sub');
+        });
+
+        it(`saves a change made in a sub-app's middleware when the parent app sends the response (${mode} mode, gateOnPrototype: ${gateOnPrototype})`, async () => {
+          const sessions = sessionsFor();
+          const sub = framework();
+          sub.use(expressSession(sessions, { gateOnPrototype }));
+          sub.use((req, _res, next) => {
+            getSession(req).set('visited', 'sub');
+            next();
+          });
+          const app = framework();
+          app.use('/sub', sub);
+          // Reached after the sub-app passed the request on: Express has put the parent's prototype back.
+          app.get('/sub/after', (_req, res) => res.json({ ok: true }));
+          const url = await serve(app);
+          const after = await call(url, 'GET', '/sub/after');
+          assert.deepEqual(after.body, { ok: true });
+          assert.equal(after.setCookies.length, 1);
+          assert.equal((await sessions.load(cookiePair(after.setCookies[0]))).get('visited'), 'sub');
+        });
+      }
+    }
+
+    it('works beside a middleware that gave the request its own session property first', async () => {
+      const sessions = createSessions({ secret: SECRET, now });
+      const app = framework();
+      app.use((req, _res, next) => {
+        // An own property, as cookie-session defines it.
+        Object.defineProperty(req, 'session', { value: 'placeholder', writable: true, configurable: true, enumerable: true });
+        next();
+      });
+      app.use(expressSession(sessions));
+      app.get('/', (req, res) => {
+        getSession(req).set('seen', 'yes');
+        res.json({ own: Object.hasOwn(req, 'session') });
+      });
+      const answer = await call(await serve(app), 'GET', '/');
+      assert.deepEqual(answer.body, { own: true });
+      assert.equal((await sessions.load(cookiePair(answer.setCookies[0]))).get('seen'), 'yes');
+    });
+
+    it('wraps the response itself when a middleware before it already wrapped res.end', async () => {
+      const sessions = createSessions({ store: delayedStore(20), now });
+      const app = framework();
+      app.use((_req, res, next) => {
+        const end = res.end;
+        res.end = function wrappedEnd(this: typeof res, ...args: unknown[]) {
+          return (end as (...a: unknown[]) => unknown).apply(this, args);
+        } as typeof res.end;
+        next();
+      });
+      app.use(expressSession(sessions));
+      app.get('/', (req, res) => {
+        getSession(req).set('seen', 'yes');
+        res.json({ ok: true });
+      });
+      const answer = await call(await serve(app), 'GET', '/');
+      assert.deepEqual(answer.body, { ok: true });
+      assert.equal(answer.setCookies.length, 1);
+      assert.equal((await sessions.load(cookiePair(answer.setCookies[0]))).get('seen'), 'yes');
+      assert.deepEqual(ownGated(app.response), []);
+    });
   });
-});
+}
 
 describe('hallpass/express typing and misuse', () => {
   it('getSession names the fix when the middleware did not run', () => {

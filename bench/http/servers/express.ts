@@ -101,9 +101,10 @@ export const expressServers: Record<string, Starter> = {
   bare: bare(),
   // One middleware that does nothing: what Express charges for any session middleware.
   noop: bare((app) => app.use((_req, _res, next) => next())),
-  // One that only gives the request a `session` property, as every session middleware must. Express
-  // sets each request's prototype, and on Node 20 (V8 11) a property added after that gives the
-  // request a hidden class of its own, which costs more than the middleware (docs/benchmarks/profile.md).
+  // One that only gives the request an own `session` property, as express-session and cookie-session
+  // do. Express sets each request's prototype, and on Node 20 (V8 11) a property added after that
+  // gives the request a hidden class of its own, which costs more than the middleware
+  // (docs/benchmarks/profile.md); hallpass keeps `req.session` on the app's prototype instead.
   'noop-session': bare((app) =>
     app.use((req, _res, next) => {
       (req as unknown as { session: object }).session = NO_SESSION;
@@ -111,8 +112,8 @@ export const expressServers: Record<string, Starter> = {
     }),
   ),
   ...Object.fromEntries(HALLPASS_VARIANTS.map((variant) => [variant, hallpass(variant)])),
-  // The opt-in response gate on Express's shared response prototype, beside the default per-response gate.
-  'hallpass-sealed-proto': hallpass('hallpass-sealed', { gateOnPrototype: true }),
+  // The response gate as own methods of each response, beside the default gate on the app's prototype.
+  'hallpass-sealed-own': hallpass('hallpass-sealed', { gateOnPrototype: false }),
   'express-session': connectPeer((ctx) => expressSessionMiddleware(ctx, 'memory')),
   'express-session-redis': connectPeer((ctx) => expressSessionMiddleware(ctx, 'redis')),
   'cookie-session': connectPeer(cookieSessionMiddleware),

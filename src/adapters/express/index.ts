@@ -26,6 +26,7 @@ import { attachSessionNow, type GatePlacement } from '../node/commit.js';
 import { sendStoreFailure } from '../node/failure.js';
 import type { AdapterOptions } from '../options.js';
 import { type ExpressSession, expressCompat, isExpressSession } from './compat.js';
+import { installSessionSlot } from './session-slot.js';
 
 export type { ExpressSession } from './compat.js';
 
@@ -39,15 +40,15 @@ export interface ExpressSessionOptions extends Omit<AdapterOptions, 'onStoreErro
   onStoreError?: 'fail' | 'next' | 'anonymous';
   /**
    * Where the response gate (which holds the first write until the session is saved) goes.
-   * `false` (default): onto each response, as own methods, touching nothing else. `true`: once onto
-   * Express's base response prototype, which every Express app in the process shares; responses
-   * of apps without `expressSession` then pass through a `WeakMap` lookup on each `writeHead`,
-   * `write`, `end` and `flushHeaders`. Saves CPU on each request that uses its session (see "The response gate and
-   * Express's prototype" in docs/frameworks.md for the measured difference).
+   * `true` (default): once onto Express's base response prototype (`express.response`, which every
+   * app's responses inherit), as four methods that find each response's gate in a `WeakMap`;
+   * responses without one, of this app or another, pass straight through. `false`: onto each
+   * response, as own methods, touching nothing shared, at a CPU cost per request (see "The
+   * response gate and Express's prototype" in docs/frameworks.md for the figures).
    *
    * @example
    * ```ts
-   * app.use(expressSession(sessions, { gateOnPrototype: true }))
+   * app.use(expressSession(sessions, { gateOnPrototype: false }))
    * ```
    */
   gateOnPrototype?: boolean;
@@ -69,7 +70,7 @@ export function expressSession<T extends SessionData>(
   options: ExpressSessionOptions = {},
 ): ExpressSessionMiddleware {
   const core = options as AdapterOptions;
-  const gateOn: GatePlacement = options.gateOnPrototype === true ? 'prototype' : 'response';
+  const gateOn: GatePlacement = options.gateOnPrototype === false ? 'response' : 'prototype';
   const ready = (req: IncomingMessage, next: (error?: unknown) => void) => (session: Session<T>) => {
     const owner = req as { session?: unknown };
     owner.session = expressCompat(session, owner, sessions.options.now);
@@ -83,6 +84,7 @@ export function expressSession<T extends SessionData>(
   return function hallpassSession(req, res, next) {
     // Mounted twice (an app and a sub-router): the first one already arranged the save.
     if (isExpressSession((req as { session?: unknown }).session)) return next();
+    installSessionSlot(req);
     let attached: Session<T> | Promise<Session<T>>;
     try {
       attached = attachSessionNow(sessions, req, res, core, gateOn);

@@ -13,8 +13,9 @@ import { applyResult } from './head-headers.js';
 import { prototypeGate } from './prototype-gate.js';
 
 /**
- * Where the gate's four methods go: own properties of each response (the default), or, once, the
- * prototype a framework gives its responses (`"prototype"`, Express's `gateOnPrototype` option).
+ * Where the gate's four methods go: own properties of each response (`node:http`), or, once, the
+ * response prototype of the app that serves it (`"prototype"`: Express, unless its
+ * `gateOnPrototype` option is `false`).
  */
 export type GatePlacement = 'response' | 'prototype';
 

@@ -1,64 +1,90 @@
 /**
- * The response gate placed on Express's shared response prototype instead of on each response:
- * what `expressSession`'s `gateOnPrototype` option turns on (off by default). See "The response
- * gate and Express's prototype" in docs/frameworks.md for what it saves and what it changes.
+ * The response gate placed on Express's base response prototype instead of on each response: what
+ * `expressSession` does unless `gateOnPrototype: false`. See "The response gate and Express's
+ * prototype" in docs/frameworks.md for what it saves and what it changes.
  *
- * Express gives every response its app's prototype (`setPrototypeOf` per request), and V8 makes
- * each own property then added to that object costlier than on a plain `ServerResponse`. Placed
- * on the prototype, the four methods go on once, each finds its response's gate in a WeakMap,
- * and a response without one (not under the session middleware) passes straight through.
+ * Express gives every response its app's prototype (`setPrototypeOf` per request). V8 then adds
+ * each own property to such an object on a slow path, with a hidden class of its own rather than
+ * one shared with the previous response, so four wrapped methods per response would cost more
+ * than the rest of the middleware. Placed on the prototype, the four methods go on once, each
+ * finds its response's gate in a WeakMap, and a response without one (not under the session
+ * middleware, or of another app) passes straight through.
  */
 import { ServerResponse } from 'node:http';
-import { answer, type Enter, METHODS, type Originals } from './gate-calls.js';
+import { answer, type Enter, METHODS, type Method, type Originals } from './gate-calls.js';
 
 const GATES = new WeakMap<ServerResponse, Enter>();
+/** Each prototype that carries the dispatching methods, with the methods they stand in front of. */
 const PROTOTYPE_ORIGINALS = new WeakMap<object, Originals>();
 
 /**
- * Gates `res` through its framework's response prototype: the methods there stand in front of
- * the ungated ones, which are returned; `register` then hands the response its gate. Undefined
- * when that prototype cannot carry the gate (see `gatePrototypeOf`): the caller uses own closures.
+ * Gates `res` through its framework's base response prototype: the methods there stand in front
+ * of the ungated ones, which are returned; `register` then hands the response its gate. Undefined
+ * when no prototype can carry the gate (see `gatePrototypeOf`): the caller uses own closures.
  */
 export function prototypeGate(res: ServerResponse): { original: Originals; register: (enter: Enter) => void } | undefined {
-  const base = gatePrototypeOf(res);
-  if (!base) return undefined;
-  return { original: gatedPrototype(base), register: (enter) => GATES.set(res, enter) };
+  const prototype = gatePrototypeOf(res);
+  if (!prototype) return undefined;
+  return { original: gatedPrototype(prototype), register: (enter) => GATES.set(res, enter) };
 }
 
 /**
  * The prototype that carries the gate for this response: the framework's base response object,
- * the one just above Node's `ServerResponse.prototype` (Express's, shared by every app and mounted
- * sub-app, whose prototypes it swaps in and out). Undefined, and own closures are used instead,
- * for a plain `ServerResponse`, or when the response or an object on the way already has its own
- * methods (a middleware that wrapped `res.end` first captured the ungated one, so only own
- * closures can come before it).
+ * the one just above Node's `ServerResponse.prototype` (`express.response`). Every app's response
+ * prototype inherits from it: the app's own, a mounted sub-app's (which Express swaps in and out
+ * as the request enters and leaves it), and that of an app called without being mounted (`vhost`,
+ * or `otherApp(req, res, next)` in a middleware), so the gate stays on the response's chain
+ * wherever the response is finished.
+ *
+ * Undefined, and own closures are used instead: for a plain `ServerResponse`, or when the
+ * response or an object on the way already has its own methods that are not the gate's (a
+ * middleware that wrapped `res.end` first captured the ungated one, so only own closures can come
+ * before it).
  */
 function gatePrototypeOf(res: ServerResponse): object | undefined {
-  if (METHODS.some((method) => Object.hasOwn(res, method))) return undefined;
+  if (hasOwnMethod(res)) return undefined;
   let prototype = Object.getPrototypeOf(res) as object | null;
   while (prototype !== null && prototype !== ServerResponse.prototype) {
     const parent = Object.getPrototypeOf(prototype) as object | null;
     if (parent === ServerResponse.prototype) return prototype;
-    if (METHODS.some((method) => Object.hasOwn(prototype as object, method))) return undefined;
+    if (hasOwnMethod(prototype)) return undefined;
     prototype = parent;
   }
   return undefined;
 }
 
-/** Puts the dispatching methods on `prototype` once; returns the methods they stand in front of. */
+function hasOwnMethod(target: object): boolean {
+  return METHODS.some((method) => Object.hasOwn(target, method));
+}
+
+/**
+ * Puts the dispatching methods on `prototype` once; returns the methods they stand in front of.
+ * Those are looked up on the prototype's parent at each call rather than kept, so a method
+ * patched further down the chain later (an APM agent on `ServerResponse.prototype`) is still the
+ * one called.
+ */
 function gatedPrototype(prototype: object): Originals {
   const known = PROTOTYPE_ORIGINALS.get(prototype);
   if (known) return known;
-  const target = prototype as Originals;
-  const originals: Originals = { writeHead: target.writeHead, write: target.write, end: target.end, flushHeaders: target.flushHeaders };
+  const ungated = (method: Method) =>
+    function ungatedCall(this: ServerResponse, ...args: unknown[]): unknown {
+      const parent = Object.getPrototypeOf(prototype) as Originals;
+      return (parent[method] as (...a: unknown[]) => unknown).apply(this, args);
+    };
+  const originals = {
+    writeHead: ungated('writeHead'),
+    write: ungated('write'),
+    end: ungated('end'),
+    flushHeaders: ungated('flushHeaders'),
+  } as unknown as Originals;
   for (const method of METHODS) {
-    const ungated = originals[method] as (...args: unknown[]) => unknown;
+    const callUngated = originals[method] as (...args: unknown[]) => unknown;
     Object.defineProperty(prototype, method, {
       configurable: true,
       writable: true,
       value: function gated(this: ServerResponse, ...args: unknown[]) {
         const enter = GATES.get(this);
-        return enter ? answer(this, method, enter(method, args)) : ungated.apply(this, args);
+        return enter ? answer(this, method, enter(method, args)) : callUngated.apply(this, args);
       },
     });
   }
