@@ -172,11 +172,9 @@ for (const [name, framework] of [
       const app = framework();
       app.use(expressSession(createSessions({ secret: SECRET, now })));
       let ownOnResponse: string[] | undefined;
-      let sessionOwnedByRequest: boolean | undefined;
       app.get('/', (req, res) => {
         getSession(req).set('seen', true);
         ownOnResponse = ownGated(res);
-        sessionOwnedByRequest = Object.hasOwn(req, 'session');
         res.json({ ok: true });
       });
       const plain = framework();
@@ -184,7 +182,6 @@ for (const [name, framework] of [
       const [sessionUrl, plainUrl] = [await serve(app), await serve(plain)];
       assert.equal((await call(sessionUrl, 'GET', '/')).setCookies.length, 1);
       assert.deepEqual(ownOnResponse, []);
-      assert.equal(sessionOwnedByRequest, false);
       assert.deepEqual(ownGated(base), GATED);
       assert.deepEqual(ownGated(app.response), []);
       const other = await call(plainUrl, 'GET', '/');
@@ -206,51 +203,76 @@ for (const [name, framework] of [
       assert.deepEqual(ownGated(app.response), []);
     });
 
-    it('leaves express-session and cookie-session working in other apps of the process', async () => {
+    it('leaves express-session (logout included) and cookie-session working in other apps of the process', async () => {
       const withHallpass = framework();
       withHallpass.use(expressSession(createSessions({ secret: SECRET, now })));
       withHallpass.get('/', (req, res) => {
         getSession(req).set('seen', true);
         res.json({ ok: true });
       });
-      const counted = (app: express.Express) =>
-        app.get('/', (req, res) => {
-          const session = (req as unknown as { session: { views?: number } }).session;
-          session.views = (session.views ?? 0) + 1;
-          res.json({ views: session.views });
+      assert.equal((await call(await serve(withHallpass as express.Express), 'GET', '/')).setCookies.length, 1);
+
+      type PeerSession = { user?: string; destroy?: (done: () => void) => void } | null;
+      const peerSession = (req: unknown) => (req as { session: PeerSession }).session;
+      const routes = (app: express.Express, logout: (req: unknown, res: express.Response) => void) => {
+        app.post('/login', (req, res) => {
+          (peerSession(req) as { user?: string }).user = 'alice';
+          res.json({ ok: true });
         });
+        app.post('/logout', (req, res) => logout(req, res));
+        app.get('/me', (req, res) => res.json({ user: peerSession(req)?.user ?? null }));
+      };
       const withExpressSession = framework();
       withExpressSession.use(expressSessionPeer({ secret: SECRET, resave: false, saveUninitialized: false }));
-      counted(withExpressSession as express.Express);
+      // A change on every signed-in request, so a logout that left req.session in place would save it back.
+      withExpressSession.use((req, _res, next) => {
+        const session = peerSession(req) as { user?: string; seenAt?: number } | null;
+        if (session?.user) session.seenAt = Date.now();
+        next();
+      });
+      // express-session's logout: destroy() deletes req.session, so nothing is saved back.
+      routes(withExpressSession as express.Express, (req, res) => peerSession(req)?.destroy?.(() => res.json({ ok: true })));
       const withCookieSession = framework();
       withCookieSession.use(cookieSessionPeer({ keys: [SECRET] }));
-      counted(withCookieSession as express.Express);
-      assert.equal((await call(await serve(withHallpass as express.Express), 'GET', '/')).setCookies.length, 1);
+      routes(withCookieSession as express.Express, (req, res) => {
+        (req as { session: PeerSession }).session = null;
+        res.json({ ok: true });
+      });
       for (const app of [withExpressSession, withCookieSession]) {
         const url = await serve(app as express.Express);
-        const first = await call(url, 'GET', '/');
-        assert.deepEqual(first.body, { views: 1 });
-        const cookie = first.setCookies.map(cookiePair).join('; ');
-        const second = await call(url, 'GET', '/', { cookie });
-        assert.deepEqual(second.body, { views: 2 });
+        const login = await call(url, 'POST', '/login');
+        const cookie = login.setCookies.map(cookiePair).join('; ');
+        assert.deepEqual((await call(url, 'GET', '/me', { cookie })).body, { user: 'alice' });
+        const logout = await call(url, 'POST', '/logout', { cookie });
+        const after = logout.setCookies.length > 0 ? logout.setCookies.map(cookiePair).join('; ') : cookie;
+        assert.deepEqual((await call(url, 'GET', '/me', { cookie: after })).body, { user: null });
+        // The cookie from before the logout no longer signs anyone in either.
+        if (app === withExpressSession) assert.deepEqual((await call(url, 'GET', '/me', { cookie })).body, { user: null });
       }
     });
 
-    it('saves a change made in an app called without being mounted (vhost style)', async () => {
-      const sessions = createSessions({ secret: SECRET, now });
-      const inner = framework();
-      inner.get('/visit', (req, res) => {
-        getSession(req).set('visited', 'inner');
-        res.json({ ok: true });
+    for (const mode of ['cookie', 'server'] as const) {
+      it(`saves a change made in an app of the same Express called without being mounted, vhost style (${mode} mode)`, async () => {
+        const sessions = mode === 'cookie' ? createSessions({ secret: SECRET, now }) : createSessions({ store: delayedStore(20), now });
+        const inner = framework();
+        inner.get('/visit', (req, res) => {
+          getSession(req).set('visited', 'inner');
+          res.json({ ok: true });
+        });
+        const app = framework();
+        app.use(expressSession(sessions));
+        // The outer app uses the session first, so the gate is in place before the inner app takes the response.
+        app.use((req, _res, next) => {
+          getSession(req).get('visited');
+          next();
+        });
+        app.use((req, res, next) => (inner as unknown as express.RequestHandler)(req, res, next));
+        const visit = await call(await serve(app as express.Express), 'GET', '/visit');
+        assert.deepEqual(visit.body, { ok: true });
+        assert.equal(visit.setCookies.length, 1);
+        assert.equal((await sessions.load(cookiePair(visit.setCookies[0]))).get('visited'), 'inner');
       });
-      const app = framework();
-      app.use(expressSession(sessions));
-      app.use((req, res, next) => (inner as unknown as express.RequestHandler)(req, res, next));
-      const visit = await call(await serve(app as express.Express), 'GET', '/visit');
-      assert.deepEqual(visit.body, { ok: true });
-      assert.equal(visit.setCookies.length, 1);
-      assert.equal((await sessions.load(cookiePair(visit.setCookies[0]))).get('visited'), 'inner');
-    });
+    }
 
     // A mounted sub-app swaps each response's prototype for its own as the request enters it and
     // back as it leaves; a response served before the middleware must pass straight through.

@@ -101,10 +101,10 @@ export const expressServers: Record<string, Starter> = {
   bare: bare(),
   // One middleware that does nothing: what Express charges for any session middleware.
   noop: bare((app) => app.use((_req, _res, next) => next())),
-  // One that only gives the request an own `session` property, as express-session and cookie-session
-  // do. Express sets each request's prototype, and on Node 20 (V8 11) a property added after that
-  // gives the request a hidden class of its own, which costs more than the middleware
-  // (docs/benchmarks/profile.md); hallpass keeps `req.session` on the app's prototype instead.
+  // One that only gives the request a `session` property, as every session middleware does (an
+  // accessor on a prototype would break `delete req.session`, express-session's logout). Express
+  // sets each request's prototype, and on Node 20 (V8 11) a property added after that gives the
+  // request a hidden class of its own, which costs more than the middleware (docs/benchmarks/profile.md).
   'noop-session': bare((app) =>
     app.use((req, _res, next) => {
       (req as unknown as { session: object }).session = NO_SESSION;

@@ -25,10 +25,13 @@ import type { Sessions } from '../../engine/sessions.js';
 import { attachSessionNow, type GatePlacement } from '../node/commit.js';
 import { sendStoreFailure } from '../node/failure.js';
 import type { AdapterOptions } from '../options.js';
+import { reportError } from '../support.js';
 import { type ExpressSession, expressCompat, isExpressSession } from './compat.js';
-import { installSessionSlot } from './session-slot.js';
 
 export type { ExpressSession } from './compat.js';
+
+const BYPASSED =
+  "A response left without passing hallpass's response gate on express.response: its request went through an app of another copy of Express called without being mounted (vhost, or otherApp(req, res, next)), so a change to its session was not saved. hallpass now gates each response of this middleware itself; pass expressSession(sessions, { gateOnPrototype: false }) to start that way.";
 
 /** Options of `expressSession`. */
 export interface ExpressSessionOptions extends Omit<AdapterOptions, 'onStoreError'> {
@@ -70,7 +73,13 @@ export function expressSession<T extends SessionData>(
   options: ExpressSessionOptions = {},
 ): ExpressSessionMiddleware {
   const core = options as AdapterOptions;
-  const gateOn: GatePlacement = options.gateOnPrototype === false ? 'response' : 'prototype';
+  let gateOn: GatePlacement = options.gateOnPrototype === false ? 'response' : 'prototype';
+  // Once a response got past the gate on the prototype, this middleware gates each response itself.
+  const bypassed = () => {
+    if (gateOn === 'response') return;
+    gateOn = 'response';
+    reportError(core, new HallpassError('ERR_SESSION_STATE', BYPASSED));
+  };
   const ready = (req: IncomingMessage, next: (error?: unknown) => void) => (session: Session<T>) => {
     const owner = req as { session?: unknown };
     owner.session = expressCompat(session, owner, sessions.options.now);
@@ -84,10 +93,9 @@ export function expressSession<T extends SessionData>(
   return function hallpassSession(req, res, next) {
     // Mounted twice (an app and a sub-router): the first one already arranged the save.
     if (isExpressSession((req as { session?: unknown }).session)) return next();
-    installSessionSlot(req);
     let attached: Session<T> | Promise<Session<T>>;
     try {
-      attached = attachSessionNow(sessions, req, res, core, gateOn);
+      attached = attachSessionNow(sessions, req, res, core, gateOn, bypassed);
     } catch (error) {
       return refuse(res, next)(error);
     }

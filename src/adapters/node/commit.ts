@@ -25,11 +25,12 @@ export function attachSessionNow<T extends SessionData>(
   res: ServerResponse,
   options: AdapterOptions = {},
   gateOn: GatePlacement = 'response',
+  onBypass?: () => void,
 ): Session<T> | Promise<Session<T>> {
   // The request itself, not a closure over it: read for its Cookie header on the session's first use.
   const opened = openSession(sessions, req, options);
-  if (opened instanceof Promise) return opened.then((session) => arrangeCommit(sessions, req, res, session, options, gateOn));
-  return arrangeCommit(sessions, req, res, opened, options, gateOn);
+  if (opened instanceof Promise) return opened.then((session) => arrangeCommit(sessions, req, res, session, options, gateOn, onBypass));
+  return arrangeCommit(sessions, req, res, opened, options, gateOn, onBypass);
 }
 
 function arrangeCommit<T extends SessionData>(
@@ -39,11 +40,12 @@ function arrangeCommit<T extends SessionData>(
   session: Session<T>,
   options: AdapterOptions,
   gateOn: GatePlacement,
+  onBypass: (() => void) | undefined,
 ): Session<T> {
   (req as IncomingMessage & { session: Session<T> }).session = session;
   // An anonymous session (store down, onStoreError "anonymous") is never saved: nothing to arrange.
   if (DETACHED.has(session)) return session;
-  const gate = () => gateResponse(res, () => commitNow(sessions, session), options, gateOn, sessions.options.onEvent);
+  const gate = () => gateResponse(res, () => commitNow(sessions, session), options, gateOn, sessions.options.onEvent, onBypass);
   // A commit that may wait for a store must hold the response's first write, so its gate goes in
   // now. One that never waits (cookie mode) can go in when the app first uses the session: even
   // a write call made before that (its callee read first, as in `res.end(token(session))`)

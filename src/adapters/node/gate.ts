@@ -36,6 +36,7 @@ export function gateResponse(
   options: AdapterOptions,
   gateOn: GatePlacement,
   onEvent: ((event: SessionEvent) => void) | undefined,
+  onBypass?: () => void,
 ): void {
   const shared = gateOn === 'prototype' ? prototypeGate(res) : undefined;
   const original: Originals = shared
@@ -102,6 +103,10 @@ export function gateResponse(
 
   if (shared) {
     shared.register(enter);
+    // The gate stays on the response's chain only while its prototypes descend from the framework
+    // base it was put on: an app of another copy of Express, called without being mounted, takes
+    // the response off it. Such a response finishes without ever entering the gate.
+    if (onBypass) res.once('finish', () => state === OPEN && onBypass());
     return;
   }
   res.writeHead = ((...args: unknown[]) => answer(res, 'writeHead', enter('writeHead', args))) as ServerResponse['writeHead'];

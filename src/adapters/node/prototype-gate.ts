@@ -34,7 +34,8 @@ export function prototypeGate(res: ServerResponse): { original: Originals; regis
  * prototype inherits from it: the app's own, a mounted sub-app's (which Express swaps in and out
  * as the request enters and leaves it), and that of an app called without being mounted (`vhost`,
  * or `otherApp(req, res, next)` in a middleware), so the gate stays on the response's chain
- * wherever the response is finished.
+ * wherever the response is finished. The exception, an app of another copy of Express called
+ * without being mounted, is caught when the response finishes (`onBypass` in gate.ts).
  *
  * Undefined, and own closures are used instead: for a plain `ServerResponse`, or when the
  * response or an object on the way already has its own methods that are not the gate's (a
@@ -59,18 +60,22 @@ function hasOwnMethod(target: object): boolean {
 
 /**
  * Puts the dispatching methods on `prototype` once; returns the methods they stand in front of.
- * Those are looked up on the prototype's parent at each call rather than kept, so a method
- * patched further down the chain later (an APM agent on `ServerResponse.prototype`) is still the
- * one called.
+ * A method the prototype already had as its own (another library's patch of `express.response.end`,
+ * or the gate of a second copy of hallpass in the process) is kept and called behind the gate.
+ * Otherwise the method is looked up on the prototype's parent at each call, so a patch made
+ * further down the chain later (an APM agent on `ServerResponse.prototype`) is still called.
  */
 function gatedPrototype(prototype: object): Originals {
   const known = PROTOTYPE_ORIGINALS.get(prototype);
   if (known) return known;
-  const ungated = (method: Method) =>
-    function ungatedCall(this: ServerResponse, ...args: unknown[]): unknown {
+  const target = prototype as Originals;
+  const ungated = (method: Method) => {
+    if (Object.hasOwn(prototype, method)) return target[method] as (...args: unknown[]) => unknown;
+    return function inherited(this: ServerResponse, ...args: unknown[]): unknown {
       const parent = Object.getPrototypeOf(prototype) as Originals;
       return (parent[method] as (...a: unknown[]) => unknown).apply(this, args);
     };
+  };
   const originals = {
     writeHead: ungated('writeHead'),
     write: ungated('write'),
