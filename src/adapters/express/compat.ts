@@ -45,6 +45,9 @@ export interface ExpressSessionCookie {
 
 const VIEWS = new WeakSet<object>();
 
+/** What `req.session` adds to the `Session` for express-session code. */
+const COMPAT_MEMBERS: ReadonlySet<PropertyKey> = new Set(['regenerate', 'save', 'cookie', 'destroy']);
+
 /** True when `value` is a `req.session` that `expressSession` created. */
 export function isExpressSession(value: unknown): value is ExpressSession {
   return typeof value === 'object' && value !== null && VIEWS.has(value);
@@ -86,24 +89,30 @@ export function expressCompat<T extends SessionData>(
   const later = (callback: Callback | undefined) => {
     if (typeof callback === 'function') process.nextTick(callback);
   };
-  const compat: Record<string, unknown> = {
-    regenerate(options?: Callback | { keepData?: boolean }) {
-      if (typeof options !== 'function') return raw.regenerate(options);
-      const before = ended() ? {} : (raw.toJSON() as AnySessionData);
-      raw.regenerate({ keepData: false });
-      snapshot = before;
-      owner.session = expressCompat(session, owner, now);
-      later(options);
-    },
-    save: (callback?: Callback) => later(callback),
-    get cookie() {
+  // The express-session methods, made on first need: an object literal per request (with the
+  // `cookie` accessor it had) cost more than the rest of the view.
+  let methods: Record<string, unknown> | undefined;
+  const member = (prop: string): unknown => {
+    if (prop === 'cookie') {
       cookie ??= cookieView(raw, now);
       return cookie;
-    },
-    destroy(callback?: Callback) {
-      raw.destroy();
-      later(callback);
-    },
+    }
+    methods ??= {
+      regenerate(options?: Callback | { keepData?: boolean }) {
+        if (typeof options !== 'function') return raw.regenerate(options);
+        const before = ended() ? {} : (raw.toJSON() as AnySessionData);
+        raw.regenerate({ keepData: false });
+        snapshot = before;
+        owner.session = expressCompat(session, owner, now);
+        later(options);
+      },
+      save: (callback?: Callback) => later(callback),
+      destroy(callback?: Callback) {
+        raw.destroy();
+        later(callback);
+      },
+    };
+    return methods[prop];
   };
 
   // Nested objects come back wrapped so that a change deep inside is written back to its key.
@@ -131,11 +140,11 @@ export function expressCompat<T extends SessionData>(
     }
     return wrapper;
   };
-  const isDataKey = (prop: PropertyKey): boolean => typeof prop === 'string' && !(prop in raw) && !Object.hasOwn(compat, prop);
+  const isDataKey = (prop: PropertyKey): boolean => typeof prop === 'string' && !(prop in raw) && !COMPAT_MEMBERS.has(prop);
 
   const view = new Proxy(raw, {
     get(target, prop) {
-      if (typeof prop === 'string' && Object.hasOwn(compat, prop)) return compat[prop];
+      if (typeof prop === 'string' && COMPAT_MEMBERS.has(prop)) return member(prop);
       if (!isDataKey(prop)) {
         const value = Reflect.get(target, prop, target);
         if (typeof value !== 'function') return value;
