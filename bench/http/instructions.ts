@@ -58,6 +58,7 @@ const USAGE = `npm run bench -- instructions [flags]
                       but iron-session and hono-sessions, 20–60× slower than hallpass in the timed run)
   --routes read,write,untouched   --scenarios same,pool
   --warmup n (2000)   requests per route before counting
+  --pool-warmup n (8000)  more requests on each pool route just before it is counted (hallpass's cache settles its admission)
   --requests n (400)  requests per counted window   --windows n (6)
   --pool n (2000)     distinct cookies in the pool scenario (more than hallpass's 1000-entry cache)
   --jobs n (2)        servers counted at once (keep it below the cores: an oversubscribed machine widens the spread)
@@ -70,6 +71,8 @@ const USAGE = `npm run bench -- instructions [flags]
 interface Options {
   http: HttpBenchOptions;
   warmup: number;
+  /** Requests on a pool route alone, just before its windows. */
+  poolWarmup: number;
   requests: number;
   windows: number;
   jobs: number;
@@ -109,6 +112,7 @@ function parseOptions(argv: readonly string[]): Options {
       routes: { type: 'string' },
       scenarios: { type: 'string' },
       warmup: { type: 'string', default: '2000' },
+      'pool-warmup': { type: 'string', default: '8000' },
       requests: { type: 'string', default: '400' },
       windows: { type: 'string', default: '6' },
       pool: { type: 'string', default: '2000' },
@@ -152,6 +156,7 @@ function parseOptions(argv: readonly string[]): Options {
       tsx: false,
     },
     warmup: count('warmup', values.warmup),
+    poolWarmup: count('pool-warmup', values['pool-warmup']),
     requests: count('requests', values.requests),
     windows: count('windows', values.windows),
     jobs: count('jobs', values.jobs),
@@ -297,6 +302,10 @@ async function countConfig(config: Config, shared: Shared): Promise<void> {
     const turns = 10;
     for (let turn = 0; turn < turns; turn++) for (const kind of config.kinds) await run(kind, Math.ceil(options.warmup / turns));
     for (const kind of config.kinds) {
+      // hallpass's verified-cookie cache judges its hit rate every 1,000 lookups and halves its
+      // admissions at each judgement of a pool, so it needs about six of them (6,000 pool requests,
+      // with no repeat-cookie hits mixed in) to settle; until then each window costs less than the last.
+      if (kind.scenario === 'pool' && !reference) await run(kind, options.poolWarmup);
       const window = (keepAs?: string) => countWindow(counted, () => run(kind, options.requests), options.requests, keepAs);
       // Counts swing for the first windows after warm-up ends, even on an app that does nothing,
       // then hold within a few percent: uncounted windows first.
@@ -506,7 +515,7 @@ function render(options: Options, argv: readonly string[], configs: Config[], co
     '## Method',
     '',
     `- Each server runs as in the HTTP benchmark (compiled JavaScript, same secret, cookies and routes) under \`valgrind --tool=callgrind\`, ${options.jobs} at a time, with V8's \`--single-threaded\`: V8's helper threads (parallel GC, concurrent compiler) spin while they wait, and under callgrind, which runs one thread at a time, how long depends on the machine's load (figures moved by 2× under load without the flag); single-threaded, the same work runs on the main thread and counts there.`,
-    `- Requests go one at a time over one keep-alive connection: ${options.warmup} per route to warm up (V8 optimises the hot code), in ten turns over all routes before any is counted, then per route uncounted windows and ${options.windows} counted windows of ${options.requests}. After warm-up the count of one window swings (by up to 2.3× on the bare app) for the first few windows, so uncounted windows run first: at least ${MIN_SETTLING_WINDOWS} and until two in a row agree within ${SETTLED * 100}% (at most ${MAX_SETTLING_WINDOWS}). Counted windows then mostly agree within a few percent, but a major garbage collection or a recompilation lands in one now and then and can double it. The figure is the median of the counted windows, each window's instructions divided by its requests: collections are part of what a request's allocations cost, so the figure keeps its share of them (every window is in the tables). The same-cookie scenario sends one cookie; the pool scenario cycles through ${options.http.poolSize} distinct valid cookies, more than hallpass's default cache of 1000, so with the cache on every lookup misses as well.`,
+    `- Requests go one at a time over one keep-alive connection: ${options.warmup} per route to warm up (V8 optimises the hot code), in ten turns over all routes before any is counted, then ${options.poolWarmup} more on each pool route just before it is counted (hallpass's cache needs about six judgements of 1,000 pool lookups to settle its admissions), then per route uncounted windows and ${options.windows} counted windows of ${options.requests}. After warm-up the count of one window swings (by up to 2.3× on the bare app) for the first few windows, so uncounted windows run first: at least ${MIN_SETTLING_WINDOWS} and until two in a row agree within ${SETTLED * 100}% (at most ${MAX_SETTLING_WINDOWS}). Counted windows then mostly agree within a few percent, but a major garbage collection or a recompilation lands in one now and then and can double it. The figure is the median of the counted windows, each window's instructions divided by its requests: collections are part of what a request's allocations cost, so the figure keeps its share of them (every window is in the tables). The same-cookie scenario sends one cookie; the pool scenario cycles through ${options.http.poolSize} distinct valid cookies, more than hallpass's default cache of 1000, so with the cache on most lookups miss (it keeps a sample of the pool, and hits on that).`,
     `- hallpass's store-backed configs run with \`storeTimeout: ${SLOW_STORE.storeTimeout}\`: under callgrind a store call takes longer than the 500 ms default; the deadline's timer costs the same either way.`,
     "- A window starts and ends at the server's markers: a line on its stdin makes it call `uv_os_gethostname`, which `--zero-before` watches, and the next line `uv_os_getpriority`, which `--dump-before` watches; the server answers each line, so no request overtakes a marker. Every thread of the process counts.",
     `- Left out unless named in \`--only\`: ${SLOW_PEERS.join(' and ')}, whose requests take 50–100× longer under callgrind than natively; the timed benchmark puts them at 20–60× hallpass's added cost. Without hono-sessions, Hono has no peer here and its target rows are absent.`,
