@@ -38,7 +38,13 @@ describe('migrating from express-session (the documented bridge)', () => {
       (req.session as unknown as { user_id: string }).user_id = 'alice';
       res.json({ ok: true });
     });
-    const legacyCookie = cookiePair((await call(await serve(before), 'POST', '/login')).setCookies[0] as string);
+    before.post('/login-passport', (req, res) => {
+      (req.session as unknown as { passport: { user: string } }).passport = { user: 'bob' };
+      res.json({ ok: true });
+    });
+    const beforeUrl = await serve(before);
+    const legacyCookie = cookiePair((await call(beforeUrl, 'POST', '/login')).setCookies[0] as string);
+    const legacyPassportCookie = cookiePair((await call(beforeUrl, 'POST', '/login-passport')).setCookies[0] as string);
 
     // The app during the switch, as docs/migrating-from-express-session.md writes it.
     const sessions = createSessions({ secret: SECRET, now });
@@ -63,13 +69,20 @@ describe('migrating from express-session (the documented bridge)', () => {
     app.use((req: any, _res, next) => {
       const old = req.oldSession;
       const current = getSession(req);
-      if (!old?.user_id || !current.isNew) return next();
+      const user = old?.user_id ?? old?.passport?.user; // your login key, or Passport's
+      if (user === undefined || !current.isNew) return next();
       for (const [key, value] of Object.entries(old)) if (key !== 'cookie') current.set(key, value as never);
       current.regenerate();
+      current.userId = String(user); // a logout then revokes this cookie, in cookie mode too
       old.destroy(() => next()); // the old session ends as the new one starts
     });
     app.get('/me', (req, res) => {
-      res.json({ user: getSession(req).get('user_id') ?? null });
+      const session = getSession(req);
+      res.json({ user: session.get('user_id') ?? (session.get('passport') as { user?: string } | undefined)?.user ?? null });
+    });
+    app.post('/logout', (req, res) => {
+      getSession(req).destroy();
+      res.json({ ok: true });
     });
     const url = await serve(app);
 
@@ -80,9 +93,19 @@ describe('migrating from express-session (the documented bridge)', () => {
     assert.equal(hallpassCookies.length, 1);
     const newCookie = cookiePair(hallpassCookies[0] as string);
     assert.deepEqual((await call(url, 'GET', '/me', { cookie: newCookie })).body, { user: 'alice' });
+    assert.equal((await sessions.load(newCookie)).userId, 'alice');
     // The old session is gone from the store: its cookie no longer signs anyone in.
-    assert.equal(await new Promise((done) => store.length((_error, count) => done(count))), 0);
     assert.deepEqual((await call(url, 'GET', '/me', { cookie: legacyCookie })).body, { user: null });
+
+    // A Passport login moves across the same way.
+    const movedPassport = await call(url, 'GET', '/me', { cookie: legacyPassportCookie });
+    assert.deepEqual(movedPassport.body, { user: 'bob' });
+    assert.equal((await sessions.load(cookiePair(movedPassport.setCookies[0] as string))).userId, 'bob');
+    assert.equal(await new Promise((done) => store.length((_error, count) => done(count))), 0);
+
+    // Logging out of the moved session holds: a copy of its cookie is refused afterwards.
+    await call(url, 'POST', '/logout', { cookie: newCookie });
+    assert.deepEqual((await call(url, 'GET', '/me', { cookie: newCookie })).body, { user: null });
 
     // A visitor with no cookie at all is served, and given no express-session cookie.
     const visitor = await call(url, 'GET', '/me');

@@ -6,7 +6,7 @@ import cookieSessionPeer from 'cookie-session';
 import express from 'express';
 import expressSessionPeer from 'express-session';
 import express4 from 'express4';
-import { createSessions, type Json, type Session, type SessionStore, StoreError } from 'hallpass';
+import { createSessions, type Json, memoryStore, type Session, type SessionStore, StoreError } from 'hallpass';
 import { type ExpressSession, expressSession, getSession } from 'hallpass/express';
 import { cookiePair } from '../support/cookies.js';
 import { call } from '../support/http.js';
@@ -339,6 +339,22 @@ for (const [name, framework] of [
       const answer = await call(await serve(app), 'GET', '/');
       assert.deepEqual(answer.body, { own: true });
       assert.equal((await sessions.load(cookiePair(answer.setCookies[0]))).get('seen'), 'yes');
+    });
+
+    it('reports no bypass for a response a route sent before the middleware ran', async () => {
+      const reported: unknown[] = [];
+      const app = framework();
+      app.get('/early', (_req, res, next) => {
+        // Sent, but still draining when the middleware's gate goes on (a memory store answers at once).
+        res.end('x'.repeat(4 * 1024 * 1024));
+        next();
+      });
+      app.use(expressSession(createSessions({ store: memoryStore({ now }), now }), { onError: (error) => reported.push(error) }));
+      app.get('/early', () => {});
+      const url = await serve(app);
+      assert.equal((await call(url, 'GET', '/early')).status, 200);
+      await delay(50);
+      assert.deepEqual(reported, []);
     });
 
     it('wraps the response itself when a middleware before it already wrapped res.end', async () => {

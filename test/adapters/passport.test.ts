@@ -41,6 +41,10 @@ async function start(framework: Framework, sessions: Sessions): Promise<string> 
   app.post('/login', passport.authenticate('local', { successRedirect: '/me', failureRedirect: '/login' }));
   app.post('/login-keep', passport.authenticate('local', { successRedirect: '/me', keepSessionInfo: true }));
   app.post('/logout', (req, res, next) => req.logout((error) => (error ? next(error) : res.redirect(303, '/me'))));
+  // express-session apps often end the session first, then tell Passport: it regenerates what it finds.
+  app.post('/logout-destroyed', (req, res, next) =>
+    getSession(req).destroy(() => req.logout((error) => (error ? next(error) : res.redirect(303, '/me')))),
+  );
   app.get('/me', (req, res) => res.json({ user: req.user ?? null }));
   app.get('/session', (req, res) => res.json(getSession(req).toJSON()));
   const server = await listen(createServer(app));
@@ -108,6 +112,15 @@ for (const [frameworkName, framework] of [
         await post(url, '/logout', {}, cookie);
         assert.deepEqual((await call(url, 'GET', '/me', { cookie: stolen })).body, { user: null });
         assert.deepEqual((await call(url, 'GET', '/session', { cookie: stolen })).body, {});
+      });
+
+      it('logs out when the session was destroyed before req.logout', async () => {
+        const url = await start(framework, sessionsFor());
+        const cookie = cookiePair((await post(url, '/login', form('alice', 'wonderland'))).setCookies[0]);
+        const logout = await post(url, '/logout-destroyed', {}, cookie);
+        assert.equal(logout.status, 303);
+        assert.deepEqual(logout.setCookies, [EXPIRED]);
+        assert.deepEqual((await call(url, 'GET', '/me', { cookie })).body, { user: null });
       });
 
       it('keeps what the session held before login with keepSessionInfo', async () => {

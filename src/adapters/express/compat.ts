@@ -100,8 +100,17 @@ export function expressCompat<T extends SessionData>(
     methods ??= {
       regenerate(options?: Callback | { keepData?: boolean }) {
         if (typeof options !== 'function') return raw.regenerate(options);
-        const before = ended() ? {} : (raw.toJSON() as AnySessionData);
-        raw.regenerate({ keepData: false });
+        // After destroy(cb) the session is already empty and its cookie on the way out: nothing to
+        // renew (Passport's logout regenerates whatever it finds, also a destroyed session).
+        if (ended()) return later(options);
+        const before = raw.toJSON() as AnySessionData;
+        try {
+          raw.regenerate({ keepData: false });
+        } catch (error) {
+          // express-session style: the error goes to the callback, not up the caller's stack.
+          process.nextTick(options, error as Error);
+          return;
+        }
         snapshot = before;
         owner.session = expressCompat(session, owner, now);
         later(options);

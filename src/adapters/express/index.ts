@@ -31,7 +31,7 @@ import { type ExpressSession, expressCompat, isExpressSession } from './compat.j
 export type { ExpressSession } from './compat.js';
 
 const BYPASSED =
-  "A response left without passing hallpass's response gate on express.response: its request went through an app of another copy of Express called without being mounted (vhost, or otherApp(req, res, next)), so a change to its session was not saved. hallpass now gates each response of this middleware itself; pass expressSession(sessions, { gateOnPrototype: false }) to start that way.";
+  "A response left without passing hallpass's response gate on express.response, so a change to its session was not saved: its request went through an app of another copy of Express called without being mounted (vhost, or otherApp(req, res, next)), or code replaced express.response's writeHead, write or end after hallpass. hallpass now gates each response of this middleware itself; pass expressSession(sessions, { gateOnPrototype: false }) to start that way.";
 
 /** Options of `expressSession`. */
 export interface ExpressSessionOptions extends Omit<AdapterOptions, 'onStoreError'> {
@@ -78,7 +78,12 @@ export function expressSession<T extends SessionData>(
   const bypassed = () => {
     if (gateOn === 'response') return;
     gateOn = 'response';
-    reportError(core, new HallpassError('ERR_SESSION_STATE', BYPASSED));
+    try {
+      reportError(core, new HallpassError('ERR_SESSION_STATE', BYPASSED));
+    } catch (error) {
+      // Runs in a 'finish' listener: an onError that throws must not take the process down.
+      console.error('hallpass: onError threw', error);
+    }
   };
   const ready = (req: IncomingMessage, next: (error?: unknown) => void) => (session: Session<T>) => {
     const owner = req as { session?: unknown };

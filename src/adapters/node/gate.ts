@@ -106,7 +106,9 @@ export function gateResponse(
     // The gate stays on the response's chain only while its prototypes descend from the framework
     // base it was put on: an app of another copy of Express, called without being mounted, takes
     // the response off it. Such a response finishes without ever entering the gate.
-    if (onBypass) res.once('finish', () => state === OPEN && onBypass());
+    // A response already sent when the gate went on (a route that answered, then called next())
+    // never needed it.
+    if (onBypass && !res.headersSent) res.once('finish', () => state === OPEN && shared.isCurrent(enter) && onBypass());
     return;
   }
   res.writeHead = ((...args: unknown[]) => answer(res, 'writeHead', enter('writeHead', args))) as ServerResponse['writeHead'];

@@ -22,10 +22,17 @@ const PROTOTYPE_ORIGINALS = new WeakMap<object, Originals>();
  * of the ungated ones, which are returned; `register` then hands the response its gate. Undefined
  * when no prototype can carry the gate (see `gatePrototypeOf`): the caller uses own closures.
  */
-export function prototypeGate(res: ServerResponse): { original: Originals; register: (enter: Enter) => void } | undefined {
+export function prototypeGate(
+  res: ServerResponse,
+): { original: Originals; register: (enter: Enter) => void; isCurrent: (enter: Enter) => boolean } | undefined {
   const prototype = gatePrototypeOf(res);
   if (!prototype) return undefined;
-  return { original: gatedPrototype(prototype), register: (enter) => GATES.set(res, enter) };
+  return {
+    original: gatedPrototype(prototype),
+    register: (enter) => GATES.set(res, enter),
+    // False once a later gate took the response over (the middleware ran again for it).
+    isCurrent: (enter) => GATES.get(res) === enter,
+  };
 }
 
 /**
