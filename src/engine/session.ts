@@ -68,6 +68,9 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   #change(): SessionState {
+    // Loaded first: an adapter that finds the response already sent at the session's first use
+    // marks it committed there, and this change must then throw like any other late one.
+    this.#load();
     if (this.#committed) {
       throw new HallpassError(
         'ERR_SESSION_STATE',

@@ -341,6 +341,30 @@ for (const [name, framework] of [
       assert.equal((await sessions.load(cookiePair(answer.setCookies[0]))).get('seen'), 'yes');
     });
 
+    it('throws on a change first made after the response was sent (cookie mode), rather than losing it', async () => {
+      const app = framework();
+      app.use(expressSession(createSessions({ secret: SECRET, now })));
+      let late: unknown;
+      const done = new Promise<void>((resolve) => {
+        app.get('/', (req, res) => {
+          res.json({ ok: true });
+          setTimeout(() => {
+            try {
+              getSession(req).set('late', 'value');
+              late = 'saved?';
+            } catch (error) {
+              late = (error as { code?: string }).code;
+            }
+            resolve();
+          }, 5);
+        });
+      });
+      const answer = await call(await serve(app), 'GET', '/');
+      await done;
+      assert.deepEqual(answer.setCookies, []);
+      assert.equal(late, 'ERR_SESSION_STATE');
+    });
+
     it('reports no bypass for a response a route sent before the middleware ran', async () => {
       const reported: unknown[] = [];
       const app = framework();
