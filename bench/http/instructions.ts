@@ -97,7 +97,7 @@ const SLOW_STORE = { storeTimeout: 60_000 };
 
 /** Uncounted windows allowed before counting (see countConfig), and how close two must be to count as settled. */
 const MIN_SETTLING_WINDOWS = 3;
-const MAX_SETTLING_WINDOWS = 6;
+const MAX_SETTLING_WINDOWS = 12;
 const SETTLED = 0.03;
 
 const log = (message: string) => process.stderr.write(`[instructions] ${message}\n`);
@@ -304,8 +304,9 @@ async function countConfig(config: Config, shared: Shared): Promise<void> {
     for (const kind of config.kinds) {
       // hallpass's verified-cookie cache judges its hit rate every 1,000 lookups and halves its
       // admissions at each judgement of a pool, so it needs about six of them (6,000 pool requests,
-      // with no repeat-cookie hits mixed in) to settle; until then each window costs less than the last.
-      if (kind.scenario === 'pool' && !reference) await run(kind, options.poolWarmup);
+      // with no repeat-cookie hits mixed in) to settle; until then each window costs less than the
+      // last. The bare app gets the same traffic: its first few thousand pool requests cost more too.
+      if (kind.scenario === 'pool') await run(kind, options.poolWarmup);
       const window = (keepAs?: string) => countWindow(counted, () => run(kind, options.requests), options.requests, keepAs);
       // Counts swing for the first windows after warm-up ends, even on an app that does nothing,
       // then hold within a few percent: uncounted windows first.
