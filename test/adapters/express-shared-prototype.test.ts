@@ -5,7 +5,7 @@
  * prototypes in the state it names (nothing else in this process has put the gate on them).
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, ServerResponse } from 'node:http';
 import { after, describe, it } from 'node:test';
 import express from 'express';
 import express4 from 'express4';
@@ -14,7 +14,7 @@ import { expressSession, getSession } from 'hallpass/express';
 import { cookiePair } from '../support/cookies.js';
 import { call } from '../support/http.js';
 import { listen, type Running } from './contract/listen.js';
-import { delayedStore, now } from './contract/stores.js';
+import { delayedStore, now, SECRET } from './contract/stores.js';
 
 const running: Running[] = [];
 after(() => Promise.all(running.map((server) => server.close())));
@@ -63,6 +63,29 @@ describe('hallpass/express and the shared response prototype', () => {
       assert.equal(reported.length, gateOnPrototype === false ? 0 : 1);
     });
   }
+
+  it('gates a response moved onto another base prototype when the session is first used there (cookie mode)', async () => {
+    // What an app of another Express copy does to a response: its own base, its own app object.
+    const otherBase = Object.create(ServerResponse.prototype) as object;
+    const otherApp = Object.create(otherBase) as object;
+    const reported: unknown[] = [];
+    const sessions = createSessions({ secret: SECRET, now });
+    const app = express();
+    app.use(expressSession(sessions, { onError: (error) => reported.push(error) }));
+    app.use((req, res) => {
+      Object.setPrototypeOf(res, otherApp);
+      getSession(req).set('seen', 'there');
+      res.end('ok');
+    });
+    const answer = await call(await serve(app), 'GET', '/');
+    assert.equal(answer.setCookies.length, 1);
+    assert.equal((await sessions.load(cookiePair(answer.setCookies[0]))).get('seen'), 'there');
+    assert.deepEqual(reported, []);
+    assert.deepEqual(
+      ['writeHead', 'write', 'end', 'flushHeaders'].filter((method) => Object.hasOwn(otherBase, method)),
+      ['writeHead', 'write', 'end', 'flushHeaders'],
+    );
+  });
 
   it("keeps another library's patch of express.response.end and calls it behind the gate", async () => {
     const base = (express4 as unknown as { response: { end: (...args: unknown[]) => unknown } }).response;
