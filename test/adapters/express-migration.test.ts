@@ -4,25 +4,17 @@
  * request, the old session ended.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import express from 'express';
 import session, { MemoryStore } from 'express-session';
 import { createSessions } from 'hallpass';
 import { expressSession, getSession } from 'hallpass/express';
 import { cookiePair } from '../support/cookies.js';
 import { call } from '../support/http.js';
-import { listen, type Running } from './contract/listen.js';
+import { appServer } from './contract/listen.js';
 import { now, SECRET } from './contract/stores.js';
 
-const running: Running[] = [];
-after(() => Promise.all(running.map((server) => server.close())));
-
-async function serve(app: express.Express): Promise<string> {
-  const server = await listen(createServer(app));
-  running.push(server);
-  return server.url;
-}
+const serve = appServer();
 
 const OLD_SECRET = 'the secret express-session signed its cookies with';
 

@@ -5,25 +5,18 @@
  * prototypes in the state it names (nothing else in this process has put the gate on them).
  */
 import assert from 'node:assert/strict';
-import { createServer, ServerResponse } from 'node:http';
-import { after, describe, it } from 'node:test';
+import { ServerResponse } from 'node:http';
+import { describe, it } from 'node:test';
 import express from 'express';
 import express4 from 'express4';
 import { createSessions } from 'hallpass';
 import { expressSession, getSession } from 'hallpass/express';
 import { cookiePair } from '../support/cookies.js';
 import { call } from '../support/http.js';
-import { listen, type Running } from './contract/listen.js';
+import { appServer } from './contract/listen.js';
 import { delayedStore, now, SECRET } from './contract/stores.js';
 
-const running: Running[] = [];
-after(() => Promise.all(running.map((server) => server.close())));
-
-async function serve(app: (req: never, res: never) => void): Promise<string> {
-  const server = await listen(createServer(app as never));
-  running.push(server);
-  return server.url;
-}
+const serve = appServer();
 
 type Handler = (req: unknown, res: unknown, next: (error?: unknown) => void) => void;
 

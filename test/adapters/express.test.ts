@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import cookieSessionPeer from 'cookie-session';
 import express from 'express';
@@ -11,19 +10,12 @@ import { type ExpressSession, expressSession, getSession } from 'hallpass/expres
 import { cookiePair } from '../support/cookies.js';
 import { call } from '../support/http.js';
 import { exampleSuite } from './contract/example.js';
-import { listen, type Running } from './contract/listen.js';
+import { appServer } from './contract/listen.js';
 import { delayedStore, FROZEN, failingStore, now, SECRET, STORE_DOWN, TOKEN_COOKIE } from './contract/stores.js';
 import { assertLoginWaitsForSave } from './contract/waits-for-save.js';
 
 type Data = { user_id: string; cart: string[] };
-const running: Running[] = [];
-after(() => Promise.all(running.map((server) => server.close())));
-
-async function serve(app: express.Express): Promise<string> {
-  const server = await listen(createServer(app));
-  running.push(server);
-  return server.url;
-}
+const serve = appServer();
 
 for (const [name, framework] of [
   ['Express 4', express4],
