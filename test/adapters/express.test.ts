@@ -373,6 +373,31 @@ for (const [name, framework] of [
       assert.deepEqual(reported, []);
     });
 
+    it("wraps the response itself when the app's own response prototype defines end, and leaves that end in place", async () => {
+      const sessions = createSessions({ store: delayedStore(20), now });
+      const app = framework();
+      let ownEndCalls = 0;
+      const appResponse = app.response as unknown as { end: (...args: unknown[]) => unknown };
+      const ownEnd = function appEnd(this: unknown, ...args: unknown[]) {
+        ownEndCalls++;
+        return (Object.getPrototypeOf(appResponse) as typeof appResponse).end.apply(this, args);
+      };
+      appResponse.end = ownEnd;
+      app.use(expressSession(sessions));
+      let ownOnResponse: string[] | undefined;
+      app.get('/', (req, res) => {
+        getSession(req).set('seen', 'yes');
+        ownOnResponse = ownGated(res);
+        res.json({ ok: true });
+      });
+      const answer = await call(await serve(app), 'GET', '/');
+      assert.equal(answer.setCookies.length, 1);
+      assert.equal((await sessions.load(cookiePair(answer.setCookies[0]))).get('seen'), 'yes');
+      assert.deepEqual(ownOnResponse, GATED);
+      assert.equal(appResponse.end, ownEnd);
+      assert.equal(ownEndCalls, 1);
+    });
+
     it('wraps the response itself when a middleware before it already wrapped res.end', async () => {
       const sessions = createSessions({ store: delayedStore(20), now });
       const app = framework();
