@@ -138,7 +138,15 @@ describe('the published types', { timeout: 300_000 }, () => {
 
   it('hallpass/express shows its options, not the response gate behind them', () => {
     const source = read('adapters/express/index.d.ts');
-    for (const hidden of ['attachSessionNow', 'GatePlacement', 'gateResponse', 'prototypeGate', 'node/commit\\.js', 'node/failure\\.js']) {
+    for (const hidden of [
+      'attachSessionNow',
+      'GatePlacement',
+      'gateResponse',
+      'prototypeOriginals',
+      'registerGate',
+      'node/commit\\.js',
+      'node/failure\\.js',
+    ]) {
       assert.doesNotMatch(source, new RegExp(`\\b${hidden}\\b`), `adapters/express/index.d.ts mentions ${hidden}`);
     }
     assert.match(source, /gateOnPrototype\?: boolean;/);

@@ -10,12 +10,12 @@ import type { AdapterOptions } from '../options.js';
 import { replaceWithFailure } from './failure.js';
 import { answer, type Call, DROPPED, type Enter, type Method, type Originals } from './gate-calls.js';
 import { applyResult } from './head-headers.js';
-import { prototypeGate } from './prototype-gate.js';
+import { isCurrentGate, prototypeOriginals, registerGate } from './prototype-gate.js';
 
 /**
- * Where the gate's four methods go: own properties of each response (`node:http`), or, once, the
- * response prototype of the app that serves it (`"prototype"`: Express, unless its
- * `gateOnPrototype` option is `false`).
+ * Where the gate's four methods go: own properties of each response (`node:http`), or, once,
+ * Express's base response prototype (`"prototype"`: Express, unless its `gateOnPrototype` option
+ * is `false`).
  */
 export type GatePlacement = 'response' | 'prototype';
 
@@ -38,10 +38,13 @@ export function gateResponse(
   onEvent: ((event: SessionEvent) => void) | undefined,
   onBypass?: () => void,
 ): void {
-  const shared = gateOn === 'prototype' ? prototypeGate(res) : undefined;
-  const original: Originals = shared
-    ? shared.original
-    : { writeHead: res.writeHead, write: res.write, end: res.end, flushHeaders: res.flushHeaders };
+  const prototypeMethods = gateOn === 'prototype' ? prototypeOriginals(res) : undefined;
+  const original: Originals = prototypeMethods ?? {
+    writeHead: res.writeHead,
+    write: res.write,
+    end: res.end,
+    flushHeaders: res.flushHeaders,
+  };
   let state = OPEN;
   let held: Call[] = [];
   const through = (method: Method, args: unknown[]) => (original[method] as (...a: unknown[]) => unknown).apply(res, args);
@@ -101,14 +104,14 @@ export function gateResponse(
     return through(method, call.args);
   };
 
-  if (shared) {
-    shared.register(enter);
+  if (prototypeMethods) {
+    registerGate(res, enter);
     // The gate stays on the response's chain only while its prototypes descend from the framework
     // base it was put on: an app of another copy of Express, called without being mounted, takes
     // the response off it. Such a response finishes without ever entering the gate.
     // A response already sent when the gate went on (a route that answered, then called next())
     // never needed it.
-    if (onBypass && !res.headersSent) res.once('finish', () => state === OPEN && shared.isCurrent(enter) && onBypass());
+    if (onBypass && !res.headersSent) res.once('finish', () => state === OPEN && isCurrentGate(res, enter) && onBypass());
     return;
   }
   res.writeHead = ((...args: unknown[]) => answer(res, 'writeHead', enter('writeHead', args))) as ServerResponse['writeHead'];

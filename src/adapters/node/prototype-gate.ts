@@ -18,21 +18,23 @@ const GATES = new WeakMap<ServerResponse, Enter>();
 const PROTOTYPE_ORIGINALS = new WeakMap<object, Originals>();
 
 /**
- * Gates `res` through its framework's base response prototype: the methods there stand in front
- * of the ungated ones, which are returned; `register` then hands the response its gate. Undefined
+ * The methods that the dispatching methods on `res`'s framework base prototype stand in front of,
+ * putting them there on first need; `registerGate` then hands the response its gate. Undefined
  * when no prototype can carry the gate (see `gatePrototypeOf`): the caller uses own closures.
  */
-export function prototypeGate(
-  res: ServerResponse,
-): { original: Originals; register: (enter: Enter) => void; isCurrent: (enter: Enter) => boolean } | undefined {
+export function prototypeOriginals(res: ServerResponse): Originals | undefined {
   const prototype = gatePrototypeOf(res);
-  if (!prototype) return undefined;
-  return {
-    original: gatedPrototype(prototype),
-    register: (enter) => GATES.set(res, enter),
-    // False once a later gate took the response over (the middleware ran again for it).
-    isCurrent: (enter) => GATES.get(res) === enter,
-  };
+  return prototype ? gatedPrototype(prototype) : undefined;
+}
+
+/** Hands `res` its gate: the dispatching methods send its calls there from now on. */
+export function registerGate(res: ServerResponse, enter: Enter): void {
+  GATES.set(res, enter);
+}
+
+/** False once a later gate took the response over (the middleware ran again for it). */
+export function isCurrentGate(res: ServerResponse, enter: Enter): boolean {
+  return GATES.get(res) === enter;
 }
 
 /**
