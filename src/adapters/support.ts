@@ -26,9 +26,10 @@ export function openSession<T extends SessionData>(
   options: AdapterOptions = {},
 ): Session<T> | Promise<Session<T>> {
   const loaded = loadNow(sessions, cookieHeader);
-  if (!(loaded instanceof Promise)) return loaded;
+  // Only the "anonymous" policy turns a failed load into a session; otherwise no promise is added.
+  if (!(loaded instanceof Promise) || options.onStoreError !== 'anonymous') return loaded;
   return loaded.catch((error: unknown) => {
-    if (error instanceof StoreError && options.onStoreError === 'anonymous') {
+    if (error instanceof StoreError) {
       const session = anonymousSession<T>();
       DETACHED.add(session);
       return session;

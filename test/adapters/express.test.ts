@@ -333,6 +333,45 @@ for (const [name, framework] of [
       assert.equal((await sessions.load(cookiePair(answer.setCookies[0]))).get('seen'), 'yes');
     });
 
+    it("runs once when mounted on the app and again on a router: one store read, one commit, one 'finish' listener", async () => {
+      const store = memoryStore({ now });
+      let reads = 0;
+      const counted: SessionStore = {
+        ...store,
+        get: (key) => {
+          reads++;
+          return store.get(key);
+        },
+      };
+      const middleware = expressSession(createSessions({ store: counted, now }));
+      const listeners: Record<string, number> = {};
+      const plain = framework();
+      plain.get('/', (_req, res) => {
+        listeners.plain = res.listenerCount('finish');
+        res.json({});
+      });
+      const app = framework();
+      const router = framework.Router();
+      app.use(middleware);
+      router.use(middleware);
+      router.get('/', (req, res) => {
+        const session = getSession<{ n: number }>(req);
+        session.set('n', (session.get('n') ?? 0) + 1);
+        listeners.session = res.listenerCount('finish');
+        res.json({ n: session.get('n') });
+      });
+      app.use(router);
+      await call(await serve(plain), 'GET', '/');
+      const url = await serve(app);
+      const first = await call(url, 'GET', '/');
+      assert.equal(first.setCookies.length, 1, 'one session cookie, from one commit');
+      assert.equal(listeners.session, (listeners.plain ?? Number.NaN) + 1, 'the bypass check adds one listener');
+      reads = 0;
+      const second = await call(url, 'GET', '/', { cookie: cookiePair(first.setCookies[0]) });
+      assert.deepEqual(second.body, { n: 2 });
+      assert.equal(reads, 1, 'the session was read from the store once');
+    });
+
     it('throws on a change first made after the response was sent (cookie mode), rather than losing it', async () => {
       const app = framework();
       app.use(expressSession(createSessions({ secret: SECRET, now })));

@@ -22,7 +22,7 @@ import { HallpassError, StoreError } from '../../core/errors.js';
 import type { SessionData } from '../../core/types.js';
 import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
-import { attachSessionNow, type GatePlacement } from '../node/commit.js';
+import { attachSessionNow, type GateArrangement } from '../node/commit.js';
 import { sendStoreFailure } from '../node/failure.js';
 import type { AdapterOptions } from '../options.js';
 import { reportError } from '../support.js';
@@ -73,40 +73,47 @@ export function expressSession<T extends SessionData>(
   options: ExpressSessionOptions = {},
 ): ExpressSessionMiddleware {
   const core = options as AdapterOptions;
-  let gateOn: GatePlacement = options.gateOnPrototype === false ? 'response' : 'prototype';
-  // Once a response got past the gate on the prototype, this middleware gates each response itself.
-  const bypassed = () => {
-    if (gateOn === 'response') return;
-    gateOn = 'response';
-    try {
-      reportError(core, new HallpassError('ERR_SESSION_STATE', BYPASSED));
-    } catch (error) {
-      // Runs in a 'finish' listener: an onError that throws must not take the process down.
-      console.error('hallpass: onError threw', error);
-    }
+  const now = sessions.options.now;
+  // One per middleware, read by each request's gate: where the gate goes, and `req.session` as
+  // express-session code expects it.
+  const arrangement: GateArrangement = {
+    gateOn: options.gateOnPrototype === false ? 'response' : 'prototype',
+    // Once a response got past the gate on the prototype, this middleware gates each response itself.
+    onBypass: () => {
+      if (arrangement.gateOn === 'response') return;
+      arrangement.gateOn = 'response';
+      try {
+        reportError(core, new HallpassError('ERR_SESSION_STATE', BYPASSED));
+      } catch (error) {
+        // Runs in a 'finish' listener: an onError that throws must not take the process down.
+        console.error('hallpass: onError threw', error);
+      }
+    },
+    expose: (session, req) => expressCompat(session, req as { session?: unknown }, now),
   };
-  const ready = (req: IncomingMessage, next: (error?: unknown) => void) => (session: Session<T>) => {
-    const owner = req as { session?: unknown };
-    owner.session = expressCompat(session, owner, sessions.options.now);
-    next();
-  };
-  const refuse = (res: ServerResponse, next: (error?: unknown) => void) => (error: unknown) => {
+  const refuse = (res: ServerResponse, next: (error?: unknown) => void, error: unknown) => {
     if (!(error instanceof StoreError)) return next(error);
     if (options.onStoreError !== 'next') return sendStoreFailure(res, error, core);
     next(Object.assign(error, { status: 503, statusCode: 503, expose: false }));
   };
   return function hallpassSession(req, res, next) {
-    // Mounted twice (an app and a sub-router): the first one already arranged the save.
-    if (isExpressSession((req as { session?: unknown }).session)) return next();
+    // Mounted twice (an app and a sub-router): the first one already arranged the save. An own
+    // property is looked for first: a missing one would be looked up along the whole prototype
+    // chain of an Express request, which no V8 cache remembers.
+    if (Object.hasOwn(req, 'session') && isExpressSession((req as { session?: unknown }).session)) return next();
     let attached: Session<T> | Promise<Session<T>>;
     try {
-      attached = attachSessionNow(sessions, req, res, core, gateOn, bypassed);
+      attached = attachSessionNow(sessions, req, res, core, arrangement);
     } catch (error) {
-      return refuse(res, next)(error);
+      return refuse(res, next, error);
     }
     // Cookie mode goes on synchronously; only a store round trip waits.
-    if (attached instanceof Promise) attached.then(ready(req, next), refuse(res, next));
-    else ready(req, next)(attached);
+    if (attached instanceof Promise) {
+      attached.then(
+        () => next(),
+        (error: unknown) => refuse(res, next, error),
+      );
+    } else next();
   };
 }
 

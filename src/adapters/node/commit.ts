@@ -8,12 +8,15 @@ import type { SessionData } from '../../core/types.js';
 import type { Session } from '../../engine/session.js';
 import { markCommitted, whenUsed } from '../../engine/session-internals.js';
 import type { Sessions } from '../../engine/sessions.js';
-import { commitNow, mayCommitAtOnce } from '../../engine/sessions-internals.js';
+import { mayCommitAtOnce } from '../../engine/sessions-internals.js';
 import type { AdapterOptions } from '../options.js';
 import { DETACHED, openSession } from '../support.js';
-import { type GatePlacement, gateResponse } from './gate.js';
+import { type GateArrangement, gateResponse } from './gate.js';
 
-export type { GatePlacement } from './gate.js';
+export type { GateArrangement, GatePlacement } from './gate.js';
+
+/** `node:http`'s arrangement: the gate on each response, `req.session` the session itself. */
+const OWN_GATE: GateArrangement = { gateOn: 'response' };
 
 /**
  * `attachSession` without a promise when none is needed (cookie mode): the session at once, or a
@@ -24,13 +27,12 @@ export function attachSessionNow<T extends SessionData>(
   req: IncomingMessage,
   res: ServerResponse,
   options: AdapterOptions = {},
-  gateOn: GatePlacement = 'response',
-  onBypass?: () => void,
+  arrangement: GateArrangement = OWN_GATE,
 ): Session<T> | Promise<Session<T>> {
   // The request itself, not a closure over it: read for its Cookie header on the session's first use.
   const opened = openSession(sessions, req, options);
-  if (opened instanceof Promise) return opened.then((session) => arrangeCommit(sessions, req, res, session, options, gateOn, onBypass));
-  return arrangeCommit(sessions, req, res, opened, options, gateOn, onBypass);
+  if (opened instanceof Promise) return opened.then((session) => arrangeCommit(sessions, req, res, session, options, arrangement));
+  return arrangeCommit(sessions, req, res, opened, options, arrangement);
 }
 
 function arrangeCommit<T extends SessionData>(
@@ -39,25 +41,26 @@ function arrangeCommit<T extends SessionData>(
   res: ServerResponse,
   session: Session<T>,
   options: AdapterOptions,
-  gateOn: GatePlacement,
-  onBypass: (() => void) | undefined,
+  arrangement: GateArrangement,
 ): Session<T> {
-  (req as IncomingMessage & { session: Session<T> }).session = session;
+  // Stored once: on Express every write to a request's property misses V8's caches.
+  const expose = arrangement.expose;
+  (req as IncomingMessage & { session: unknown }).session = expose ? expose(session, req) : session;
   // An anonymous session (store down, onStoreError "anonymous") is never saved: nothing to arrange.
   if (DETACHED.has(session)) return session;
-  const gate = () => gateResponse(res, () => commitNow(sessions, session), options, gateOn, sessions.options.onEvent, onBypass);
   // A commit that may wait for a store must hold the response's first write, so its gate goes in
   // now. One that never waits (cookie mode) can go in when the app first uses the session: even
   // a write call made before that (its callee read first, as in `res.end(token(session))`)
   // reaches the gated writeHead, and the commit runs there. An untouched request costs nothing.
   if (sessions.mode === 'server' || !sessions.options.revocations?.synchronous || !mayCommitAtOnce(sessions)) {
-    gate();
+    // Only the bypass check needs to know (and node:http has none).
+    gateResponse(res, sessions, session, options, arrangement, arrangement.onBypass !== undefined && res.headersSent);
     return session;
   }
   whenUsed(session, () => {
     // Used only after the headers left: reading is fine, a change must throw rather than vanish.
     if (res.headersSent) markCommitted(session);
-    else gate();
+    else gateResponse(res, sessions, session, options, arrangement, false);
   });
   return session;
 }

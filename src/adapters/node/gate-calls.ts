@@ -9,7 +9,9 @@ export type Call = { method: Method; args: unknown[] };
 export type Originals = Pick<ServerResponse, Method>;
 
 /** One response's gate: takes each intercepted call and says what it returned. */
-export type Enter = (method: Method, args: unknown[]) => unknown;
+export interface Gate {
+  enter(method: Method, args: unknown[]): unknown;
+}
 
 export const METHODS: readonly Method[] = ['writeHead', 'write', 'end', 'flushHeaders'];
 

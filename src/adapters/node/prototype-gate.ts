@@ -11,9 +11,9 @@
  * middleware, or of another app) passes straight through.
  */
 import { ServerResponse } from 'node:http';
-import { answer, type Enter, METHODS, type Method, type Originals } from './gate-calls.js';
+import { answer, type Gate, METHODS, type Method, type Originals } from './gate-calls.js';
 
-const GATES = new WeakMap<ServerResponse, Enter>();
+const GATES = new WeakMap<ServerResponse, Gate>();
 /** Each prototype that carries the dispatching methods, with the methods they stand in front of. */
 const PROTOTYPE_ORIGINALS = new WeakMap<object, Originals>();
 
@@ -28,13 +28,13 @@ export function prototypeOriginals(res: ServerResponse): Originals | undefined {
 }
 
 /** Hands `res` its gate: the dispatching methods send its calls there from now on. */
-export function registerGate(res: ServerResponse, enter: Enter): void {
-  GATES.set(res, enter);
+export function registerGate(res: ServerResponse, gate: Gate): void {
+  GATES.set(res, gate);
 }
 
-/** False once a later gate took the response over (the middleware ran again for it). */
-export function isCurrentGate(res: ServerResponse, enter: Enter): boolean {
-  return GATES.get(res) === enter;
+/** The response's gate: the last one registered (the middleware may run twice for a response). */
+export function currentGate(res: ServerResponse): Gate | undefined {
+  return GATES.get(res);
 }
 
 /**
@@ -97,8 +97,8 @@ function gatedPrototype(prototype: object): Originals {
       configurable: true,
       writable: true,
       value: function gated(this: ServerResponse, ...args: unknown[]) {
-        const enter = GATES.get(this);
-        return enter ? answer(this, method, enter(method, args)) : callUngated.apply(this, args);
+        const gate = GATES.get(this);
+        return gate ? answer(this, method, gate.enter(method, args)) : callUngated.apply(this, args);
       },
     });
   }
