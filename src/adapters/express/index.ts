@@ -22,10 +22,10 @@ import { HallpassError, StoreError } from '../../core/errors.js';
 import type { SessionData } from '../../core/types.js';
 import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
-import { attachSessionNow, type GateArrangement } from '../node/commit.js';
+import { arrangeCommit, type GateArrangement } from '../node/commit.js';
 import { sendStoreFailure } from '../node/failure.js';
 import type { AdapterOptions } from '../options.js';
-import { reportError } from '../support.js';
+import { openSession, reportError } from '../support.js';
 import { type ExpressSession, expressCompat, isExpressSession } from './compat.js';
 
 export type { ExpressSession } from './compat.js';
@@ -101,19 +101,27 @@ export function expressSession<T extends SessionData>(
     // property is looked for first: a missing one would be looked up along the whole prototype
     // chain of an Express request, which no V8 cache remembers.
     if (Object.hasOwn(req, 'session') && isExpressSession((req as { session?: unknown }).session)) return next();
-    let attached: Session<T> | Promise<Session<T>>;
+    let opened: Session<T> | Promise<Session<T>>;
     try {
-      attached = attachSessionNow(sessions, req, res, core, arrangement);
+      opened = openSession(sessions, req, core);
+      if (!(opened instanceof Promise)) arrangeCommit(sessions, req, res, opened, core, arrangement);
     } catch (error) {
       return refuse(res, next, error);
     }
     // Cookie mode goes on synchronously; only a store round trip waits.
-    if (attached instanceof Promise) {
-      attached.then(
-        () => next(),
-        (error: unknown) => refuse(res, next, error),
-      );
-    } else next();
+    if (!(opened instanceof Promise)) return next();
+    // One promise for the store's answer, not one per layer (the load, the arranging, the middleware).
+    opened.then(
+      (session) => {
+        try {
+          arrangeCommit(sessions, req, res, session, core, arrangement);
+        } catch (error) {
+          return refuse(res, next, error);
+        }
+        next();
+      },
+      (error: unknown) => refuse(res, next, error),
+    );
   };
 }
 

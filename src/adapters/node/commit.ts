@@ -35,7 +35,11 @@ export function attachSessionNow<T extends SessionData>(
   return arrangeCommit(sessions, req, res, opened, options, arrangement);
 }
 
-function arrangeCommit<T extends SessionData>(
+/**
+ * Puts a loaded session on `req.session` (as `arrangement.expose` gives it) and arranges its
+ * commit before the response's first write.
+ */
+export function arrangeCommit<T extends SessionData>(
   sessions: Sessions<T>,
   req: IncomingMessage,
   res: ServerResponse,
