@@ -17,7 +17,8 @@ export const MAX_NESTING = 64;
  * cycle, or arrays and objects nested more than `MAX_NESTING` levels deep.
  */
 export function assertJsonValue(key: string, value: unknown): asserts value is Json {
-  const problem = findProblem(value, new Set(), 1);
+  // A string, number or boolean (most values set) needs no record of the objects seen.
+  const problem = findProblem(value, typeof value === 'object' && value !== null ? new Set() : NO_OBJECTS, 1);
   if (problem) {
     throw new SessionValueError(
       'ERR_SESSION_VALUE',
@@ -25,6 +26,9 @@ export function assertJsonValue(key: string, value: unknown): asserts value is J
     );
   }
 }
+
+/** Never added to: `findProblem` records objects only, and a primitive has none. */
+const NO_OBJECTS: Set<object> = new Set();
 
 /** What makes `value` unfit for a session, if anything; `depth` is the level an array or object here would be at. */
 function findProblem(value: unknown, seen: Set<object>, depth: number): string | undefined {
