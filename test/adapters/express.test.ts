@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { get } from 'node:http';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import cookieSessionPeer from 'cookie-session';
@@ -370,6 +371,52 @@ for (const [name, framework] of [
       const second = await call(url, 'GET', '/', { cookie: cookiePair(first.setCookies[0]) });
       assert.deepEqual(second.body, { n: 2 });
       assert.equal(reads, 1, 'the session was read from the store once');
+    });
+
+    it('skips a copy of the request made with Object.create(req), so the change made before it is saved', async () => {
+      const sessions = createSessions({ store: delayedStore(5), now });
+      const middleware = expressSession(sessions);
+      const app = framework();
+      app.use(middleware);
+      app.use((req, res) => {
+        getSession(req).set('outer', 'yes');
+        // A view of the request with other params, handed to a sub-handler that runs the middleware again.
+        const copy = Object.create(req) as typeof req;
+        middleware(copy, res, () => res.json({ same: getSession(copy) === getSession(req) }));
+      });
+      const answer = await call(await serve(app), 'GET', '/');
+      assert.deepEqual(answer.body, { same: true });
+      assert.equal(answer.setCookies.length, 1);
+      assert.equal((await sessions.load(cookiePair(answer.setCookies[0]))).get('outer'), 'yes');
+    });
+
+    it('reports no bypass when the middleware runs again for a response already sent', async () => {
+      const reported: unknown[] = [];
+      const middleware = expressSession(createSessions({ store: memoryStore({ now }), now }), { onError: (error) => reported.push(error) });
+      const app = framework();
+      app.use(middleware);
+      app.get('/again', async (req, res, next) => {
+        getSession(req).set('a', 1);
+        res.end('x'.repeat(16 * 1024 * 1024));
+        while (!res.headersSent) await delay(1);
+        // The logout idiom, then the next handler: the middleware runs again on the router below.
+        delete (req as { session?: unknown }).session;
+        next();
+      });
+      const router = framework.Router();
+      router.use(middleware);
+      router.get('/again', () => {});
+      app.use(router);
+      const url = await serve(app);
+      await new Promise<void>((resolve, reject) => {
+        get(`${url}/again`, (response) => {
+          // Read slowly: the response is still draining when the second gate goes on.
+          response.pause();
+          setTimeout(() => response.resume().on('end', resolve), 200);
+        }).on('error', reject);
+      });
+      await delay(50);
+      assert.deepEqual(reported, []);
     });
 
     it('throws on a change first made after the response was sent (cookie mode), rather than losing it', async () => {

@@ -97,10 +97,9 @@ export function expressSession<T extends SessionData>(
     next(Object.assign(error, { status: 503, statusCode: 503, expose: false }));
   };
   return function hallpassSession(req, res, next) {
-    // Mounted twice (an app and a sub-router): the first one already arranged the save. An own
-    // property is looked for first: a missing one would be looked up along the whole prototype
-    // chain of an Express request, which no V8 cache remembers.
-    if (Object.hasOwn(req, 'session') && isExpressSession((req as { session?: unknown }).session)) return next();
+    // Mounted twice (an app and a sub-router), or run again on a copy made with Object.create(req):
+    // the first run already arranged the save.
+    if (hasSessionView(req)) return next();
     let opened: Session<T> | Promise<Session<T>>;
     try {
       opened = openSession(sessions, req, core);
@@ -123,6 +122,19 @@ export function expressSession<T extends SessionData>(
       (error: unknown) => refuse(res, next, error),
     );
   };
+}
+
+/**
+ * Whether `req.session` is a view this adapter made. Looked for with `Object.hasOwn` along the
+ * request's prototypes before it is read: on Express every request has a hidden class of its own,
+ * so reading a property it does not have is a lookup along the whole chain that no V8 cache
+ * remembers, on every request.
+ */
+function hasSessionView(req: object): boolean {
+  for (let holder: object | null = req; holder !== null; holder = Object.getPrototypeOf(holder) as object | null) {
+    if (Object.hasOwn(holder, 'session')) return isExpressSession((req as { session?: unknown }).session);
+  }
+  return false;
 }
 
 /**

@@ -68,12 +68,18 @@ export function gateResponse<T extends SessionData>(
     // base it was put on: an app of another copy of Express, called without being mounted, takes
     // the response off it. Such a response finishes without ever entering the gate. A response
     // already sent when the gate went on (a route that answered, then called next()) never needed
-    // it. One listener per response, shared by every gate it gets (the middleware ran twice).
-    const watched = currentGate(res) !== undefined;
+    // it. One listener per response, which checks the response's current gate (the middleware
+    // may run twice for one response).
+    const previous = currentGate(res);
+    gate.checked = arrangement.onBypass !== undefined && !headersSent;
+    gate.listening = previous instanceof ResponseGate && previous.listening;
     registerGate(res, gate);
-    // EventEmitter's own `on`, taken from its prototype: looking `on` up on an Express response
-    // walks six prototypes uncached (responses there have hidden classes of their own).
-    if (arrangement.onBypass && !headersSent && !watched) EventEmitter.prototype.on.call(res, 'finish', reportBypass);
+    if (gate.checked && !gate.listening) {
+      gate.listening = true;
+      // EventEmitter's own `on`, taken from its prototype: looking `on` up on an Express response
+      // walks six prototypes uncached (responses there have hidden classes of their own).
+      EventEmitter.prototype.on.call(res, 'finish', reportBypass);
+    }
     return;
   }
   res.writeHead = ((...args: unknown[]) => answer(res, 'writeHead', gate.enter('writeHead', args))) as ServerResponse['writeHead'];
@@ -92,6 +98,10 @@ function reportBypass(this: ServerResponse): void {
 class ResponseGate<T extends SessionData = SessionData> {
   #state = OPEN;
   #held: Call[] = [];
+  /** Whether finishing without entering this gate is a bypass (not for a response already sent). */
+  checked = false;
+  /** Whether the response has the 'finish' listener that checks its current gate. */
+  listening = false;
 
   constructor(
     readonly res: ServerResponse,
@@ -135,7 +145,7 @@ class ResponseGate<T extends SessionData = SessionData> {
 
   /** The response finished: had it never reached the gate, it went around it. */
   finished(): void {
-    if (this.#state === OPEN) this.arrangement.onBypass?.();
+    if (this.checked && this.#state === OPEN) this.arrangement.onBypass?.();
   }
 
   #through(method: Method, args: unknown[]): unknown {
