@@ -90,7 +90,10 @@ describe('redisHttpStore: replies of the wrong shape are store failures', { skip
     const h = await endpoint((_req, res) => res.end(reply));
     const store = redisHttpStore({ url: h.url, token: 't' });
     const patch = { set: { a: 1 }, unset: [], replace: false, lastSeenAt: 2 } as never;
-    for (const body of ['{"result":"x"}', '{"result":2}', '{"result":{"a":1}}', '{"result":["x"]}', '{"result":[1,2]}']) {
+    // The last three are JSON strings of the wrong shape for the session read (its script answers
+    // one JSON string of field/value pairs): an odd count, values that are not strings, an object.
+    const wrongJson = ['["a"]', '[1,2]', '{"a":"b"}'].map((text) => JSON.stringify({ result: text }));
+    for (const body of ['{"result":"x"}', '{"result":2}', '{"result":{"a":1}}', '{"result":["x"]}', '{"result":[1,2]}', ...wrongJson]) {
       reply = body;
       const operations: Array<[string, () => Promise<unknown>]> = [
         ['get', () => store.get('k')],

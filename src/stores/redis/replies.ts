@@ -22,17 +22,22 @@ export function unexpected(command: string, reply: unknown): never {
 const isBulk = (value: unknown): value is string | Uint8Array => typeof value === 'string' || value instanceof Uint8Array;
 const str = (value: string | Uint8Array) => (typeof value === 'string' ? value : String(value));
 
-/** A flat field/value array (HGETALL from a script) as pairs; empty is no hash. Never nil: HGETALL answers an array. */
-export function hashReply(command: string, reply: unknown): Array<[string, string]> {
-  if (!Array.isArray(reply) || reply.length % 2 !== 0) unexpected(command, reply);
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i < reply.length; i += 2) {
-    const field = reply[i];
-    const value = reply[i + 1];
-    if (!isBulk(field) || !isBulk(value)) unexpected(command, reply);
-    out.push([str(field), str(value)]);
+/**
+ * A hash as GET_SESSION answers it: one bulk string of JSON, a flat `[field, value, ...]` array of
+ * strings, returned as that array once checked; empty is no hash. Never nil: the script always
+ * answers a string.
+ */
+export function hashReply(command: string, reply: unknown): string[] {
+  if (!isBulk(reply)) unexpected(command, reply);
+  let flat: unknown;
+  try {
+    flat = JSON.parse(str(reply));
+  } catch {
+    unexpected(command, reply);
   }
-  return out;
+  if (!Array.isArray(flat) || flat.length % 2 !== 0) unexpected(command, reply);
+  for (const entry of flat) if (typeof entry !== 'string') unexpected(command, reply);
+  return flat as string[];
 }
 
 /**

@@ -18,10 +18,19 @@ end
 `;
 
 /**
- * KEYS[1] session. A plain HGETALL, run as a script because clients turn an HGETALL reply into an
- * object, where a data key named `__proto__` is lost; a script's reply stays a flat array.
+ * KEYS[1] session. Its HGETALL as one JSON string, `[field, value, ...]` (`[]` for no session).
+ * A script because clients turn an HGETALL reply into an object, where a data key named
+ * `__proto__` is lost; JSON because one bulk string costs a client less to read than a reply of
+ * an element per field and value (ioredis spends about as much on a six-element array as on the
+ * rest of the command: docs/benchmarks/README.md, "Redis on Express"). cjson ships with Redis's
+ * Lua; it escapes the NUL of the meta fields and passes other bytes through, so the string is the
+ * fields' own UTF-8. An empty table would encode as `{}`, hence the explicit `[]`.
  */
-export const GET_SESSION = defineScript(`return redis.call('HGETALL', KEYS[1])`);
+export const GET_SESSION = defineScript(`
+local fields = redis.call('HGETALL', KEYS[1])
+if #fields == 0 then return '[]' end
+return cjson.encode(fields)
+`);
 
 /** KEYS[1] session; ARGV[1] TTL in ms; ARGV[2..] field/value pairs. Replaces the whole record. */
 export const SET_SESSION = defineScript(`${BATCH}

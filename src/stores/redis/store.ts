@@ -112,11 +112,13 @@ export function createRedisStore(send: RedisSend, options: RedisStoreOptions = {
      */
     evicts: false,
     async get(key) {
-      const entries = hashReply('GET_SESSION', await runScript(send, GET_SESSION, sessionKey(key), []));
-      if (entries.length === 0) return null;
+      const fields = hashReply('GET_SESSION', await runScript(send, GET_SESSION, sessionKey(key), []));
+      if (fields.length === 0) return null;
       const data: SessionData = Object.create(null);
       const record: StoreRecord = { data, createdAt: Number.NaN, lastSeenAt: Number.NaN };
-      for (const [field, value] of entries) {
+      for (let i = 0; i < fields.length; i += 2) {
+        const field = fields[i] as string;
+        const value = fields[i + 1] as string;
         const dataKey = keyOf(field);
         if (dataKey !== undefined) data[dataKey] = JSON.parse(value) as Json;
         else if (field === CREATED) record.createdAt = Number(value);
