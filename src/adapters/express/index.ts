@@ -20,12 +20,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HallpassError, StoreError } from '../../core/errors.js';
 import type { SessionData } from '../../core/types.js';
-import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
-import { arrangeCommit, type GateArrangement } from '../node/commit.js';
+import { attachThen, type GateArrangement } from '../node/commit.js';
 import { sendStoreFailure } from '../node/failure.js';
 import type { AdapterOptions } from '../options.js';
-import { openSession, reportError } from '../support.js';
+import { reportError } from '../support.js';
 import { type ExpressSession, expressCompat, isExpressSession } from './compat.js';
 
 export type { ExpressSession } from './compat.js';
@@ -100,27 +99,9 @@ export function expressSession<T extends SessionData>(
     // Mounted twice (an app and a sub-router), or run again on a copy made with Object.create(req):
     // the first run already arranged the save.
     if (hasSessionView(req)) return next();
-    let opened: Session<T> | Promise<Session<T>>;
-    try {
-      opened = openSession(sessions, req, core);
-      if (!(opened instanceof Promise)) arrangeCommit(sessions, req, res, opened, core, arrangement);
-    } catch (error) {
-      return refuse(res, next, error);
-    }
-    // Cookie mode goes on synchronously; only a store round trip waits.
-    if (!(opened instanceof Promise)) return next();
-    // One promise for the store's answer, not one per layer (the load, the arranging, the middleware).
-    opened.then(
-      (session) => {
-        try {
-          arrangeCommit(sessions, req, res, session, core, arrangement);
-        } catch (error) {
-          return refuse(res, next, error);
-        }
-        next();
-      },
-      (error: unknown) => refuse(res, next, error),
-    );
+    // Cookie mode goes on synchronously; only a store round trip waits. Not returned: Express 5
+    // would pass a rejection of this promise to `next` a second time.
+    attachThen(sessions, req, res, core, arrangement, next, (error) => refuse(res, next, error));
   };
 }
 

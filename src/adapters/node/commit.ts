@@ -16,7 +16,7 @@ import { type GateArrangement, gateResponse } from './gate.js';
 export type { GateArrangement, GatePlacement } from './gate.js';
 
 /** `node:http`'s arrangement: the gate on each response, `req.session` the session itself. */
-const OWN_GATE: GateArrangement = { gateOn: 'response' };
+export const OWN_GATE: GateArrangement = { gateOn: 'response' };
 
 /**
  * `attachSession` without a promise when none is needed (cookie mode): the session at once, or a
@@ -33,6 +33,40 @@ export function attachSessionNow<T extends SessionData>(
   const opened = openSession(sessions, req, options);
   if (opened instanceof Promise) return opened.then((session) => arrangeCommit(sessions, req, res, session, options, arrangement));
   return arrangeCommit(sessions, req, res, opened, options, arrangement);
+}
+
+/**
+ * What a middleware does per request: loads the session onto `req.session`, arranges its commit,
+ * then calls `proceed` (the handler, or `next`). `refuse` gets a failure to load or arrange, never
+ * one of `proceed`'s. Synchronous in cookie mode; with a store, one promise for the store's answer
+ * instead of one per layer (the load, the arranging, the middleware). Returns what `proceed` does.
+ */
+export function attachThen<T extends SessionData, R>(
+  sessions: Sessions<T>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: AdapterOptions,
+  arrangement: GateArrangement,
+  proceed: () => R,
+  refuse: (error: unknown) => R,
+): R | Promise<Awaited<R>> {
+  let opened: Session<T> | Promise<Session<T>>;
+  try {
+    opened = openSession(sessions, req, options);
+    if (!(opened instanceof Promise)) arrangeCommit(sessions, req, res, opened, options, arrangement);
+  } catch (error) {
+    return refuse(error);
+  }
+  if (!(opened instanceof Promise)) return proceed();
+  // Cast: `then` flattens a promise that `proceed` returns, which its typing does not say.
+  return opened.then((session) => {
+    try {
+      arrangeCommit(sessions, req, res, session, options, arrangement);
+    } catch (error) {
+      return refuse(error);
+    }
+    return proceed();
+  }, refuse) as Promise<Awaited<R>>;
 }
 
 /**

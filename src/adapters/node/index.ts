@@ -22,7 +22,7 @@ import type { SessionData } from '../../core/types.js';
 import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
 import type { AdapterOptions } from '../options.js';
-import { attachSessionNow } from './commit.js';
+import { attachSessionNow, attachThen, OWN_GATE } from './commit.js';
 import { sendInternalError, sendStoreFailure } from './failure.js';
 
 export type { AdapterOptions } from '../options.js';
@@ -56,21 +56,16 @@ export function withSessions<T extends SessionData>(
     else sendInternalError(res, error, options);
   };
   // No promise when nothing waits (cookie mode): a request pays for no microtask it does not need.
-  return (req, res) => {
-    let attached: Session<T> | Promise<Session<T>>;
-    try {
-      attached = attachSessionNow(sessions, req, res, options);
-    } catch (error) {
-      return refuse(res, error);
-    }
-    if (attached instanceof Promise) {
-      return attached.then(
-        () => run(req, res),
-        (error: unknown) => refuse(res, error),
-      );
-    }
-    return run(req, res);
-  };
+  return (req, res) =>
+    attachThen(
+      sessions,
+      req,
+      res,
+      options,
+      OWN_GATE,
+      () => run(req, res),
+      (error) => refuse(res, error),
+    );
 }
 
 /**
