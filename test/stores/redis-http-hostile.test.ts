@@ -112,6 +112,18 @@ describe('redisHttpStore: replies of the wrong shape are store failures', { skip
   });
 });
 
+describe('redisHttpStore: an endpoint whose Lua has no cjson', { skip }, () => {
+  it('reads the session from the flat field/value array the script answers there', async () => {
+    let reply: unknown[] = ['\x00c', '7', '\x00s', '9', '\x00u', 'alice', 'cart', '["apple"]'];
+    const h = await endpoint((_req, res) => res.end(JSON.stringify({ result: reply })));
+    const store = redisHttpStore({ url: h.url, token: 't' });
+    const got = await store.get('k');
+    assert.deepEqual({ ...got, data: { ...got?.data } }, { data: { cart: ['apple'] }, createdAt: 7, lastSeenAt: 9, userId: 'alice' });
+    reply = [];
+    assert.equal(await store.get('k'), null, 'an empty array is no session');
+  });
+});
+
 describe('redisHttpStore: a stalled or flooding endpoint holds nothing past the deadline', { skip }, () => {
   it('a stalled endpoint: every fetch is aborted at the timeout, and its connection closed', async () => {
     const h = await endpoint(() => {}); // never answers

@@ -61,6 +61,30 @@ describe('redisStore specifics', { skip }, () => {
     assert.ok((await redis.pttl(`${prefix}layout:user:{alice}`)) > 89_000, 'the user index outlives its session');
   });
 
+  it('reads a session as one bulk string of JSON, not a reply element per field and value', async () => {
+    const s = store('one-string');
+    const data = { cart: ['apple'], note: 'ünïcode \u0000 "quoted" \\ /', '\x00u': 'a data key with a NUL' };
+    await s.set('k1', record(data, 'alice'), 60);
+    const replies: unknown[] = [];
+    const watched = redisStore(
+      {
+        status: redis.status,
+        call: async (...args: string[]) => {
+          const reply = await redis.call(args[0] as string, ...args.slice(1));
+          replies.push(reply);
+          return reply;
+        },
+      },
+      { prefix: `${prefix}one-string:` },
+    );
+    const got = await watched.get('k1');
+    assert.deepEqual({ ...got?.data }, data);
+    assert.equal(got?.userId, 'alice');
+    assert.equal(typeof replies[0], 'string', 'the script answered one string');
+    assert.equal(await watched.get('missing'), null);
+    assert.equal(replies[1], '[]', "no session: an empty JSON array, not cjson's {}");
+  });
+
   it('a patch writes and deletes only the fields that changed', async () => {
     const s = store('patch');
     await s.set('k1', record({ a: 1, b: 2, c: 3 }), 60);

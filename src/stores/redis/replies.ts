@@ -23,21 +23,24 @@ const isBulk = (value: unknown): value is string | Uint8Array => typeof value ==
 const str = (value: string | Uint8Array) => (typeof value === 'string' ? value : String(value));
 
 /**
- * A hash as GET_SESSION answers it: one bulk string of JSON, a flat `[field, value, ...]` array of
- * strings, returned as that array once checked; empty is no hash. Never nil: the script always
- * answers a string.
+ * A hash as GET_SESSION answers it, checked and flat: `[field, value, ...]`, empty for no hash.
+ * The script answers one bulk string of that array in JSON, or the array itself where its Lua
+ * has no cjson. Never nil.
  */
 export function hashReply(command: string, reply: unknown): string[] {
-  if (!isBulk(reply)) unexpected(command, reply);
-  let flat: unknown;
-  try {
-    flat = JSON.parse(str(reply));
-  } catch {
-    unexpected(command, reply);
+  if (isBulk(reply)) {
+    let flat: unknown;
+    try {
+      flat = JSON.parse(str(reply));
+    } catch {
+      unexpected(command, reply);
+    }
+    if (!Array.isArray(flat) || flat.length % 2 !== 0) unexpected(command, reply);
+    for (const entry of flat) if (typeof entry !== 'string') unexpected(command, reply);
+    return flat as string[];
   }
-  if (!Array.isArray(flat) || flat.length % 2 !== 0) unexpected(command, reply);
-  for (const entry of flat) if (typeof entry !== 'string') unexpected(command, reply);
-  return flat as string[];
+  if (!Array.isArray(reply) || reply.length % 2 !== 0) unexpected(command, reply);
+  return reply.map((entry: unknown) => (isBulk(entry) ? str(entry) : unexpected(command, reply)));
 }
 
 /**

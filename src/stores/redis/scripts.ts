@@ -24,12 +24,16 @@ end
  * an element per field and value (ioredis spends about as much on a six-element array as on the
  * rest of the command: docs/benchmarks/README.md, "Redis on Express"). cjson ships with Redis's
  * Lua; it escapes the NUL of the meta fields and passes other bytes through, so the string is the
- * fields' own UTF-8. An empty table would encode as `{}`, hence the explicit `[]`.
+ * fields' own UTF-8. An empty table would encode as `{}`, hence the explicit `[]`. A Lua without
+ * cjson (looked up with `rawget`: Redis 7 refuses a read of a global it lacks) answers the flat
+ * array itself, which `hashReply` also reads.
  */
 export const GET_SESSION = defineScript(`
 local fields = redis.call('HGETALL', KEYS[1])
+local json = rawget(_G, 'cjson')
+if not json then return fields end
 if #fields == 0 then return '[]' end
-return cjson.encode(fields)
+return json.encode(fields)
 `);
 
 /** KEYS[1] session; ARGV[1] TTL in ms; ARGV[2..] field/value pairs. Replaces the whole record. */
