@@ -45,5 +45,11 @@ export function commitSession<T extends SessionData>(sessions: Sessions<T>, sess
 }
 
 export function reportError(options: AdapterOptions, error: unknown): void {
-  (options.onError ?? ((e: unknown) => console.error('hallpass:', e)))(error);
+  try {
+    (options.onError ?? ((e: unknown) => console.error('hallpass:', e)))(error);
+  } catch (thrown) {
+    // An onError that throws must neither stop the answer to the failure it reports nor reach
+    // the process as an unhandled rejection.
+    console.error('hallpass: onError threw', thrown);
+  }
 }

@@ -382,6 +382,31 @@ describe('hallpass/node', () => {
       assert.equal((failing.errors.at(-1) as { code?: string }).code, 'ERR_STORE');
     });
 
+    const throwing = app(
+      createSessions({ store: downStore }),
+      { '/': (req, res) => res.end(String(req.session.get('n'))) },
+      {
+        onError: () => {
+          throw new Error('the logger is down');
+        },
+      },
+    );
+
+    it('still answers 503 when onError itself throws, and nothing reaches the process', async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const response = await throwing.fetch('/', { headers: { cookie: `sid=${'A'.repeat(43)}` } });
+        assert.equal(response.status, 503);
+        assert.equal(await response.text(), STORE_DOWN_BODY);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.deepEqual(unhandled, []);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+
     it('answers 503 instead of the app response when the store fails on commit', async () => {
       const response = await failing.fetch('/write');
       assert.equal(response.status, 503);

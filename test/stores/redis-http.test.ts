@@ -78,6 +78,16 @@ describe('redisHttpStore specifics', { skip }, () => {
     }
   });
 
+  it('reads a session back through both clients when its JSON is mostly quotes (replies are not escaped twice)', async () => {
+    // 3 MB of quotes is 6 MB stored; read as one JSON string inside the JSON reply it would pass
+    // the fetch client's 16 MB reply cap and never open again, though it was written.
+    const data = { quotes: '"'.repeat(3 * 1024 * 1024) };
+    for (const s of [fetchStore('quotes'), upstashStore('quotes')]) {
+      await s.set('k1', record(data), 60);
+      assert.equal((await s.get('k1'))?.data.quotes, data.quotes);
+    }
+  });
+
   it('@upstash/redis: values that look like JSON come back as written, not parsed by the client', async () => {
     const s = upstashStore('raw');
     const data = { one: '1', yes: 'true', nil: 'null', list: '[1,2]', quoted: '"q"', n: 1, half: 0.5, empty: '' };

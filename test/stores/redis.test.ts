@@ -85,6 +85,19 @@ describe('redisStore specifics', { skip }, () => {
     assert.equal(replies[1], '[]', "no session: an empty JSON array, not cjson's {}");
   });
 
+  it('reads replies a client hands back as plain Uint8Array bytes as their UTF-8 text', async () => {
+    const s = store('bytes');
+    await s.set('k1', record({ greeting: 'héllo' }, 'alice'), 60);
+    const bytes = (reply: unknown): unknown =>
+      typeof reply === 'string' ? new Uint8Array(new TextEncoder().encode(reply)) : Array.isArray(reply) ? reply.map(bytes) : reply;
+    const byteClient = redisStore(
+      { status: redis.status, call: async (...args: string[]) => bytes(await redis.call(args[0] as string, ...args.slice(1))) },
+      { prefix: `${prefix}bytes:` },
+    );
+    const got = await byteClient.get('k1');
+    assert.deepEqual([{ ...got?.data }, got?.userId], [{ greeting: 'héllo' }, 'alice']);
+  });
+
   it('a patch writes and deletes only the fields that changed', async () => {
     const s = store('patch');
     await s.set('k1', record({ a: 1, b: 2, c: 3 }), 60);

@@ -54,5 +54,5 @@ const isRestConfig = (client: RedisHttpClient): client is RedisRestConfig =>
  */
 export function redisHttpStore(client: RedisHttpClient, options: RedisStoreOptions = {}): RedisStore {
   const { send, batch } = isRestConfig(client) ? restClient(client) : upstashClient(client);
-  return createRedisStore(send, options, batch);
+  return createRedisStore(send, options, { batch, repliesInJson: true });
 }

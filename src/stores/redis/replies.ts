@@ -20,7 +20,9 @@ export function unexpected(command: string, reply: unknown): never {
 
 /** A bulk string as clients hand it back: a string, or bytes (a Buffer) for some clients. */
 const isBulk = (value: unknown): value is string | Uint8Array => typeof value === 'string' || value instanceof Uint8Array;
-const str = (value: string | Uint8Array) => (typeof value === 'string' ? value : String(value));
+const utf8 = new TextDecoder();
+/** A bulk string's text: bytes decoded as UTF-8 (a plain `Uint8Array` too, whose `String()` is its numbers). */
+const str = (value: string | Uint8Array) => (typeof value === 'string' ? value : utf8.decode(value));
 
 /**
  * A hash as GET_SESSION answers it, checked and flat: `[field, value, ...]`, empty for no hash.

@@ -18,23 +18,31 @@ end
 `;
 
 /**
- * KEYS[1] session. Its HGETALL as one JSON string, `[field, value, ...]` (`[]` for no session).
- * A script because clients turn an HGETALL reply into an object, where a data key named
- * `__proto__` is lost; JSON because one bulk string costs a client less to read than a reply of
- * an element per field and value (ioredis spends about as much on a six-element array as on the
- * rest of the command: docs/benchmarks/README.md, "Redis on Express"). cjson ships with Redis's
- * Lua; it escapes the NUL of the meta fields and passes other bytes through, so the string is the
- * fields' own UTF-8. An empty table would encode as `{}`, hence the explicit `[]`. A Lua without
- * cjson (looked up with `rawget`: Redis 7 refuses a read of a global it lacks) answers the flat
- * array itself, which `hashReply` also reads.
+ * KEYS[1] session. Its HGETALL as one JSON string, `[field, value, ...]` (`[]` for no session),
+ * for clients that read RESP. A script because clients turn an HGETALL reply into an object, where
+ * a data key named `__proto__` is lost; JSON because one bulk string costs a client less to read
+ * than a reply of an element per field and value (ioredis spends more on a ten-element array than
+ * on the rest of the command: docs/benchmarks/README.md, "Redis on Express"). cjson ships with
+ * Redis's Lua; it escapes NUL (the meta fields' first byte) and passes other bytes through, so the
+ * string is the fields' own UTF-8. The script checks that on the server it runs on, and answers
+ * the flat array itself (which `hashReply` also reads) where cjson is missing (looked up with
+ * `rawget`: Redis 7 refuses a read of a global it lacks) or would escape UTF-8. An empty table
+ * would encode as `{}`, hence the explicit `[]`.
  */
 export const GET_SESSION = defineScript(`
 local fields = redis.call('HGETALL', KEYS[1])
 local json = rawget(_G, 'cjson')
-if not json then return fields end
+if not json or json.encode({'\\195\\169'}) ~= '["\\195\\169"]' then return fields end
 if #fields == 0 then return '[]' end
 return json.encode(fields)
 `);
+
+/**
+ * KEYS[1] session. Its HGETALL as the flat array, for transports whose replies are JSON already
+ * (Redis's HTTP protocol): there an array costs nothing more to read, and a JSON string inside
+ * the JSON reply would escape every quote and backslash twice.
+ */
+export const GET_SESSION_FLAT = defineScript(`return redis.call('HGETALL', KEYS[1])`);
 
 /** KEYS[1] session; ARGV[1] TTL in ms; ARGV[2..] field/value pairs. Replaces the whole record. */
 export const SET_SESSION = defineScript(`${BATCH}

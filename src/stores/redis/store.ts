@@ -11,6 +11,7 @@ import {
   DESTROY_IF_USER,
   DESTROY_SESSION,
   GET_SESSION,
+  GET_SESSION_FLAT,
   LINK_USER,
   PATCH_SESSION,
   SET_SESSION,
@@ -23,6 +24,14 @@ export interface RedisStoreOptions {
    * Redis Cluster a `{...}` in the prefix would become the hash tag and put every session in one slot.
    */
   prefix?: string;
+}
+
+/** What the transport under `send` offers besides it. */
+export interface RedisTransport {
+  /** Sends several commands in one request (Redis's HTTP `/pipeline`). */
+  batch?: RedisSendBatch;
+  /** Replies arrive as JSON (Redis's HTTP protocol): sessions are read as the flat array. */
+  repliesInJson?: boolean;
 }
 
 /** The Redis store: the whole contract. */
@@ -58,7 +67,9 @@ async function inChunks<T>(items: readonly T[], run: (chunk: readonly T[]) => Pr
  * the data layout and the user index. Every reply is checked for the shape its command gives
  * (replies.ts): anything else throws a `StoreError`.
  */
-export function createRedisStore(send: RedisSend, options: RedisStoreOptions = {}, batch?: RedisSendBatch): RedisStore {
+export function createRedisStore(send: RedisSend, options: RedisStoreOptions = {}, transport: RedisTransport = {}): RedisStore {
+  const { batch } = transport;
+  const readScript = transport.repliesInJson ? GET_SESSION_FLAT : GET_SESSION;
   const prefix = options.prefix ?? 'hallpass:';
   const sessionKey = (key: string) => `${prefix}{${key}}`;
   const userKey = (userId: string) => `${prefix}user:{${userId}}`;
@@ -112,7 +123,7 @@ export function createRedisStore(send: RedisSend, options: RedisStoreOptions = {
      */
     evicts: false,
     async get(key) {
-      const fields = hashReply('GET_SESSION', await runScript(send, GET_SESSION, sessionKey(key), []));
+      const fields = hashReply('GET_SESSION', await runScript(send, readScript, sessionKey(key), []));
       if (fields.length === 0) return null;
       const data: SessionData = Object.create(null);
       const record: StoreRecord = { data, createdAt: Number.NaN, lastSeenAt: Number.NaN };
