@@ -20,7 +20,8 @@ const run = promisify(execFile);
 const USAGE = `npm run bench -- calls [flags]
   --count n      calls counted per operation, after 20,000 to warm up (default 10000)
   --only a,b     only the operations whose name contains one of these texts
-  --jobs n       operations counted at once (default 1; each runs two processes)`;
+  --jobs n       operations counted at once (default 1; each runs two processes)
+The "redis:" operations need a Redis server on 127.0.0.1 (port BENCH_REDIS_PORT, default 6379).`;
 
 /** The instructions one process spent in all, from callgrind's closing summary. */
 async function totalInstructions(entry: string, operation: string, count: number): Promise<number> {

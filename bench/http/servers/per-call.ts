@@ -14,6 +14,7 @@ import { decodeBase64urlStrict, envelopeFromJson } from '../../../src/codecs/env
 import { cookieCandidates } from '../../../src/core/cookie.js';
 import { commitNow, loadNow } from '../../../src/engine/sessions-internals.js';
 import { VerifiedCookies } from '../../../src/engine/verified-cookies.js';
+import { REDIS_OPERATIONS } from './per-call-redis.js';
 
 const WARM_UP = 20_000;
 /** Distinct cookies of the pool operations: ten times the verified-cookie cache's default size, as in the HTTP pool scenario. */
@@ -50,6 +51,14 @@ function poolCookies(): string[] {
   poolHeaders ??= poolValues().map((value) => `sid=${value}`);
   return poolHeaders;
 }
+let secretboxPoolHeaders: string[] | undefined;
+function secretboxPoolCookies(): string[] {
+  secretboxPoolHeaders ??= Array.from(
+    { length: POOL },
+    (_, i) => `sid=${secretbox.encode({ ...envelope, id: String(i).padStart(22, 'A'), data: { ...data, visits: i } })}`,
+  );
+  return secretboxPoolHeaders;
+}
 let next = 0;
 const nextOf = <T>(items: readonly T[]): T => items[(next = (next + 1) % items.length)] as T;
 const fullCache = new VerifiedCookies(1000);
@@ -57,6 +66,7 @@ const decoded = sealed.decode(sealedValue, now);
 const decodedEnvelope = decoded.ok ? decoded.envelope : envelope;
 const cacheOn = createSessions<{ count: number; visits: number }>({ secret });
 const cacheOff = createSessions<{ count: number; visits: number }>({ secret, cookieCache: 0 });
+const secretboxSessions = createSessions<{ count: number; visits: number }>({ codec: secretbox });
 type PoolSession = Awaited<ReturnType<typeof cacheOn.load>>;
 function engineRead(sessions: typeof cacheOn, header: string): unknown {
   const session = loadNow(sessions, header) as PoolSession;
@@ -134,6 +144,7 @@ const OPERATIONS: Record<string, () => unknown> = {
   },
   'engine pool read, no HTTP (cache on, default)': () => engineRead(cacheOn, nextOf(poolCookies())),
   'engine pool read, no HTTP (cookieCache: 0)': () => engineRead(cacheOff, nextOf(poolCookies())),
+  'engine pool read, no HTTP (secretboxCodec, cache on)': () => engineRead(secretboxSessions, nextOf(secretboxPoolCookies())),
   'engine repeat-cookie read, no HTTP (cache hit)': () => engineRead(cacheOn, cookieHeader),
   'engine pool write, no HTTP (cache on, default)': () => engineWrite(cacheOn, nextOf(poolCookies())),
   'engine pool write, no HTTP (cookieCache: 0)': () => engineWrite(cacheOff, nextOf(poolCookies())),
@@ -141,13 +152,20 @@ const OPERATIONS: Record<string, () => unknown> = {
 };
 
 const [name, countText] = process.argv.slice(2);
+const store = REDIS_OPERATIONS[name as string];
 if (name === '--list') {
-  console.log(JSON.stringify(Object.keys(OPERATIONS)));
+  console.log(JSON.stringify([...Object.keys(OPERATIONS), ...Object.keys(REDIS_OPERATIONS)]));
+} else if (store) {
+  // A round trip per call, awaited: the same difference of two processes cancels the connection.
+  const { call, close } = await store();
+  const count = Number(countText);
+  for (let i = 0; i < WARM_UP + count; i++) await call();
+  await close();
 } else {
   const operation = OPERATIONS[name as string];
   const count = Number(countText);
   if (!operation || !Number.isSafeInteger(count) || count < 0) {
-    console.error(`usage: per-call <operation> <n>; operations: ${Object.keys(OPERATIONS).join(', ')}`);
+    console.error(`usage: per-call <operation> <n>; operations: ${[...Object.keys(OPERATIONS), ...Object.keys(REDIS_OPERATIONS)].join(', ')}`);
     process.exit(2);
   }
   // Kept in a variable the loop cannot prove unused, so V8 cannot drop the calls.
