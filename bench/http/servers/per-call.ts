@@ -165,7 +165,9 @@ if (name === '--list') {
   const operation = OPERATIONS[name as string];
   const count = Number(countText);
   if (!operation || !Number.isSafeInteger(count) || count < 0) {
-    console.error(`usage: per-call <operation> <n>; operations: ${[...Object.keys(OPERATIONS), ...Object.keys(REDIS_OPERATIONS)].join(', ')}`);
+    console.error(
+      `usage: per-call <operation> <n>; operations: ${[...Object.keys(OPERATIONS), ...Object.keys(REDIS_OPERATIONS)].join(', ')}`,
+    );
     process.exit(2);
   }
   // Kept in a variable the loop cannot prove unused, so V8 cannot drop the calls.
