@@ -19,23 +19,6 @@ export type { GateArrangement, GatePlacement } from './gate.js';
 export const OWN_GATE: GateArrangement = { gateOn: 'response' };
 
 /**
- * `attachSession` without a promise when none is needed (cookie mode): the session at once, or a
- * promise of it when a store is involved. Throws or rejects with `StoreError` as `attachSession` does.
- */
-export function attachSessionNow<T extends SessionData>(
-  sessions: Sessions<T>,
-  req: IncomingMessage,
-  res: ServerResponse,
-  options: AdapterOptions = {},
-  arrangement: GateArrangement = OWN_GATE,
-): Session<T> | Promise<Session<T>> {
-  // The request itself, not a closure over it: read for its Cookie header on the session's first use.
-  const opened = openSession(sessions, req, options);
-  if (opened instanceof Promise) return opened.then((session) => arrangeCommit(sessions, req, res, session, options, arrangement));
-  return arrangeCommit(sessions, req, res, opened, options, arrangement);
-}
-
-/**
  * What a middleware does per request: loads the session onto `req.session`, arranges its commit,
  * then calls `proceed` (the handler, or `next`). `refuse` gets a failure to load or arrange, never
  * one of `proceed`'s. Synchronous in cookie mode; with a store, one promise for the store's answer

@@ -22,7 +22,7 @@ import type { SessionData } from '../../core/types.js';
 import type { Session } from '../../engine/session.js';
 import type { Sessions } from '../../engine/sessions.js';
 import type { AdapterOptions } from '../options.js';
-import { attachSessionNow, attachThen, OWN_GATE } from './commit.js';
+import { attachThen, OWN_GATE } from './commit.js';
 import { sendInternalError, sendStoreFailure } from './failure.js';
 
 export type { AdapterOptions } from '../options.js';
@@ -79,5 +79,15 @@ export async function attachSession<T extends SessionData>(
   res: ServerResponse,
   options: AdapterOptions = {},
 ): Promise<Session<T>> {
-  return attachSessionNow(sessions, req, res, options);
+  return attachThen(
+    sessions,
+    req,
+    res,
+    options,
+    OWN_GATE,
+    () => (req as SessionRequest<T>).session,
+    (error) => {
+      throw error;
+    },
+  );
 }
