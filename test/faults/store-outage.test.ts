@@ -128,7 +128,7 @@ function describeOutages(backend: Backend) {
           assert.deepEqual([created.status, patched.status], [200, 200]);
           acknowledged.push({ token: created.token as string, value: String(i) });
         }
-        server.pause();
+        await server.pause();
         const times: number[] = [];
         try {
           for (const { token } of acknowledged.slice(0, 5)) {

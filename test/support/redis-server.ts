@@ -4,7 +4,7 @@
  * here is killed when the test process exits, even after a failure.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,10 +79,38 @@ export interface ServerProcess {
   start(): Promise<void>;
   /** SIGKILL, and waits for the exit: the abrupt end a crash or a lost machine looks like. */
   kill(): Promise<void>;
-  /** SIGSTOP: the process keeps its sockets and data but answers nothing, like a network stall. */
-  pause(): void;
+  /** SIGSTOP, and waits until every thread has stopped: the process keeps its sockets and data but answers nothing, like a network stall. */
+  pause(): Promise<void>;
   /** SIGCONT after `pause`. */
   resume(): void;
+}
+
+/**
+ * Resolves once every thread of `pid` is stopped. A signal is delivered asynchronously: a thread
+ * running on another core can still answer a request sent right after `kill` returns, which
+ * would make a "paused" store answer once. Linux shows each thread's state in /proc; elsewhere a
+ * short wait stands in for it.
+ */
+async function stopped(pid: number): Promise<void> {
+  const tasks = `/proc/${pid}/task`;
+  if (!existsSync(tasks)) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return;
+  }
+  const state = (task: string) => {
+    let stat: string;
+    try {
+      stat = readFileSync(`${tasks}/${task}/stat`, 'utf8');
+    } catch {
+      return 'T'; // the thread ended between the listing and the read
+    }
+    return stat.charAt(stat.lastIndexOf(')') + 2);
+  };
+  const started = Date.now();
+  while (!readdirSync(tasks).every((task) => state(task) === 'T')) {
+    if (Date.now() - started > 5000) throw new Error(`process ${pid} did not stop within 5 s of SIGSTOP`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 /** Starts a managed process and restarts it on demand; `ready` tells when it answers on `port`. */
@@ -125,8 +153,10 @@ export function managedProcess(
       proc.kill('SIGKILL');
       await exited(proc);
     },
-    pause() {
-      child?.kill('SIGSTOP');
+    async pause() {
+      if (!child?.pid) return;
+      child.kill('SIGSTOP');
+      await stopped(child.pid);
     },
     resume() {
       child?.kill('SIGCONT');
