@@ -13,6 +13,8 @@ import { REPO_ROOT } from './starlette-support.js';
 
 /** Programs the suites start, installed with the system (as CI does): run, never read as data. */
 const SYSTEM_PROGRAMS = new Set(['/usr/bin/python3', '/usr/bin/chromium']);
+/** The kernel's view of a process a suite started (`/proc/${pid}/…`): read to see it stopped, not data from the machine. */
+const OWN_PROCESS_STATE = '/proc/${';
 /** Hostile values the tests send (JWT key ids, a cookie value) for hallpass to refuse: sent, never opened. */
 const HOSTILE_INPUTS = new Set(['../../dev/null', '/etc/passwd', '../../x']);
 /** The package's export subpaths (`./jwt`, `./next`, …): names a consumer imports, not files. */
@@ -48,6 +50,7 @@ function pathsOutside(file: string, text: string): string[] {
   for (const match of text.matchAll(QUOTED_PATH)) {
     const literal = match[1] as string;
     if (SYSTEM_PROGRAMS.has(literal) || HOSTILE_INPUTS.has(literal) || EXPORT_SUBPATHS.has(literal)) continue;
+    if (literal.startsWith(OWN_PROCESS_STATE)) continue;
     if (literal.startsWith('/')) {
       // `/login` is a route; a path under one of the machine's root folders (usr, etc, home…) is a file.
       const segments = literal.split('/').filter(Boolean);
