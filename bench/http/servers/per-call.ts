@@ -153,8 +153,9 @@ const OPERATIONS: Record<string, () => unknown> = {
 
 const [name, countText] = process.argv.slice(2);
 const store = REDIS_OPERATIONS[name as string];
+const operationNames = [...Object.keys(OPERATIONS), ...Object.keys(REDIS_OPERATIONS)];
 if (name === '--list') {
-  console.log(JSON.stringify([...Object.keys(OPERATIONS), ...Object.keys(REDIS_OPERATIONS)]));
+  console.log(JSON.stringify(operationNames));
 } else if (store) {
   // A round trip per call, awaited: the same difference of two processes cancels the connection.
   const { call, close } = await store();
@@ -165,9 +166,7 @@ if (name === '--list') {
   const operation = OPERATIONS[name as string];
   const count = Number(countText);
   if (!operation || !Number.isSafeInteger(count) || count < 0) {
-    console.error(
-      `usage: per-call <operation> <n>; operations: ${[...Object.keys(OPERATIONS), ...Object.keys(REDIS_OPERATIONS)].join(', ')}`,
-    );
+    console.error(`usage: per-call <operation> <n>; operations: ${operationNames.join(', ')}`);
     process.exit(2);
   }
   // Kept in a variable the loop cannot prove unused, so V8 cannot drop the calls.
